@@ -1,0 +1,62 @@
+using Steep.Core.Models;
+
+namespace Steep.Core.Generator;
+
+// The generator's own mutable action tree. Variables are compared by id; a variable carries its declared value
+// (a string, or a List<object?> of strings and lists) when it has one.
+
+internal sealed record GVar(string Id, object? Value);
+
+internal abstract class GAction
+{
+    public required string Id { get; init; }
+    public required IReadOnlyList<string> DependsOn { get; init; }
+
+    /// <summary>Insertion order; the generator visits actions in this order, as Steep does.</summary>
+    public long Seq { get; set; }
+
+    /// <summary>True while the action belongs to the generator's pending set.</summary>
+    public bool Pending { get; set; }
+}
+
+internal sealed record GInput(string Id, GVar Var);
+
+internal sealed record GOutput(string Id, GVar Var, string? Prefix, bool Store);
+
+internal sealed class GExec : GAction
+{
+    public required string Service { get; init; }
+    public required IReadOnlyList<GInput> Inputs { get; init; }
+    public required IReadOnlyList<GOutput> Outputs { get; init; }
+    public RetryPolicy? Retries { get; init; }
+}
+
+internal sealed class GFor : GAction
+{
+    public required GVar Input { get; init; }
+    public required GVar Enumerator { get; init; }
+    public GVar? Output { get; init; }
+    public required IReadOnlyList<GAction> Actions { get; init; }
+    public GVar? YieldToOutput { get; init; }
+    public GVar? YieldToInput { get; init; }
+
+    public string EnumPositionKey => Input.Id + "$" + Enumerator.Id;
+    public string RecursiveInputKey => Input.Id + "$" + Enumerator.Id + "$rec";
+    public string TempInputKey => Input.Id + ProcessChainGenerator.TempSuffix;
+}
+
+/// <summary>The yielded variables a for-each output (or recursive input) still waits for, in yield order.</summary>
+internal sealed class PendingCollection
+{
+    public List<GVar> Items { get; } = [];
+    public List<bool> Collected { get; } = [];
+    public int Remaining { get; set; }
+
+    public int Add(GVar v)
+    {
+        Items.Add(v);
+        Collected.Add(false);
+        Remaining++;
+        return Items.Count - 1;
+    }
+}

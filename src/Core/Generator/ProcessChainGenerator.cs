@@ -1,0 +1,723 @@
+using System.Text.Json.Nodes;
+using Steep.Core.Models;
+using Steep.Core.Serialization;
+
+namespace Steep.Core.Generator;
+
+/// <summary>
+/// Turns a workflow into process chains step by step (the paper's <c>generateProcessChains</c> with
+/// <c>unrollForEachActions</c>), with Steep 5's semantics. Unlike Steep, each step only looks at the actions whose
+/// inputs or dependencies changed since the last step, so its cost follows the newly ready work, not the workflow size.
+/// </summary>
+public sealed partial class ProcessChainGenerator
+{
+    /// <summary>Suffix of the temporary name a for-each output has until all of its values are collected.</summary>
+    internal const string TempSuffix = "$$";
+
+    private readonly Dictionary<string, Service> _services;
+    private IdGenerator _ids;
+    private long _nextSeq;
+    private int _pendingCount;
+
+    // the state (what Steep keeps) ...
+    private readonly Dictionary<string, object> _values = new();
+    private readonly Dictionary<string, int> _enumPositions = new();
+    private readonly HashSet<string> _executed = new();
+    private readonly Dictionary<string, PendingCollection> _toCollect = new();
+    private readonly HashSet<string> _readyToRename = new();
+    private readonly Dictionary<string, HashSet<string>> _subActionsToWaitFor = new();
+    private readonly Dictionary<string, int> _iterations = new();
+    private readonly List<GAction> _roots = new(); // pending actions, for saving; compacted lazily
+
+    // ... and indexes over it, so that a step only touches what changed
+    private readonly Dictionary<string, List<GAction>> _watchers = new();        // value key -> actions reading it
+    private readonly Dictionary<string, List<GAction>> _dependents = new();      // action id -> actions depending on it
+    private readonly Dictionary<string, List<(string Key, int Index)>> _yieldWaiters = new(); // var id -> collections
+    private readonly Dictionary<string, List<string>> _subActionParents = new(); // sub-action id -> for-each ids
+    private readonly HashSet<GAction> _dirty = new();
+    private readonly Dictionary<string, List<int>> _readyToCollect = new();
+    private readonly HashSet<string> _collectionsToCheck = new();
+    private readonly HashSet<string> _forEachesToMark = new();
+
+    /// <summary>Creates a generator for a workflow; the workflow should have passed validation.</summary>
+    public ProcessChainGenerator(Workflow workflow, IEnumerable<Service> services, GeneratorOptions? options = null)
+        : this(services, options ?? new GeneratorOptions())
+    {
+        Priority = workflow.Priority;
+        var vars = new Dictionary<string, GVar>();
+        foreach (var v in workflow.Vars) vars.TryAdd(v.Id, new GVar(v.Id, ToValue(v.Value)));
+        foreach (var a in workflow.Actions) AddPending(Convert(a, vars));
+    }
+
+    private ProcessChainGenerator(IEnumerable<Service> services, GeneratorOptions options)
+    {
+        _services = new Dictionary<string, Service>();
+        foreach (var s in services) _services.TryAdd(s.Id, s);
+        TmpPath = options.TmpPath;
+        OutPath = options.OutPath;
+        _ids = new IdGenerator(options.IdSeed ?? IdGenerator.RandomSeed(), 0);
+    }
+
+    /// <summary>Base directory of temporary outputs.</summary>
+    public string TmpPath { get; set; }
+
+    /// <summary>Base directory of outputs with <c>store: true</c>.</summary>
+    public string OutPath { get; set; }
+
+    /// <summary>The priority given to generated chains.</summary>
+    public int? Priority { get; private set; }
+
+    /// <summary>True when every action has been turned into process chains.</summary>
+    public bool IsFinished => _pendingCount == 0;
+
+    /// <summary>The values known so far (workflow results): variable id to value.</summary>
+    public IReadOnlyDictionary<string, object> Values => _values;
+
+    /// <summary>
+    /// Produces the process chains that are ready now. Pass the <paramref name="results"/> (output variable id to
+    /// values) and the ids of the executables that succeeded since the previous call.
+    /// </summary>
+    /// <exception cref="GeneratorException">the workflow cannot be processed any further.</exception>
+    public IReadOnlyList<ProcessChain> Generate(
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? results = null,
+        IEnumerable<string>? executedExecutableIds = null)
+    {
+        if (results is not null)
+        {
+            foreach (var (key, list) in results)
+            {
+                object value = list.Count == 1 ? list[0] : new List<object?>(list);
+                SetValue(key, value);
+            }
+        }
+        if (executedExecutableIds is not null)
+        {
+            foreach (var id in executedExecutableIds) MarkExecuted(id);
+        }
+        CollectForEachOutputs();
+        MarkExecutedForEachActions();
+        UnrollForEachActions();
+        return CreateProcessChains();
+    }
+
+    // ---------------------------------------------------------------- values and indexes
+
+    private void SetValue(string key, object value)
+    {
+        _values[key] = value;
+        Touch(key);
+    }
+
+    private void RemoveValue(string key)
+    {
+        if (_values.Remove(key)) Touch(key);
+    }
+
+    private void Touch(string key)
+    {
+        if (_watchers.TryGetValue(key, out var list))
+        {
+            int live = 0;
+            for (int i = 0; i < list.Count; i++)
+            {
+                var a = list[i];
+                if (!a.Pending) continue;
+                list[live++] = a;
+                _dirty.Add(a);
+            }
+            list.RemoveRange(live, list.Count - live);
+        }
+        if (_yieldWaiters.TryGetValue(key, out var waiters))
+        {
+            foreach (var (k, i) in waiters) AddReady(k, i);
+        }
+    }
+
+    private void AddReady(string key, int index)
+    {
+        if (!_readyToCollect.TryGetValue(key, out var list)) _readyToCollect[key] = list = [];
+        list.Add(index);
+    }
+
+    private bool HasValue(GVar v) => v.Value is not null || _values.ContainsKey(v.Id);
+
+    private void AddPending(GAction a)
+    {
+        a.Seq = _nextSeq++;
+        a.Pending = true;
+        _pendingCount++;
+        _roots.Add(a);
+        Index(a);
+        _dirty.Add(a);
+    }
+
+    private void RemovePending(GAction a)
+    {
+        if (!a.Pending) return;
+        a.Pending = false;
+        _pendingCount--;
+        _dirty.Remove(a);
+    }
+
+    private void Index(GAction a)
+    {
+        switch (a)
+        {
+            case GExec e:
+                foreach (var i in e.Inputs) Watch(i.Var.Id, a);
+                break;
+            case GFor f:
+                Watch(f.Input.Id, a);
+                Watch(f.TempInputKey, a);
+                Watch(f.RecursiveInputKey, a);
+                break;
+        }
+        foreach (var d in a.DependsOn) AddTo(_dependents, d, a);
+    }
+
+    private void Watch(string key, GAction a) => AddTo(_watchers, key, a);
+
+    private static void AddTo<T>(Dictionary<string, List<T>> index, string key, T item)
+    {
+        if (!index.TryGetValue(key, out var list)) index[key] = list = [];
+        list.Add(item);
+    }
+
+    private void MarkExecuted(string id)
+    {
+        if (!_executed.Add(id)) return;
+        if (_dependents.TryGetValue(id, out var deps))
+        {
+            foreach (var a in deps) if (a.Pending) _dirty.Add(a);
+        }
+        if (_subActionParents.TryGetValue(id, out var parents))
+        {
+            foreach (var p in parents)
+            {
+                if (_subActionsToWaitFor.TryGetValue(p, out var remaining) && remaining.Remove(id) && remaining.Count == 0)
+                    _forEachesToMark.Add(p);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- phase 1: collect for-each outputs
+
+    private void CollectForEachOutputs()
+    {
+        while (_readyToCollect.Count > 0 || _collectionsToCheck.Count > 0)
+        {
+            var ready = new List<KeyValuePair<string, List<int>>>(_readyToCollect);
+            _readyToCollect.Clear();
+            var keys = new HashSet<string>(_collectionsToCheck);
+            _collectionsToCheck.Clear();
+            foreach (var (key, indexes) in ready)
+            {
+                if (!_toCollect.TryGetValue(key, out var pc)) continue;
+                indexes.Sort();
+                List<object>? collected = null;
+                int last = -1;
+                foreach (var i in indexes)
+                {
+                    if (i == last || pc.Collected[i]) continue;
+                    last = i;
+                    var v = pc.Items[i];
+                    var value = v.Value ?? _values.GetValueOrDefault(v.Id);
+                    if (value is null) continue;
+                    pc.Collected[i] = true;
+                    pc.Remaining--;
+                    (collected ??= []).Add(value);
+                }
+                if (collected is not null)
+                {
+                    SetValue(key, YieldTo(_values.GetValueOrDefault(key), collected));
+                }
+                keys.Add(key);
+            }
+            foreach (var key in keys)
+            {
+                if (!_toCollect.TryGetValue(key, out var pc) || pc.Remaining > 0) continue;
+                RemoveCollection(key, pc);
+                if (_readyToRename.Remove(key)) RenameTemporaryOutput(key);
+            }
+        }
+    }
+
+    private void RemoveCollection(string key, PendingCollection pc)
+    {
+        _toCollect.Remove(key);
+        foreach (var v in pc.Items)
+        {
+            if (_yieldWaiters.TryGetValue(v.Id, out var w))
+            {
+                w.RemoveAll(x => x.Key == key);
+                if (w.Count == 0) _yieldWaiters.Remove(v.Id);
+            }
+        }
+    }
+
+    /// <summary>Appends <paramref name="outputs"/> to <paramref name="dest"/>, flattening one level (Steep's yieldTo).</summary>
+    private static object YieldTo(object? dest, List<object> outputs)
+    {
+        // the lists stored under collection keys are the generator's own, so appending in place is safe and keeps
+        // feeding results one at a time linear
+        var result = dest switch
+        {
+            null => new List<object?>(),
+            List<object?> l => l,
+            _ => new List<object?> { dest },
+        };
+        foreach (var o in outputs)
+        {
+            if (o is List<object?> l) result.AddRange(l); else result.Add(o);
+        }
+        return result;
+    }
+
+    private void RenameTemporaryOutput(string key)
+    {
+        if (_values.TryGetValue(key, out var v))
+        {
+            SetValue(key[..^TempSuffix.Length], v);
+            RemoveValue(key);
+        }
+    }
+
+    private void AddToCollection(string key, List<GVar> vars)
+    {
+        if (!_toCollect.TryGetValue(key, out var pc)) _toCollect[key] = pc = new PendingCollection();
+        foreach (var v in vars)
+        {
+            int i = pc.Add(v);
+            if (!_yieldWaiters.TryGetValue(v.Id, out var w)) _yieldWaiters[v.Id] = w = [];
+            w.Add((key, i));
+            if (HasValue(v)) AddReady(key, i);
+        }
+        if (pc.Remaining == 0) _collectionsToCheck.Add(key);
+    }
+
+    // ---------------------------------------------------------------- phase 2: mark finished for-each actions
+
+    private void MarkExecutedForEachActions()
+    {
+        while (_forEachesToMark.Count > 0)
+        {
+            var ids = _forEachesToMark.ToList();
+            _forEachesToMark.Clear();
+            foreach (var id in ids)
+            {
+                if (!_subActionsToWaitFor.TryGetValue(id, out var remaining) || remaining.Count > 0) continue;
+                _subActionsToWaitFor.Remove(id);
+                MarkExecuted(id);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- phase 3: unroll for-each actions
+
+    private void UnrollForEachActions()
+    {
+        var queue = new Queue<GFor>(_dirty.OfType<GFor>().Where(f => f.Pending).OrderBy(f => f.Seq));
+        foreach (var f in queue) _dirty.Remove(f);
+        while (queue.TryDequeue(out var action))
+        {
+            if (action.Pending) Unroll(action, queue);
+        }
+    }
+
+    private void Unroll(GFor action, Queue<GFor> queue)
+    {
+        foreach (var d in action.DependsOn) if (!_executed.Contains(d)) return;
+
+        var enumId = action.Enumerator.Id;
+        var enumKey = action.EnumPositionKey;
+        var recKey = action.RecursiveInputKey;
+        int enumPosition = _enumPositions.GetValueOrDefault(enumKey);
+
+        var tempInput = _values.GetValueOrDefault(action.TempInputKey);
+        var source = tempInput ?? _values.GetValueOrDefault(action.Input.Id) ?? action.Input.Value;
+        List<object?>? inputs = null;
+        if (source is not null)
+        {
+            var il = source as List<object?> ?? [source];
+            _enumPositions[enumKey] = il.Count;
+            int from = Math.Min(enumPosition, il.Count);
+            inputs = il.GetRange(from, il.Count - from);
+        }
+        var recursive = _values.GetValueOrDefault(recKey) as List<object?>;
+        if (inputs is not null && recursive is not null) inputs.AddRange(recursive);
+        var collection = inputs ?? (recursive is null ? null : new List<object?>(recursive));
+        if (collection is null) return;
+
+        var yieldToOutputs = new List<GVar>();
+        var yieldToInputs = new List<GVar>();
+        var unrolledIds = new List<string>();
+        foreach (var enumValue in collection)
+        {
+            int iteration = _iterations.TryGetValue(enumId, out var it) ? it + 1 : 0;
+            _iterations[enumId] = iteration;
+            var subst = new Dictionary<string, GVar> { [enumId] = new GVar($"{enumId}${iteration}", enumValue) };
+
+            // two passes so that dependsOn may point at a sibling declared later
+            var firstPass = action.Actions.Select(a => RenamePass(a, subst, iteration)).ToList();
+            foreach (var sub in firstPass)
+            {
+                var unrolled = SubstitutePass(sub, subst);
+                AddPending(unrolled);
+                if (unrolled is GFor f)
+                {
+                    _dirty.Remove(f);
+                    queue.Enqueue(f);
+                }
+                unrolledIds.Add(unrolled.Id);
+            }
+            if (action.YieldToOutput is { } yo)
+            {
+                yieldToOutputs.Add(subst.GetValueOrDefault(yo.Id) ?? throw new GeneratorException(
+                    $"For-each action '{action.Id}' cannot yield non-existing variable '{yo.Id}' to its output"));
+            }
+            if (action.YieldToInput is { } yi)
+            {
+                yieldToInputs.Add(subst.GetValueOrDefault(yi.Id) ?? throw new GeneratorException(
+                    $"For-each action '{action.Id}' cannot yield non-existing variable '{yi.Id}' to its input"));
+            }
+        }
+
+        if (action.Output is { } output) AddToCollection(output.Id + TempSuffix, yieldToOutputs);
+        RegisterSubActions(action.Id, unrolledIds);
+
+        if (yieldToInputs.Count == 0)
+        {
+            if (_toCollect.TryGetValue(recKey, out var rec) && rec.Remaining > 0) return;
+            if (tempInput is not null) return;
+
+            RemovePending(action);
+            if (action.Output is { } o)
+            {
+                var outKey = o.Id + TempSuffix;
+                if (_toCollect.TryGetValue(outKey, out var pc) && pc.Remaining > 0) _readyToRename.Add(outKey);
+                else RenameTemporaryOutput(outKey);
+            }
+            if (action.YieldToInput is not null && _toCollect.TryGetValue(recKey, out var r)) RemoveCollection(recKey, r);
+            _enumPositions.Remove(enumKey);
+            RemoveValue(recKey);
+        }
+        else
+        {
+            SetValue(recKey, new List<object?>());
+            AddToCollection(recKey, yieldToInputs);
+        }
+    }
+
+    private void RegisterSubActions(string forEachId, List<string> ids)
+    {
+        if (!_subActionsToWaitFor.TryGetValue(forEachId, out var remaining))
+            _subActionsToWaitFor[forEachId] = remaining = new HashSet<string>();
+        foreach (var id in ids)
+        {
+            if (_executed.Contains(id)) continue;
+            remaining.Add(id);
+            AddTo(_subActionParents, id, forEachId);
+        }
+        if (remaining.Count == 0) _forEachesToMark.Add(forEachId);
+    }
+
+    private static GVar Rename(GVar v, Dictionary<string, GVar> subst, int iteration)
+    {
+        var renamed = v with { Id = $"{v.Id}${iteration}" };
+        subst[v.Id] = renamed;
+        return renamed;
+    }
+
+    private static string RenameId(string id, Dictionary<string, GVar> subst, int iteration) =>
+        Rename(new GVar(id, null), subst, iteration).Id;
+
+    /// <summary>First pass: new ids for the action and its outputs (enumerators and outputs of nested for-eaches).</summary>
+    private static GAction RenamePass(GAction a, Dictionary<string, GVar> subst, int iteration) => a switch
+    {
+        GExec e => new GExec
+        {
+            Id = RenameId(e.Id, subst, iteration), DependsOn = e.DependsOn, Service = e.Service, Inputs = e.Inputs,
+            Outputs = e.Outputs.Select(o => o with { Var = Rename(o.Var, subst, iteration) }).ToList(),
+            Retries = e.Retries,
+        },
+        GFor f => new GFor
+        {
+            Id = RenameId(f.Id, subst, iteration), DependsOn = f.DependsOn, Input = f.Input,
+            Enumerator = Rename(f.Enumerator, subst, iteration),
+            Output = f.Output is null ? null : Rename(f.Output, subst, iteration),
+            Actions = f.Actions.Select(x => RenamePass(x, subst, iteration)).ToList(),
+            YieldToOutput = f.YieldToOutput, YieldToInput = f.YieldToInput,
+        },
+        _ => throw new InvalidOperationException(a.GetType().Name),
+    };
+
+    /// <summary>Second pass: inputs and dependsOn targets point at the renamed variables and actions.</summary>
+    private static GAction SubstitutePass(GAction a, Dictionary<string, GVar> subst) => a switch
+    {
+        GExec e => new GExec
+        {
+            Id = e.Id, Service = e.Service, Outputs = e.Outputs, Retries = e.Retries,
+            Inputs = e.Inputs.Select(i => subst.TryGetValue(i.Var.Id, out var s) ? i with { Var = s } : i).ToList(),
+            DependsOn = SubstituteIds(e.DependsOn, subst),
+        },
+        GFor f => new GFor
+        {
+            Id = f.Id, Enumerator = f.Enumerator, Output = f.Output,
+            Input = subst.GetValueOrDefault(f.Input.Id) ?? f.Input,
+            Actions = f.Actions.Select(x => SubstitutePass(x, subst)).ToList(),
+            YieldToOutput = f.YieldToOutput is null ? null : subst.GetValueOrDefault(f.YieldToOutput.Id) ?? f.YieldToOutput,
+            YieldToInput = f.YieldToInput is null ? null : subst.GetValueOrDefault(f.YieldToInput.Id) ?? f.YieldToInput,
+            DependsOn = SubstituteIds(f.DependsOn, subst),
+        },
+        _ => throw new InvalidOperationException(a.GetType().Name),
+    };
+
+    private static IReadOnlyList<string> SubstituteIds(IReadOnlyList<string> ids, Dictionary<string, GVar> subst) =>
+        ids.Count == 0 ? ids : ids.Select(d => subst.TryGetValue(d, out var s) ? s.Id : d).ToList();
+
+    // ---------------------------------------------------------------- phase 4: create process chains
+
+    private List<ProcessChain> CreateProcessChains()
+    {
+        var starts = new List<GExec>();
+        foreach (var a in _dirty) if (a is GExec e && e.Pending) starts.Add(e);
+        foreach (var e in starts) _dirty.Remove(e);
+        starts.Sort((x, y) => x.Seq.CompareTo(y.Seq));
+
+        var chains = new List<ProcessChain>();
+        var visited = new HashSet<GExec>(ReferenceEqualityComparer.Instance);
+        var toRemove = new List<GExec>();
+        foreach (var start in starts)
+        {
+            var executables = new List<Executable>();
+            var executableIds = new HashSet<string>();
+            var capabilities = new List<string>();
+            var argumentValues = new Dictionary<string, string>();
+            var next = start;
+            while (!visited.Contains(next))
+            {
+                bool ready = true;
+                foreach (var d in next.DependsOn)
+                {
+                    if (!_executed.Contains(d) && !executableIds.Contains(d)) { ready = false; break; }
+                }
+                if (ready)
+                {
+                    foreach (var i in next.Inputs)
+                    {
+                        if (!HasValue(i.Var) && !argumentValues.ContainsKey(i.Var.Id)) { ready = false; break; }
+                    }
+                }
+                if (!ready)
+                {
+                    // not executable now; unless it started the chain, it depends on something not yet visited
+                    if (!ReferenceEquals(next, start)) visited.Add(next);
+                    break;
+                }
+                var exe = ToExecutable(next, capabilities, argumentValues);
+                executables.Add(exe);
+                executableIds.Add(exe.Id);
+                toRemove.Add(next);
+                visited.Add(next);
+
+                var successor = SingleSuccessor(next);
+                if (successor is null) break; // none, or a fork: parallel chains
+                next = successor;
+            }
+            if (executables.Count > 0)
+            {
+                chains.Add(new ProcessChain
+                {
+                    Id = _ids.Next(), Executables = executables, RequiredCapabilities = capabilities, Priority = Priority,
+                });
+            }
+        }
+        foreach (var a in toRemove) RemovePending(a);
+        if (_roots.Count > 64 && _pendingCount < _roots.Count / 2) _roots.RemoveAll(a => !a.Pending);
+        return chains;
+    }
+
+    /// <summary>The one pending execute action that reads this action's outputs or depends on it; null if none or several.</summary>
+    private GExec? SingleSuccessor(GExec action)
+    {
+        GExec? found = null;
+        foreach (var o in action.Outputs)
+        {
+            if (!_watchers.TryGetValue(o.Var.Id, out var readers)) continue;
+            foreach (var r in readers)
+            {
+                if (r is not GExec e || !e.Pending || ReferenceEquals(e, found)) continue;
+                if (found is not null) return null;
+                found = e;
+            }
+        }
+        if (_dependents.TryGetValue(action.Id, out var deps))
+        {
+            foreach (var r in deps)
+            {
+                if (r is not GExec e || !e.Pending || ReferenceEquals(e, found)) continue;
+                if (found is not null) return null;
+                found = e;
+            }
+        }
+        return found;
+    }
+
+    private Executable ToExecutable(GExec action, List<string> capabilities, Dictionary<string, string> argumentValues)
+    {
+        if (!_services.TryGetValue(action.Service, out var service))
+            throw new GeneratorException($"Action '{action.Id}' uses service '{action.Service}', but there is no service with this ID");
+        foreach (var c in service.RequiredCapabilities) if (!capabilities.Contains(c)) capabilities.Add(c);
+
+        var arguments = new List<Argument>();
+        foreach (var sp in service.Parameters)
+        {
+            int before = arguments.Count;
+            if (sp.Type == ArgumentTypes.Output)
+            {
+                foreach (var o in action.Outputs)
+                {
+                    if (o.Id != sp.Id) continue;
+                    var v = MakeOutput(sp, o);
+                    argumentValues[o.Var.Id] = v;
+                    arguments.Add(new Argument { Id = sp.Id, Label = sp.Label, Variable = new(o.Var.Id, v), Type = sp.Type, DataType = sp.DataType });
+                }
+            }
+            else
+            {
+                foreach (var i in action.Inputs)
+                {
+                    if (i.Id != sp.Id) continue;
+                    var value = i.Var.Value ?? MergeToDirectory(_values.GetValueOrDefault(i.Var.Id), sp)
+                        ?? (argumentValues.TryGetValue(i.Var.Id, out var av) ? av : null)
+                        ?? (sp.Default is null ? null : ValueText.Of(sp.Default))
+                        ?? throw new GeneratorException($"Parameter '{i.Id}' of action '{action.Id}' does not have a value");
+                    foreach (var s in Flatten(value))
+                    {
+                        argumentValues[i.Var.Id] = s;
+                        arguments.Add(new Argument { Id = sp.Id, Label = sp.Label, Variable = new(i.Var.Id, s), Type = sp.Type, DataType = sp.DataType });
+                    }
+                }
+            }
+            int count = arguments.Count - before;
+            if (count == 0 && sp.Cardinality is { Min: 1, Max: 1 } && sp.Type != ArgumentTypes.Output && sp.Default is not null)
+            {
+                arguments.Add(new Argument
+                {
+                    Id = sp.Id, Label = sp.Label, Variable = new(_ids.Next(), ValueText.Of(sp.Default)), Type = sp.Type, DataType = sp.DataType,
+                });
+                continue;
+            }
+            if (count < sp.Cardinality.Min || count > sp.Cardinality.Max)
+            {
+                throw new GeneratorException(
+                    $"Illegal number of parameters in action '{action.Id}'. Parameter '{sp.Id}' of service '{service.Id}' " +
+                    $"appears {count} times but its cardinality is defined as {sp.Cardinality}.");
+            }
+        }
+
+        var runtimeArgs = service.RuntimeArgs.Select(r => new Argument
+        {
+            Id = _ids.Next(), Label = r.Label, Variable = new(r.Id, r.Value ?? ""), Type = ArgumentTypes.Input, DataType = r.DataType,
+        }).ToList();
+        return new Executable
+        {
+            Id = action.Id, Path = service.Path, ServiceId = service.Id, Arguments = arguments, Runtime = service.Runtime,
+            RuntimeArgs = runtimeArgs, Retries = action.Retries ?? service.Retries,
+        };
+    }
+
+    private string MakeOutput(ServiceParameter sp, GOutput o)
+    {
+        var basePath = o.Store ? OutPath : TmpPath;
+        var p = o.Prefix is { } prefix ? (prefix.StartsWith('/') ? prefix : basePath + "/" + prefix) : basePath + "/";
+        return NormalizePath(p + _ids.Next() + (sp.FileSuffix ?? ""));
+    }
+
+    /// <summary>For a directory input fed a list of files: their common parent directory; otherwise the value itself.</summary>
+    private static object? MergeToDirectory(object? value, ServiceParameter sp)
+    {
+        if (value is not List<object?> list || sp.Type != ArgumentTypes.Input || sp.DataType != DataTypes.Directory) return value;
+        var files = Flatten(list).ToList();
+        if (files.Count == 0) throw new GeneratorException($"Cannot merge empty list of files to directory for parameter '{sp.Id}'");
+        var prefix = files[0];
+        foreach (var f in files)
+        {
+            int n = 0;
+            while (n < prefix.Length && n < f.Length && prefix[n] == f[n]) n++;
+            prefix = prefix[..n];
+        }
+        int sep = prefix.LastIndexOf('/');
+        return new List<object?> { sep < 0 ? "" : prefix[..sep] };
+    }
+
+    internal static IEnumerable<string> Flatten(object? value)
+    {
+        if (value is List<object?> list)
+        {
+            foreach (var item in list)
+                foreach (var s in Flatten(item)) yield return s;
+        }
+        else if (value is not null)
+        {
+            yield return value as string ?? value.ToString() ?? "";
+        }
+    }
+
+    /// <summary>Collapses repeated slashes and resolves "." and ".." segments, keeping a trailing slash.</summary>
+    internal static string NormalizePath(string path)
+    {
+        if (!path.Contains("//") && !path.Contains("/.") && !path.StartsWith("./")) return path;
+        bool absolute = path.StartsWith('/');
+        bool trailing = path.EndsWith('/');
+        var parts = new List<string>();
+        foreach (var seg in path.Split('/'))
+        {
+            if (seg.Length == 0 || seg == ".") continue;
+            if (seg == ".." && parts.Count > 0 && parts[^1] != "..") parts.RemoveAt(parts.Count - 1);
+            else if (seg == ".." && absolute) continue;
+            else parts.Add(seg);
+        }
+        var joined = (absolute ? "/" : "") + string.Join('/', parts);
+        return trailing && parts.Count > 0 ? joined + "/" : joined;
+    }
+
+    // ---------------------------------------------------------------- conversion from the public model
+
+    private GAction Convert(WorkflowAction a, Dictionary<string, GVar> vars)
+    {
+        GVar Var(string? id) => id is null ? new GVar(_ids.Next(), null) : vars.TryGetValue(id, out var v) ? v : vars[id] = new GVar(id, null);
+        var id = a.Id ?? _ids.Next();
+        switch (a)
+        {
+            case ExecuteAction e:
+                return new GExec
+                {
+                    Id = id, DependsOn = e.DependsOn, Service = e.Service, Retries = e.Retries,
+                    Inputs = e.Inputs.Concat(e.Parameters)
+                        .Select(i => new GInput(i.Id, i.Var is null && i.Value is not null ? new GVar(_ids.Next(), ToValue(i.Value)) : Var(i.Var)))
+                        .ToList(),
+                    Outputs = e.Outputs.Select(o => new GOutput(o.Id, Var(o.Var), o.Prefix, o.Store)).ToList(),
+                };
+            case ForEachAction f:
+                return new GFor
+                {
+                    Id = id, DependsOn = f.DependsOn, Input = Var(f.Input), Enumerator = Var(f.Enumerator),
+                    Output = f.Output is null ? null : Var(f.Output),
+                    Actions = f.Actions.Select(x => Convert(x, vars)).ToList(),
+                    YieldToOutput = f.YieldToOutput is null ? null : Var(f.YieldToOutput),
+                    YieldToInput = f.YieldToInput is null ? null : Var(f.YieldToInput),
+                };
+            default:
+                throw new GeneratorException($"Unknown action type '{a.Type}'");
+        }
+    }
+
+    /// <summary>Converts a JSON value into the generator's value form: strings and lists.</summary>
+    internal static object? ToValue(JsonNode? node) => node switch
+    {
+        null => null,
+        JsonArray arr => arr.Select(ToValue).ToList(),
+        _ => ValueText.Of(node),
+    };
+}

@@ -1,0 +1,59 @@
+using System.Text.Json.Serialization;
+
+namespace Steep.Core.Models;
+
+/// <summary>A submitted workflow and the state of its execution.</summary>
+public sealed record Submission
+{
+    /// <summary>Unique submission identifier.</summary>
+    [JsonPropertyName("id")]
+    public string Id { get; init; } = "";
+
+    /// <summary>The submitted workflow.</summary>
+    [JsonPropertyName("workflow")]
+    public Workflow? Workflow { get; init; }
+
+    /// <summary>When the execution started.</summary>
+    [JsonPropertyName("startTime")]
+    public DateTimeOffset? StartTime { get; init; }
+
+    /// <summary>When the execution finished.</summary>
+    [JsonPropertyName("endTime")]
+    public DateTimeOffset? EndTime { get; init; }
+
+    /// <summary>The status (<see cref="SubmissionStatus"/>).</summary>
+    [JsonPropertyName("status")]
+    public string Status { get; init; } = SubmissionStatus.Accepted;
+
+    /// <summary>Capabilities needed by the workflow's services.</summary>
+    [JsonPropertyName("requiredCapabilities")]
+    public IReadOnlyList<string> RequiredCapabilities { get; init; } = [];
+
+    /// <summary>Process chains being executed.</summary>
+    [JsonPropertyName("runningProcessChains")]
+    public int RunningProcessChains { get; init; }
+
+    /// <summary>Process chains cancelled.</summary>
+    [JsonPropertyName("cancelledProcessChains")]
+    public int CancelledProcessChains { get; init; }
+
+    /// <summary>Process chains finished successfully.</summary>
+    [JsonPropertyName("succeededProcessChains")]
+    public int SucceededProcessChains { get; init; }
+
+    /// <summary>Process chains failed.</summary>
+    [JsonPropertyName("failedProcessChains")]
+    public int FailedProcessChains { get; init; }
+
+    /// <summary>All process chains generated so far.</summary>
+    [JsonPropertyName("totalProcessChains")]
+    public int TotalProcessChains { get; init; }
+
+    /// <summary>Workflow result files by output variable id.</summary>
+    [JsonPropertyName("results")]
+    public IReadOnlyDictionary<string, IReadOnlyList<string>>? Results { get; init; }
+
+    /// <summary>A human-readable error message, when the submission failed.</summary>
+    [JsonPropertyName("errorMessage")]
+    public string? ErrorMessage { get; init; }
+}

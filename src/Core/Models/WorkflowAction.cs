@@ -1,0 +1,21 @@
+using System.Text.Json.Serialization;
+using Steep.Core.Serialization;
+
+namespace Steep.Core.Models;
+
+/// <summary>An action of a workflow: <see cref="ExecuteAction"/> or <see cref="ForEachAction"/>.</summary>
+[JsonConverter(typeof(WorkflowActionConverter))]
+public abstract record WorkflowAction
+{
+    /// <summary>The action's identifier; optional in the workflow, generated when missing.</summary>
+    [JsonPropertyName("id")]
+    public string? Id { get; init; }
+
+    /// <summary>The discriminator written to JSON ("execute" or "for").</summary>
+    [JsonPropertyName("type")]
+    public abstract string Type { get; }
+
+    /// <summary>Identifiers of actions that must have been executed before this one.</summary>
+    [JsonPropertyName("dependsOn")]
+    public IReadOnlyList<string> DependsOn { get; init; } = [];
+}

@@ -1,0 +1,232 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Steep.Core.Models;
+
+namespace Steep.Core.Validation;
+
+/// <summary>Finds every problem of a workflow that is visible before running it, each with what to do about it.</summary>
+public static partial class WorkflowValidator
+{
+    /// <summary>Validates <paramref name="workflow"/>; service checks run only when <paramref name="services"/> is given.</summary>
+    public static IReadOnlyList<string> Validate(Workflow workflow, IReadOnlyCollection<Service>? services = null)
+    {
+        var problems = new List<string>();
+        var v = new Context(workflow, services, problems);
+        v.Run();
+        return problems;
+    }
+
+    [GeneratedRegex(@"^[34](\.\d+){0,2}$")]
+    private static partial Regex SupportedApi();
+
+    private sealed class Context(Workflow workflow, IReadOnlyCollection<Service>? services, List<string> problems)
+    {
+        private readonly Dictionary<string, Variable> _vars = new();
+        private readonly HashSet<string> _actionIds = new();
+        private readonly Dictionary<string, Service>? _services = services?.GroupBy(s => s.Id).ToDictionary(g => g.Key, g => g.First());
+
+        public void Run()
+        {
+            if (workflow.Api is { } api && !SupportedApi().IsMatch(api.Trim()))
+                problems.Add($"Unsupported workflow API version '{api}': use 4.0.0 (or any 3.x/4.x version up to {Workflow.LatestApiVersion}).");
+
+            var seen = new Dictionary<string, string>();
+            var reported = new HashSet<string>();
+            void Identifier(string id, string what)
+            {
+                if (seen.TryGetValue(id, out var first))
+                {
+                    if (reported.Add(id))
+                        problems.Add($"Duplicate identifier '{id}': it is used by {first} and by {what}. Variables and actions share one namespace; give each a unique id.");
+                }
+                else seen[id] = what;
+            }
+
+            for (int i = 0; i < workflow.Vars.Count; i++)
+            {
+                var variable = workflow.Vars[i];
+                if (string.IsNullOrWhiteSpace(variable.Id))
+                {
+                    problems.Add($"Variable #{i + 1} has no 'id': every variable needs a unique id.");
+                    continue;
+                }
+                Identifier(variable.Id, $"variable '{variable.Id}'");
+                _vars.TryAdd(variable.Id, variable);
+            }
+            ForEachAction(workflow.Actions, "actions", (a, where) =>
+            {
+                if (a.Id is { } id)
+                {
+                    if (string.IsNullOrWhiteSpace(id)) problems.Add($"{where} has an empty 'id': remove it or give a unique id.");
+                    else { Identifier(id, $"action '{id}'"); _actionIds.Add(id); }
+                }
+            });
+
+            var outputsByVar = new Dictionary<string, string>();
+            ForEachAction(workflow.Actions, "actions", (a, where) =>
+            {
+                if (a is ExecuteAction e) foreach (var o in e.Outputs) if (o.Var is { Length: > 0 }) outputsByVar.TryAdd(o.Var, where);
+            });
+            CheckActions(workflow.Actions, "actions", outputsByVar, enclosingEnumerators: []);
+        }
+
+        private static void ForEachAction(IReadOnlyList<WorkflowAction> actions, string path, Action<WorkflowAction, string> visit)
+        {
+            for (int i = 0; i < actions.Count; i++)
+            {
+                var a = actions[i];
+                visit(a, Describe(a, $"{path}[{i}]"));
+                if (a is ForEachAction f) ForEachAction(f.Actions, $"{path}[{i}].actions", visit);
+            }
+        }
+
+        private static string Lower(string s) => s.Length == 0 ? s : char.ToLowerInvariant(s[0]) + s[1..];
+
+        private static string Describe(WorkflowAction a, string path) =>
+            a.Id is { Length: > 0 } id ? $"Action '{id}'" : a is ExecuteAction e && e.Service.Length > 0
+                ? $"Action {path} (service '{e.Service}')" : $"Action {path}";
+
+        private void CheckVar(string? id, string where, string field, bool required = true)
+        {
+            if (string.IsNullOrWhiteSpace(id))
+            {
+                if (required) problems.Add($"{where}: '{field}' is missing; name a variable declared in 'vars'.");
+                return;
+            }
+            if (!_vars.ContainsKey(id))
+                problems.Add($"{where}: {field} refers to undeclared variable '{id}'; declare it in 'vars' (without a value if it is an output).");
+        }
+
+        private void CheckActions(IReadOnlyList<WorkflowAction> actions, string path, Dictionary<string, string> outputsByVar,
+            HashSet<string> enclosingEnumerators)
+        {
+            for (int i = 0; i < actions.Count; i++)
+            {
+                var a = actions[i];
+                var where = Describe(a, $"{path}[{i}]");
+                foreach (var d in a.DependsOn)
+                {
+                    if (!_actionIds.Contains(d))
+                        problems.Add($"{where}: dependsOn refers to '{d}', but there is no action with this id; use the id of an existing action.");
+                }
+                switch (a)
+                {
+                    case ExecuteAction e: CheckExecute(e, where, enclosingEnumerators); break;
+                    case ForEachAction f:
+                        CheckVar(f.Input, where, "input");
+                        CheckVar(f.Enumerator, where, "enumerator");
+                        CheckVar(f.Output, where, "output", required: false);
+                        CheckVar(f.YieldToOutput, where, "yieldToOutput", required: false);
+                        CheckVar(f.YieldToInput, where, "yieldToInput", required: false);
+                        if (f.Enumerator is { Length: > 0 } en)
+                        {
+                            if (outputsByVar.TryGetValue(en, out var producer))
+                                problems.Add($"{where}: its enumerator '{en}' is also used as an output by {producer}; the enumerator holds the current item, use another variable for the output.");
+                            if (_vars.TryGetValue(en, out var ev) && ev.Value is not null)
+                                problems.Add($"{where}: its enumerator '{en}' has a value; remove the value, it is set in each iteration.");
+                        }
+                        if (f.Output is { Length: > 0 } fo && _vars.TryGetValue(fo, out var ov) && ov.Value is not null)
+                            problems.Add($"Output variable '{fo}' of {Lower(where)} has a value; remove the value, outputs are generated.");
+                        var produced = new HashSet<string>();
+                        CollectProduced(f.Actions, produced);
+                        if (f.YieldToOutput is { Length: > 0 } yo && !produced.Contains(yo))
+                            problems.Add($"{where}: yieldToOutput '{yo}' is not an output of any of its sub-actions; name an output variable of a sub-action.");
+                        if (f.YieldToInput is { Length: > 0 } yi && !produced.Contains(yi))
+                            problems.Add($"{where}: yieldToInput '{yi}' is not an output of any of its sub-actions; name an output variable of a sub-action.");
+                        var inner = new HashSet<string>(enclosingEnumerators);
+                        if (f.Enumerator is { Length: > 0 }) inner.Add(f.Enumerator);
+                        CheckActions(f.Actions, $"{path}[{i}].actions", outputsByVar, inner);
+                        break;
+                }
+            }
+        }
+
+        private static void CollectProduced(IReadOnlyList<WorkflowAction> actions, HashSet<string> produced)
+        {
+            foreach (var a in actions)
+            {
+                if (a.Id is { } id) produced.Add(id);
+                if (a is ExecuteAction e) foreach (var o in e.Outputs) produced.Add(o.Var);
+                if (a is ForEachAction f)
+                {
+                    produced.Add(f.Enumerator);
+                    if (f.Output is { } o) produced.Add(o);
+                    CollectProduced(f.Actions, produced);
+                }
+            }
+        }
+
+        private void CheckExecute(ExecuteAction e, string where, HashSet<string> enumerators)
+        {
+            if (string.IsNullOrWhiteSpace(e.Service))
+                problems.Add($"{where}: 'service' is missing; name the id of the service to run.");
+            var inputs = e.Inputs.Concat(e.Parameters).ToList();
+            foreach (var p in inputs)
+            {
+                if (string.IsNullOrWhiteSpace(p.Id)) problems.Add($"{where}: an input has no 'id'; use a parameter id of the service.");
+                if (p.Var is null && p.Value is null) problems.Add($"{where}: input '{p.Id}' has neither 'var' nor 'value'.");
+                else if (p.Var is not null) CheckVar(p.Var, where, $"input '{p.Id}'");
+            }
+            foreach (var o in e.Outputs)
+            {
+                if (string.IsNullOrWhiteSpace(o.Id)) problems.Add($"{where}: an output has no 'id'; use a parameter id of the service.");
+                CheckVar(o.Var, where, $"output '{o.Id}'");
+                if (o.Var is { Length: > 0 } && _vars.TryGetValue(o.Var, out var v) && v.Value is not null)
+                    problems.Add($"Output variable '{o.Var}' of {Lower(where)} has a value; remove the value, output file names are generated.");
+                if (enumerators.Contains(o.Var))
+                    problems.Add($"{where}: output '{o.Id}' writes to the enumerator '{o.Var}' of an enclosing for-each action; use another variable.");
+            }
+            if (_services is null || string.IsNullOrWhiteSpace(e.Service)) return;
+            if (!_services.TryGetValue(e.Service, out var service))
+            {
+                problems.Add($"{where}: unknown service '{e.Service}'; add its metadata to the services or use one of: {string.Join(", ", _services.Keys.Order())}.");
+                return;
+            }
+            foreach (var p in inputs)
+            {
+                var sp = service.Parameters.FirstOrDefault(x => x.Id == p.Id);
+                if (sp is null)
+                    problems.Add($"{where}: service '{service.Id}' has no parameter '{p.Id}'; known parameters: {string.Join(", ", service.Parameters.Select(x => x.Id))}.");
+                else if (sp.Type == ArgumentTypes.Output)
+                    problems.Add($"{where}: '{p.Id}' is an output parameter of service '{service.Id}'; list it under 'outputs'.");
+            }
+            foreach (var o in e.Outputs)
+            {
+                var sp = service.Parameters.FirstOrDefault(x => x.Id == o.Id);
+                if (sp is null)
+                    problems.Add($"{where}: service '{service.Id}' has no parameter '{o.Id}'; known parameters: {string.Join(", ", service.Parameters.Select(x => x.Id))}.");
+                else if (sp.Type != ArgumentTypes.Output)
+                    problems.Add($"{where}: '{o.Id}' is an {sp.Type} parameter of service '{service.Id}'; list it under 'inputs'.");
+            }
+            foreach (var sp in service.Parameters)
+            {
+                var given = sp.Type == ArgumentTypes.Output ? e.Outputs.Count(o => o.Id == sp.Id) : inputs.Count(p => p.Id == sp.Id);
+                if (given == 0 && sp.Cardinality.Min > 0)
+                {
+                    if (sp.Default is null || sp.Type == ArgumentTypes.Output)
+                        problems.Add($"{where}: mandatory parameter '{sp.Id}' of service '{service.Id}' is missing and has no default (cardinality {sp.Cardinality}); add it to the action's {(sp.Type == ArgumentTypes.Output ? "outputs" : "inputs")}.");
+                    continue;
+                }
+                // values known now (declared scalars count once, declared lists once per item)
+                if (sp.Type == ArgumentTypes.Output)
+                {
+                    if (given > sp.Cardinality.Max)
+                        problems.Add($"{where}: output '{sp.Id}' appears {given} times but the cardinality of this parameter of service '{service.Id}' is {sp.Cardinality}.");
+                    continue;
+                }
+                int known = 0;
+                bool allKnown = true;
+                foreach (var p in inputs.Where(p => p.Id == sp.Id))
+                {
+                    var value = p.Value ?? (p.Var is not null && _vars.TryGetValue(p.Var, out var v) ? v.Value : null);
+                    if (value is null || (p.Var is not null && enumerators.Contains(p.Var))) { allKnown = false; known++; continue; }
+                    known += value is JsonArray arr && sp.DataType != DataTypes.Directory ? arr.Count : 1;
+                }
+                if (known > sp.Cardinality.Max)
+                    problems.Add($"{where}: input '{sp.Id}' gets {known} values but the cardinality of this parameter of service '{service.Id}' is {sp.Cardinality}; pass at most {sp.Cardinality.Max}.");
+                else if (allKnown && known < sp.Cardinality.Min)
+                    problems.Add($"{where}: input '{sp.Id}' gets {known} values but the cardinality of this parameter of service '{service.Id}' is {sp.Cardinality}; pass at least {sp.Cardinality.Min}.");
+            }
+        }
+    }
+}
