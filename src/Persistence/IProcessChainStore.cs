@@ -1,0 +1,26 @@
+namespace Steep.Persistence;
+
+/// <summary>Process chains and their run-time state. Every method has finished writing durably when its task completes.</summary>
+public interface IProcessChainStore
+{
+    /// <summary>One chain with executables, status, times, results and error message; null if unknown.</summary>
+    Task<StoredProcessChain?> GetAsync(string id, CancellationToken ct);
+
+    /// <summary>Chains in registration order, optionally filtered, paged (newest first when <paramref name="newestFirst"/>).</summary>
+    Task<Page<StoredProcessChain>> ListAsync(string? submissionId, string? status, int offset, int size, bool newestFirst, CancellationToken ct);
+
+    /// <summary>All chains of a submission with the given status (any when null), in registration order.</summary>
+    Task<IReadOnlyList<StoredProcessChain>> ListBySubmissionAsync(string submissionId, string? status, CancellationToken ct);
+
+    /// <summary>All chains with the given status, in registration order (used to rebuild the scheduler's queue).</summary>
+    Task<IReadOnlyList<StoredProcessChain>> ListByStatusAsync(string status, CancellationToken ct);
+
+    /// <summary>Applies an update; returns false if the chain is unknown.</summary>
+    Task<bool> UpdateAsync(ProcessChainUpdate update, CancellationToken ct);
+
+    /// <summary>Applies several updates in one transaction.</summary>
+    Task UpdateManyAsync(IReadOnlyList<ProcessChainUpdate> updates, CancellationToken ct);
+
+    /// <summary>Number of chains per status, for one submission or (when null) all.</summary>
+    Task<IReadOnlyDictionary<string, int>> CountByStatusAsync(string? submissionId, CancellationToken ct);
+}

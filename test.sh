@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs every test suite (xunit projects, then the Steep conformance cases when ../shared is present) and ends with
+# one line "N passed, M failed" over all of them.
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$root"
+results="$root/.build/test-results"
+rm -rf "$results"; mkdir -p "$results"
+passed=0; failed=0
+
+dotnet build Steep.Orleans.sln -c Release --nologo -v q -clp:NoSummary || { echo "0 passed, 1 failed"; exit 1; }
+dotnet test Steep.Orleans.sln -c Release --no-build --nologo -v q --logger "trx" --results-directory "$results" -- RunConfiguration.TestSessionTimeout=1500000
+read -r p f < <(python3 - "$results" <<'PY'
+import glob, re, sys
+p = f = 0
+for t in glob.glob(sys.argv[1] + "/**/*.trx", recursive=True):
+    s = open(t, encoding="utf-8").read()
+    m = re.search(r'<Counters [^>]*', s)
+    if m:
+        c = dict(re.findall(r'(\w+)="(\d+)"', m.group(0)))
+        p += int(c.get("passed", 0)); f += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0)) + int(c.get("aborted", 0))
+print(p, f)
+PY
+)
+passed=$((passed + p)); failed=$((failed + f))
+if [ "$p" = 0 ] && [ "$f" = 0 ]; then failed=$((failed + 1)); echo "no test results found"; fi
+
+shared="$root/../shared/conformance/steep-5"
+if [ -d "$shared" ]; then
+  out="$(python3 "$root/../shared/conformance/check.py" "$shared" --steep "$root/steep" 2>&1)"
+  echo "$out" | grep -v '^PASS'
+  line="$(echo "$out" | tail -n 1)"
+  if [[ "$line" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+    passed=$((passed + BASH_REMATCH[1])); failed=$((failed + BASH_REMATCH[2]))
+  else
+    failed=$((failed + 1)); echo "conformance check did not finish"
+  fi
+else
+  echo "conformance: skipped (../shared/conformance not found next to the repository)"
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
