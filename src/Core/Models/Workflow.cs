@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Steep.Core.Serialization;
 
 namespace Steep.Core.Models;
 
@@ -9,7 +10,7 @@ public sealed record Workflow
     public const string LatestApiVersion = "4.4.0";
 
     /// <summary>The workflow API version; when missing, <see cref="LatestApiVersion"/> is assumed.</summary>
-    [JsonPropertyName("api")]
+    [JsonPropertyName("api"), JsonConverter(typeof(LenientStringConverter))]
     public string? Api { get; init; }
 
     /// <summary>An optional human-readable name.</summary>

@@ -1,0 +1,8 @@
+namespace Steep.Core.Scheduling;
+
+/// <summary>A REGISTERED process chain waiting to be assigned to an agent.</summary>
+/// <param name="Id">The chain id.</param>
+/// <param name="SubmissionId">Its submission.</param>
+/// <param name="RequiredCapabilities">What an agent must provide to run it.</param>
+/// <param name="Sequence">Registration order; lower runs first.</param>
+public sealed record QueuedChain(string Id, string SubmissionId, IReadOnlyList<string> RequiredCapabilities, long Sequence);

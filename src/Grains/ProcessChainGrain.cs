@@ -1,0 +1,91 @@
+using Steep.Agent;
+using Steep.Core.Models;
+using Steep.Core.Scheduling;
+using Steep.Grains.Runtime;
+using Steep.Persistence;
+
+namespace Steep.Grains;
+
+/// <summary>One process chain's run-time state (status, agent, times, results, run count), kept in the store.</summary>
+public sealed class ProcessChainGrain(SteepServices services) : Grain
+{
+    private StoredProcessChain? _chain;
+    private string? _cancelledBeforeStart;
+
+    private string ChainId => Id.Key;
+
+    /// <inheritdoc />
+    public override async Task OnActivateAsync(CancellationToken ct) =>
+        _chain = await services.Chains.GetAsync(ChainId, ct);
+
+    /// <summary>The stored chain (null if unknown).</summary>
+    public Task<StoredProcessChain?> GetAsync() => Task.FromResult(_chain);
+
+    /// <summary>Marks the chain RUNNING on <paramref name="agentId"/>; false if it must not run (cancelled or finished).</summary>
+    public async Task<bool> StartAsync(string agentId)
+    {
+        if (_chain is null || _chain.Chain.Status != ProcessChainStatus.Registered || _cancelledBeforeStart is not null) return false;
+        var now = services.Clock.GetUtcNow();
+        int run = _chain.RunNumber + 1;
+        await services.Chains.UpdateAsync(new ProcessChainUpdate(ChainId)
+        {
+            Status = ProcessChainStatus.Running, StartTime = now, AgentId = agentId, RunNumber = run,
+        }, default);
+        _chain = _chain with { Chain = _chain.Chain with { Status = ProcessChainStatus.Running, StartTime = now }, AgentId = agentId, RunNumber = run };
+        services.Events.ProcessChainChanged(new ProcessChainEvent(ChainId, _chain.Chain.SubmissionId ?? "", ProcessChainStatus.Running, agentId, null, null));
+        return true;
+    }
+
+    /// <summary>Stores how the run ended and tells the submission.</summary>
+    public async Task CompleteAsync(ProcessChainOutcome outcome)
+    {
+        if (_chain is null || _chain.Chain.Status != ProcessChainStatus.Running) return;
+        var now = services.Clock.GetUtcNow();
+        await services.Chains.UpdateAsync(new ProcessChainUpdate(ChainId)
+        {
+            Status = outcome.Status, EndTime = now, Results = outcome.Results, ErrorMessage = outcome.ErrorMessage,
+        }, default);
+        var c = _chain.Chain;
+        _chain = _chain with { Chain = c with { Status = outcome.Status, EndTime = now, Results = outcome.Results, ErrorMessage = outcome.ErrorMessage } };
+        services.Events.ProcessChainChanged(new ProcessChainEvent(ChainId, c.SubmissionId ?? "", outcome.Status, _chain.AgentId,
+            c.StartTime is { } s ? now - s : null, c.Executables.Count > 0 ? c.Executables[0].ServiceId : null));
+        NotifySubmission(outcome.Status, outcome.Results, outcome.ExecutedExecutableIds, outcome.ErrorMessage);
+    }
+
+    /// <summary>Cancels the chain: a queued one is dropped at once, a running one is killed by its agent.</summary>
+    public async Task CancelAsync()
+    {
+        if (_chain is null) return;
+        switch (_chain.Chain.Status)
+        {
+            case ProcessChainStatus.Registered:
+                _cancelledBeforeStart = "cancelled";
+                Runtime.Get<SchedulerGrain>(SchedulerGrain.Key).Tell(s => s.RemoveAsync(ChainId));
+                await services.Chains.UpdateAsync(new ProcessChainUpdate(ChainId) { Status = ProcessChainStatus.Cancelled, EndTime = services.Clock.GetUtcNow() }, default);
+                _chain = _chain with { Chain = _chain.Chain with { Status = ProcessChainStatus.Cancelled } };
+                services.Events.ProcessChainChanged(new ProcessChainEvent(ChainId, _chain.Chain.SubmissionId ?? "", ProcessChainStatus.Cancelled, null, null, null));
+                NotifySubmission(ProcessChainStatus.Cancelled, null, [], null);
+                break;
+            case ProcessChainStatus.Running when _chain.AgentId is { } agent:
+                Runtime.Get<AgentGrain>(agent).Tell(a => a.CancelAsync(ChainId));
+                break;
+        }
+    }
+
+    /// <summary>Puts a chain whose agent is gone back into the queue (at-least-once execution).</summary>
+    public async Task RequeueAsync()
+    {
+        if (_chain is null || _chain.Chain.Status != ProcessChainStatus.Running) return;
+        await services.Chains.UpdateAsync(new ProcessChainUpdate(ChainId) { Status = ProcessChainStatus.Registered, Reset = true }, default);
+        _chain = _chain with { Chain = _chain.Chain with { Status = ProcessChainStatus.Registered, StartTime = null }, AgentId = null };
+        var q = new QueuedChain(ChainId, _chain.Chain.SubmissionId ?? "", _chain.Chain.RequiredCapabilities, _chain.Sequence);
+        Runtime.Get<SchedulerGrain>(SchedulerGrain.Key).Tell(s => s.EnqueueAsync([q]));
+    }
+
+    private void NotifySubmission(string status, IReadOnlyDictionary<string, IReadOnlyList<string>>? results, IReadOnlyList<string> executed, string? error)
+    {
+        if (_chain?.Chain.SubmissionId is not { } sid) return;
+        Runtime.Get<SubmissionGrain>(sid).Tell(s => s.ChainFinishedAsync(ChainId, status, results, executed, error));
+        DeactivateOnIdle();
+    }
+}

@@ -1,0 +1,87 @@
+using Steep.Core.Models;
+using Steep.Core.Scheduling;
+using Steep.Grains.Runtime;
+
+namespace Steep.Grains;
+
+/// <summary>
+/// Assigns REGISTERED chains to idle agents whose capabilities are a superset of the chain's, in registration order.
+/// A chain nobody can run is skipped without stalling the rest and starts as soon as a fitting agent registers.
+/// </summary>
+public sealed class SchedulerGrain(SteepServices services) : Grain
+{
+    /// <summary>The key of the one scheduler.</summary>
+    public const string Key = "scheduler";
+
+    private readonly ChainQueue _queue = new();
+    private readonly Dictionary<string, IReadOnlyCollection<string>> _agents = new(); // registration order
+    private readonly List<string> _idle = new();
+    private long _sequence;
+    private long _requeued;
+
+    /// <summary>Number of chains waiting.</summary>
+    public Task<int> QueuedAsync() => Task.FromResult(_queue.Count);
+
+    /// <inheritdoc />
+    public override async Task OnActivateAsync(CancellationToken ct)
+    {
+        foreach (var c in await services.Chains.ListByStatusAsync(ProcessChainStatus.Registered, ct))
+            _queue.Enqueue(new QueuedChain(c.Chain.Id, c.Chain.SubmissionId ?? "", c.Chain.RequiredCapabilities, ++_sequence));
+    }
+
+    /// <summary>Adds chains to the queue (new ones in registration order; requeued ones go first).</summary>
+    public Task EnqueueAsync(IReadOnlyList<QueuedChain> chains)
+    {
+        foreach (var c in chains)
+            _queue.Enqueue(c with { Sequence = c.Sequence > 0 ? -(++_requeued) : ++_sequence });
+        Dispatch();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Drops a queued chain (it was cancelled).</summary>
+    public Task RemoveAsync(string chainId)
+    {
+        _queue.Remove(chainId);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>An agent joined (or re-joined) and is idle.</summary>
+    public Task RegisterAgentAsync(string agentId, IReadOnlyList<string> capabilities)
+    {
+        _agents[agentId] = new HashSet<string>(capabilities);
+        if (!_idle.Contains(agentId)) _idle.Add(agentId);
+        Dispatch();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>An agent left.</summary>
+    public Task UnregisterAgentAsync(string agentId)
+    {
+        _agents.Remove(agentId);
+        _idle.Remove(agentId);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>An agent finished its chain and is idle again.</summary>
+    public Task AgentIdleAsync(string agentId)
+    {
+        if (_agents.ContainsKey(agentId) && !_idle.Contains(agentId)) _idle.Add(agentId);
+        Dispatch();
+        return Task.CompletedTask;
+    }
+
+    private void Dispatch()
+    {
+        if (_queue.Count == 0 || _idle.Count == 0) return;
+        // idle agents in registration order, each takes the oldest chain it can run
+        var order = _agents.Keys.Where(_idle.Contains).ToList();
+        foreach (var agentId in order)
+        {
+            var chain = _queue.TryTake(_agents[agentId]);
+            if (chain is null) continue;
+            _idle.Remove(agentId);
+            Runtime.Get<AgentGrain>(agentId).Tell(a => a.AssignAsync(chain.Id));
+            if (_queue.Count == 0) break;
+        }
+    }
+}

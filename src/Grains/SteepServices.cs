@@ -1,0 +1,15 @@
+using Steep.Agent;
+using Steep.Core.Models;
+using Steep.Persistence;
+
+namespace Steep.Grains;
+
+/// <summary>What the grains need from outside: stores, service metadata, paths, the executor, events and the clock.</summary>
+public sealed record SteepServices(
+    ISubmissionStore Submissions,
+    IProcessChainStore Chains,
+    IReadOnlyList<Service> Services,
+    SteepPaths Paths,
+    IProcessChainExecutor Executor,
+    IEventSink Events,
+    TimeProvider Clock);

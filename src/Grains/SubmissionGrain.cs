@@ -1,0 +1,266 @@
+using System.Text.Json;
+using Steep.Core.Generator;
+using Steep.Core.Models;
+using Steep.Core.Scheduling;
+using Steep.Grains.Runtime;
+using Steep.Persistence;
+using Steep.Core.Serialization;
+
+namespace Steep.Grains;
+
+/// <summary>
+/// Drives one submission: runs the generator, stores each step's input together with the chains it produced (one
+/// transaction), hands the chains to the scheduler, feeds finished chains back, and finishes the submission.
+/// After a crash it rebuilds the generator by replaying the stored steps, so nothing is lost and nothing re-runs.
+/// </summary>
+public sealed class SubmissionGrain(SteepServices services) : Grain
+{
+    private Submission? _submission;
+    private ProcessChainGenerator? _generator;
+    private long _step;
+    private readonly HashSet<string> _open = new();     // REGISTERED or RUNNING chains of this submission
+    private readonly HashSet<string> _consumed = new(); // finished chains whose outcome the generator has seen
+    private readonly List<FinishedChain> _inbox = new();
+    private readonly Dictionary<string, List<string>> _results = new();
+    private readonly HashSet<string> _storedOutputs = new();
+    private int _total, _succeeded, _failed, _cancelled;
+    private string? _firstError;
+    private bool _stepScheduled;
+    private bool _cancelRequested;
+
+    private string SubmissionId => Id.Key;
+
+    /// <inheritdoc />
+    public override async Task OnActivateAsync(CancellationToken ct)
+    {
+        _submission = await services.Submissions.GetAsync(SubmissionId, ct);
+        if (_submission is null || SubmissionStatus.IsFinal(_submission.Status)) return;
+        _cancelRequested = _submission.Status == SubmissionStatus.Cancelled;
+        var workflow = _submission.Workflow ?? throw new InvalidOperationException($"Submission {SubmissionId} has no workflow");
+        CollectStoredOutputs(workflow.Actions);
+
+        _generator = new ProcessChainGenerator(workflow, services.Services, new GeneratorOptions(
+            Path.Combine(services.Paths.TmpPath, SubmissionId), Path.Combine(services.Paths.OutPath, SubmissionId), IdSeed(SubmissionId)));
+        foreach (var step in await services.Submissions.GetStepsAsync(SubmissionId, 0, ct))
+        {
+            var input = JsonSerializer.Deserialize<StepInput>(step.Input, SteepJson.Options)!;
+            try { _generator.Generate(input.Results, input.Executed); }
+            catch (GeneratorException) { /* the step failed the same way before; its failure is stored */ }
+            foreach (var id in input.Chains) _consumed.Add(id);
+            AddResults(input.Results);
+            _step = step.Step;
+        }
+
+        foreach (var c in await services.Chains.ListBySubmissionAsync(SubmissionId, null, ct))
+        {
+            _total++;
+            var status = c.Chain.Status;
+            if (status is ProcessChainStatus.Registered or ProcessChainStatus.Running) _open.Add(c.Chain.Id);
+            else
+            {
+                Count(status!, c.Chain.ErrorMessage);
+                if (!_consumed.Contains(c.Chain.Id))
+                {
+                    // finished before the crash, but its outcome never reached the generator: feed it now
+                    _inbox.Add(new FinishedChain(c.Chain.Id, status!, c.Chain.Results, status == ProcessChainStatus.Success
+                        ? c.Chain.Executables.Select(e => e.Id).ToList() : [], c.Chain.ErrorMessage, Counted: true));
+                }
+            }
+        }
+    }
+
+    /// <summary>Starts (or resumes) the submission.</summary>
+    public async Task StartAsync()
+    {
+        if (_submission is null || _generator is null) return;
+        if (_submission.Status == SubmissionStatus.Accepted)
+        {
+            var now = services.Clock.GetUtcNow();
+            await services.Submissions.UpdateAsync(new SubmissionUpdate(SubmissionId) { Status = SubmissionStatus.Running, StartTime = now }, default);
+            _submission = _submission with { Status = SubmissionStatus.Running, StartTime = now };
+            Publish();
+        }
+        if (_cancelRequested) { await CancelAsync(); return; }
+        if (_step == 0 || _inbox.Count > 0) ScheduleStep();
+        else await FinishIfDoneAsync();
+    }
+
+    /// <summary>A chain of this submission ended (SUCCESS, ERROR or CANCELLED).</summary>
+    public Task ChainFinishedAsync(string chainId, string status, IReadOnlyDictionary<string, IReadOnlyList<string>>? results,
+        IReadOnlyList<string> executedExecutableIds, string? errorMessage)
+    {
+        if (_generator is null || _consumed.Contains(chainId) || _inbox.Any(f => f.ChainId == chainId)) return Task.CompletedTask;
+        _open.Remove(chainId);
+        Count(status, errorMessage);
+        _inbox.Add(new FinishedChain(chainId, status, results, executedExecutableIds, errorMessage, Counted: true));
+        ScheduleStep();
+        Publish();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Cancels the submission: queued chains are dropped, running ones killed.</summary>
+    public async Task CancelAsync()
+    {
+        if (_submission is null || SubmissionStatus.IsFinal(_submission.Status) && !_cancelRequested) return;
+        if (!_cancelRequested)
+        {
+            _cancelRequested = true;
+            await services.Submissions.UpdateAsync(new SubmissionUpdate(SubmissionId) { Status = SubmissionStatus.Cancelled }, default);
+            _submission = _submission with { Status = SubmissionStatus.Cancelled };
+        }
+        foreach (var id in _open.ToList()) Runtime.Get<ProcessChainGrain>(id).Tell(g => g.CancelAsync());
+        await FinishIfDoneAsync();
+    }
+
+    private void ScheduleStep()
+    {
+        if (_stepScheduled) return;
+        _stepScheduled = true;
+        // one turn per burst of finished chains: they are fed to the generator together
+        Runtime.Get<SubmissionGrain>(SubmissionId).Tell(g => g.RunStepAsync());
+    }
+
+    /// <summary>Feeds the finished chains to the generator and registers the chains it produces.</summary>
+    public async Task RunStepAsync()
+    {
+        _stepScheduled = false;
+        if (_generator is null || _submission is null || SubmissionStatus.IsFinal(_submission.Status) && !_cancelRequested) return;
+        var inbox = _inbox.ToList();
+        _inbox.Clear();
+
+        var results = new Dictionary<string, IReadOnlyList<string>>();
+        var executed = new List<string>();
+        foreach (var f in inbox)
+        {
+            if (f.Status != ProcessChainStatus.Success) continue;
+            if (f.Results is not null) foreach (var (k, v) in f.Results) results[k] = v;
+            executed.AddRange(f.ExecutedExecutableIds);
+        }
+        var input = new StepInput(inbox.Select(f => f.ChainId).ToList(), results, executed);
+
+        IReadOnlyList<ProcessChain> chains = [];
+        string? generatorError = null;
+        if (!_cancelRequested && _step >= 0)
+        {
+            try { chains = _generator.Generate(results, executed); }
+            catch (GeneratorException e) { generatorError = e.Message; }
+        }
+        var stored = chains.Select(c => c with { SubmissionId = SubmissionId, Status = ProcessChainStatus.Registered }).ToList();
+        _step++;
+        await services.Submissions.CommitStepAsync(SubmissionId,
+            new GeneratorStep(_step, JsonSerializer.SerializeToUtf8Bytes(input, SteepJson.Options)), stored, default);
+        foreach (var f in inbox) _consumed.Add(f.ChainId);
+        AddResults(results);
+
+        if (generatorError is not null)
+        {
+            await FailAsync($"The workflow cannot be processed further: {generatorError}");
+            return;
+        }
+        if (stored.Count > 0)
+        {
+            _total += stored.Count;
+            foreach (var c in stored) _open.Add(c.Id);
+            var queued = stored.Select(c => new QueuedChain(c.Id, SubmissionId, c.RequiredCapabilities, 0)).ToList();
+            Runtime.Get<SchedulerGrain>(SchedulerGrain.Key).Tell(s => s.EnqueueAsync(queued));
+            Publish();
+        }
+        await FinishIfDoneAsync();
+    }
+
+    private async Task FailAsync(string message)
+    {
+        _firstError ??= message;
+        _cancelRequested = true;
+        foreach (var id in _open.ToList()) Runtime.Get<ProcessChainGrain>(id).Tell(g => g.CancelAsync());
+        await FinishIfDoneAsync(forcedError: message);
+    }
+
+    private async Task FinishIfDoneAsync(string? forcedError = null)
+    {
+        if (_submission is null || _generator is null) return;
+        if (_open.Count > 0 || _inbox.Count > 0 || _stepScheduled) return;
+        if (SubmissionStatus.IsFinal(_submission.Status) && _submission.EndTime is not null) return;
+
+        string status;
+        string? error = null;
+        if (forcedError is not null) { status = SubmissionStatus.Error; error = forcedError; }
+        else if (_cancelRequested) status = SubmissionStatus.Cancelled;
+        else if (_failed > 0)
+        {
+            status = _succeeded > 0 ? SubmissionStatus.PartialSuccess : SubmissionStatus.Error;
+            error = _failed == 1 ? $"1 process chain failed: {_firstError}" : $"{_failed} process chains failed; the first: {_firstError}";
+        }
+        else if (!_generator.IsFinished)
+        {
+            status = SubmissionStatus.Error;
+            error = "The workflow could not be finished: some actions wait for inputs that no action produced.";
+        }
+        else status = SubmissionStatus.Success;
+
+        var results = status is SubmissionStatus.Success or SubmissionStatus.PartialSuccess ? WorkflowResults() : null;
+        var end = services.Clock.GetUtcNow();
+        await services.Submissions.UpdateAsync(new SubmissionUpdate(SubmissionId)
+        {
+            Status = status, EndTime = end, Results = results, ErrorMessage = error,
+        }, default);
+        _submission = _submission with { Status = status, EndTime = end, Results = results, ErrorMessage = error };
+        _cancelRequested = false;
+        Publish();
+    }
+
+    private IReadOnlyDictionary<string, IReadOnlyList<string>> WorkflowResults()
+    {
+        // outputs marked `store: true` are the workflow's results; without any, every output is
+        var keys = _storedOutputs.Count > 0 ? _results.Keys.Where(IsStoredOutput) : _results.Keys;
+        return keys.ToDictionary(k => k, k => (IReadOnlyList<string>)_results[k]);
+    }
+
+    private bool IsStoredOutput(string varId)
+    {
+        // unrolled output variables carry "$<iteration>" suffixes
+        int i = varId.IndexOf('$');
+        return _storedOutputs.Contains(i < 0 ? varId : varId[..i]);
+    }
+
+    private void CollectStoredOutputs(IReadOnlyList<WorkflowAction> actions)
+    {
+        foreach (var a in actions)
+        {
+            if (a is ExecuteAction e) foreach (var o in e.Outputs) if (o.Store) _storedOutputs.Add(o.Var);
+            if (a is ForEachAction f) CollectStoredOutputs(f.Actions);
+        }
+    }
+
+    private void AddResults(IReadOnlyDictionary<string, IReadOnlyList<string>> results)
+    {
+        foreach (var (k, v) in results)
+        {
+            if (!_results.TryGetValue(k, out var list)) _results[k] = list = [];
+            list.AddRange(v);
+        }
+    }
+
+    private void Count(string status, string? errorMessage)
+    {
+        switch (status)
+        {
+            case ProcessChainStatus.Success: _succeeded++; break;
+            case ProcessChainStatus.Error: _failed++; _firstError ??= errorMessage; break;
+            case ProcessChainStatus.Cancelled: _cancelled++; break;
+        }
+    }
+
+    private void Publish()
+    {
+        if (_submission is null) return;
+        int running = Math.Max(0, _open.Count);
+        services.Events.SubmissionChanged(new SubmissionEvent(SubmissionId, _submission.Status, _total, running, _succeeded, _failed, _cancelled));
+    }
+
+    /// <summary>Generated names start with a seed derived from the submission id, so they are unique and stable across restarts.</summary>
+    internal static string IdSeed(string submissionId) => submissionId.ToLowerInvariant() + "-";
+
+    private sealed record FinishedChain(string ChainId, string Status, IReadOnlyDictionary<string, IReadOnlyList<string>>? Results,
+        IReadOnlyList<string> ExecutedExecutableIds, string? ErrorMessage, bool Counted);
+}
