@@ -1,4 +1,3 @@
-using Steep.Core.Models;
 using Steep.Core.Scheduling;
 using Steep.Grains.Runtime;
 
@@ -8,7 +7,7 @@ namespace Steep.Grains;
 /// Assigns REGISTERED chains to idle agents whose capabilities are a superset of the chain's, in registration order.
 /// A chain nobody can run is skipped without stalling the rest and starts as soon as a fitting agent registers.
 /// </summary>
-public sealed class SchedulerGrain(SteepServices services) : Grain
+public sealed class SchedulerGrain : Grain
 {
     /// <summary>The key of the one scheduler.</summary>
     public const string Key = "scheduler";
@@ -21,13 +20,6 @@ public sealed class SchedulerGrain(SteepServices services) : Grain
 
     /// <summary>Number of chains waiting.</summary>
     public Task<int> QueuedAsync() => Task.FromResult(_queue.Count);
-
-    /// <inheritdoc />
-    public override async Task OnActivateAsync(CancellationToken ct)
-    {
-        foreach (var c in await services.Chains.ListByStatusAsync(ProcessChainStatus.Registered, ct))
-            _queue.Enqueue(new QueuedChain(c.Chain.Id, c.Chain.SubmissionId ?? "", c.Chain.RequiredCapabilities, ++_sequence));
-    }
 
     /// <summary>Adds chains to the queue (new ones in registration order; requeued ones go first).</summary>
     public Task EnqueueAsync(IReadOnlyList<QueuedChain> chains)

@@ -81,6 +81,13 @@ public sealed class SubmissionGrain(SteepServices services) : Grain
             Publish();
         }
         if (_cancelRequested) { await CancelAsync(); return; }
+        // chains registered before a restart go back to the scheduler, in registration order
+        var waiting = await services.Chains.ListBySubmissionAsync(SubmissionId, ProcessChainStatus.Registered, default);
+        if (waiting.Count > 0)
+        {
+            var queued = waiting.Select(c => new QueuedChain(c.Chain.Id, SubmissionId, c.Chain.RequiredCapabilities, 0)).ToList();
+            Runtime.Get<SchedulerGrain>(SchedulerGrain.Key).Tell(s => s.EnqueueAsync(queued));
+        }
         if (_step == 0 || _inbox.Count > 0) ScheduleStep();
         else await FinishIfDoneAsync();
     }

@@ -1,0 +1,82 @@
+using Steep.Core.Models;
+using Steep.Core.Serialization;
+using Steep.Silo.Configuration;
+
+namespace Steep.Silo.Hosting;
+
+/// <summary>Everything an embedded instance is started with, from conf/steep.yaml, the environment and the command line.</summary>
+public sealed record HostSettings
+{
+    /// <summary>Where the database, logs and (by default) generated files live.</summary>
+    public required string DataDirectory { get; init; }
+    /// <summary>Base directory of temporary outputs.</summary>
+    public required string TmpPath { get; init; }
+    /// <summary>Base directory of stored outputs.</summary>
+    public required string OutPath { get; init; }
+    /// <summary>"sqlite" or "memory".</summary>
+    public string StoreKind { get; init; } = "sqlite";
+    /// <summary>Number of local agents.</summary>
+    public int AgentCount { get; init; } = Environment.ProcessorCount;
+    /// <summary>Capabilities of the local agents.</summary>
+    public IReadOnlyList<string> AgentCapabilities { get; init; } = [];
+    /// <summary>Service metadata.</summary>
+    public IReadOnlyList<Service> Services { get; init; } = [];
+    /// <summary>Directory of each service's metadata file, for relative service paths.</summary>
+    public IReadOnlyDictionary<string, string> ServiceDirectories { get; init; } = new Dictionary<string, string>();
+    /// <summary>Extra <c>docker run -v</c> volumes.</summary>
+    public IReadOnlyList<string> DockerVolumes { get; init; } = [];
+    /// <summary>Extra <c>docker run -e</c> variables.</summary>
+    public IReadOnlyDictionary<string, string> DockerEnvironment { get; init; } = new Dictionary<string, string>();
+    /// <summary>HTTP host to bind.</summary>
+    public string HttpHost { get; init; } = "127.0.0.1";
+    /// <summary>HTTP port.</summary>
+    public int HttpPort { get; init; } = 8080;
+
+    /// <summary>Builds the settings; command-line values (when not null) win over configuration.</summary>
+    public static HostSettings From(SteepConfiguration config, string? dataDir, string[]? serviceFiles, int? agents)
+    {
+        var data = dataDir is not null ? Path.GetFullPath(dataDir) : config.GetPath("steep.dataDir", ".steep");
+        var files = serviceFiles is { Length: > 0 } ? serviceFiles.Select(Path.GetFullPath).ToList() : DefaultServiceFiles(config.Home);
+        var services = new Dictionary<string, Service>();
+        var dirs = new Dictionary<string, string>();
+        foreach (var f in files)
+        {
+            if (!File.Exists(f)) throw new ModelFormatException($"{f}: service metadata file not found");
+            foreach (var s in ModelReader.ReadServices(File.ReadAllText(f), f))
+            {
+                services[s.Id] = s;
+                dirs[s.Id] = Path.GetDirectoryName(f)!;
+            }
+        }
+        int count = agents ?? config.GetInt("steep.agent.instances", 0);
+        if (count < 0) throw new ModelFormatException($"the number of agents must be 0 (one per core) or more, not {count}");
+        var kind = (config.GetString("steep.store.kind") ?? "sqlite").ToLowerInvariant();
+        if (kind is not ("sqlite" or "memory"))
+            throw new ModelFormatException($"configuration 'steep.store.kind' must be 'sqlite' or 'memory', not '{kind}'");
+        return new HostSettings
+        {
+            DataDirectory = data,
+            TmpPath = config.GetString("steep.tmpPath") is { } tp ? Path.GetFullPath(tp, config.Home) : Path.Combine(data, "tmp"),
+            OutPath = config.GetString("steep.outPath") is { } op ? Path.GetFullPath(op, config.Home) : Path.Combine(data, "out"),
+            StoreKind = kind,
+            AgentCount = count == 0 ? Environment.ProcessorCount : count,
+            AgentCapabilities = config.GetList("steep.agent.capabilities"),
+            Services = services.Values.ToList(),
+            ServiceDirectories = dirs,
+            DockerVolumes = config.GetList("steep.runtimes.docker.volumes"),
+            DockerEnvironment = config.GetMap("steep.runtimes.docker.env"),
+            HttpHost = config.GetString("steep.http.host") ?? "127.0.0.1",
+            HttpPort = config.GetInt("steep.http.port", 8080),
+        };
+    }
+
+    /// <summary>conf/services/*.yaml|yml|json below <paramref name="home"/>, in name order.</summary>
+    public static List<string> DefaultServiceFiles(string home)
+    {
+        var dir = Path.Combine(home, "conf", "services");
+        if (!Directory.Exists(dir)) return [];
+        return Directory.EnumerateFiles(dir)
+            .Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal) || f.EndsWith(".json", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal).ToList();
+    }
+}
