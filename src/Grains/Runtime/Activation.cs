@@ -120,7 +120,8 @@ internal sealed class Activation : IThreadPoolWorkItem
     /// <summary>Runs the loop on a thread-pool thread.</summary>
     void IThreadPoolWorkItem.Execute() => _ = RunAsync();
 
-    // no execution context is captured: a turn must not inherit the async locals of whoever woke the loop
+    // no execution context is captured: a turn must not inherit the async locals of whoever woke the loop; the global
+    // queue (not the current thread's) so that a loop woken from a long-running thread is not stuck behind it
     private void Schedule() => ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
 
     private async Task RunAsync()
@@ -168,7 +169,9 @@ internal sealed class Activation : IThreadPoolWorkItem
                 var grain = _grain ?? await ActivateAsync(next).ConfigureAwait(false);
                 if (grain is null) return; // activation failed; everything queued was failed and the entry closed
 
-                Runtime.CurrentChain = next.CallerChain is { } caller ? new CallChain(Id, caller) : _selfChain;
+                var chain = next.CallerChain is { } caller ? new CallChain(Id, caller) : _selfChain;
+                // setting an async local allocates a new execution context; most turns keep the previous one
+                if (!ReferenceEquals(Runtime.CurrentChain, chain)) Runtime.CurrentChain = chain;
                 var turn = next.RunAsync(grain);
                 if (!turn.IsCompleted) await turn.ConfigureAwait(false);
             }
@@ -265,6 +268,12 @@ internal sealed class Activation : IThreadPoolWorkItem
         {
             Runtime.Report(Id, GrainErrorSource.Deactivation, ex);
         }
-        lock (_lock) _grain = null;
+        lock (_lock)
+        {
+            _grain = null;
+            // requests made while OnDeactivateAsync ran were about the old instance, not the next one
+            _idleRequested = false;
+            _deactivateAfterTurn = false;
+        }
     }
 }

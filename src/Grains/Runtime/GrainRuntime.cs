@@ -12,7 +12,7 @@ public sealed class GrainRuntime : IAsyncDisposable
     private readonly ConcurrentDictionary<Type, Func<string, Grain>> _factories = new();
     private readonly ConcurrentDictionary<GrainId, Activation> _directory = new();
     private readonly AsyncLocal<CallChain?> _chain = new();
-    private readonly CancellationTokenSource _shutdown = new();
+    private readonly CancellationTokenSource _shutdown = new(); // never disposed: grains may keep its token past stop
     private readonly TimeSpan _idleTimeout;
     private readonly ITimer? _idleSweeper;
     private readonly Lock _stopLock = new();
@@ -34,7 +34,7 @@ public sealed class GrainRuntime : IAsyncDisposable
         if (_idleTimeout != Timeout.InfiniteTimeSpan)
         {
             var interval = options.IdleCheckInterval
-                ?? TimeSpan.FromTicks(Math.Min(_idleTimeout.Ticks / 4, TimeSpan.TicksPerMinute));
+                ?? TimeSpan.FromTicks(Math.Clamp(_idleTimeout.Ticks / 4, TimeSpan.TicksPerMillisecond, TimeSpan.TicksPerMinute));
             _idleSweeper = CreateTimer(static s => ((GrainRuntime)s!).DeactivateIdle(), this, interval, interval);
         }
     }
@@ -138,14 +138,15 @@ public sealed class GrainRuntime : IAsyncDisposable
     /// <summary>Reports an error no caller can observe; never throws.</summary>
     internal void Report(GrainId id, GrainErrorSource source, Exception error)
     {
-        // a handler runs outside any turn: if it calls grains, it must not look like part of the grain's call chain
-        CurrentChain = null;
         var handler = UnhandledException;
         if (handler is null)
         {
             Trace.TraceError($"Grain {id} ({source}): {error}");
             return;
         }
+        // a handler is not part of any turn: if it calls grains, it must not look like part of the current call chain
+        var chain = CurrentChain;
+        if (chain is not null) CurrentChain = null;
         try
         {
             handler(this, new GrainErrorEventArgs(id, source, error));
@@ -154,6 +155,10 @@ public sealed class GrainRuntime : IAsyncDisposable
         {
             // a broken handler must not take the grain down with it
             Trace.TraceError($"UnhandledException handler failed for grain {id}: {handlerError}");
+        }
+        finally
+        {
+            if (chain is not null) CurrentChain = chain; // Report may run synchronously inside a turn (a refused Tell)
         }
     }
 
