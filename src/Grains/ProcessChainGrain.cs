@@ -15,7 +15,7 @@ public sealed class ProcessChainGrain(SteepServices services) : Grain
     private string ChainId => Id.Key;
 
     /// <inheritdoc />
-    public override async Task OnActivateAsync(CancellationToken ct) =>
+    protected internal override async Task OnActivateAsync(CancellationToken ct) =>
         _chain = await services.Chains.GetAsync(ChainId, ct);
 
     /// <summary>The stored chain (null if unknown).</summary>

@@ -31,7 +31,7 @@ public sealed class SubmissionGrain(SteepServices services) : Grain
     private string SubmissionId => Id.Key;
 
     /// <inheritdoc />
-    public override async Task OnActivateAsync(CancellationToken ct)
+    protected internal override async Task OnActivateAsync(CancellationToken ct)
     {
         _submission = await services.Submissions.GetAsync(SubmissionId, ct);
         if (_submission is null || SubmissionStatus.IsFinal(_submission.Status)) return;
