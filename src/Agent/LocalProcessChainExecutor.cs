@@ -21,6 +21,23 @@ public sealed class LocalProcessChainExecutor : IProcessChainExecutor
     {
         ArgumentNullException.ThrowIfNull(chain);
         var executed = new List<string>(chain.Executables.Count);
+        try
+        {
+            return await RunChainAsync(chain, executed, ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return Cancelled(executed);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // the contract: failures come back as ERROR, whatever their cause (an odd path, a vanished directory, ...)
+            return Failed($"Process chain '{chain.Id}' failed: {e.Message}", executed);
+        }
+    }
+
+    private async Task<ProcessChainOutcome> RunChainAsync(ProcessChain chain, List<string> executed, CancellationToken ct)
+    {
         if (ct.IsCancellationRequested) return Cancelled(executed);
 
         var workingDirectory = _options.WorkingDirectory is { } wd ? Path.GetFullPath(wd) : Directory.GetCurrentDirectory();
@@ -74,7 +91,7 @@ public sealed class LocalProcessChainExecutor : IProcessChainExecutor
             if (attempt >= maxAttempts)
             {
                 log.Flush();
-                return attempt == 1 ? step : step with { Error = $"{step.Error}\n(gave up after {attempt} attempts)" };
+                return step;
             }
 
             var delay = policy!.DelayBeforeRetry(attempt);
@@ -100,9 +117,10 @@ public sealed class LocalProcessChainExecutor : IProcessChainExecutor
         CancellationToken ct)
     {
         if (ct.IsCancellationRequested) return StepResult.WasCancelled;
-        var what = $"service '{exe.ServiceId}' (executable '{exe.Id}')";
         var attempts = maxAttempts == 1 ? "" : maxAttempts == int.MaxValue ? $", attempt {attempt}" : $", attempt {attempt} of {maxAttempts}";
-        log.WriteLine($"=== {Now()} {what}{attempts}");
+        log.WriteLine($"=== {Now()} service '{exe.ServiceId}' (executable '{exe.Id}'){attempts}");
+        // messages name the attempt only when the last of several failed, i.e. when it becomes the chain's error
+        var what = $"service '{exe.ServiceId}' (executable '{exe.Id}'{(attempt > 1 ? attempts : "")})";
 
         var containerName = exe.Runtime == Runtimes.Docker ? Runtimes.ContainerName(chainId, index, attempt) : "";
         var plan = Runtimes.Prepare(exe, _options, workingDirectory, containerName, out var error);
@@ -118,7 +136,7 @@ public sealed class LocalProcessChainExecutor : IProcessChainExecutor
         {
             OutputFiles.Prepare(exe, workingDirectory);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {
             var message = $"Cannot create the output directories of {what}: {e.Message}";
             log.WriteLine("=== " + message);
@@ -154,9 +172,12 @@ public sealed class LocalProcessChainExecutor : IProcessChainExecutor
             log.Flush();
             return StepResult.Ok;
         }
-        var output = tail.Count == 0
-            ? "It printed nothing."
-            : $"Last {tail.Count.ToString(CultureInfo.InvariantCulture)} lines of output:\n{tail}";
+        var output = tail.Count switch
+        {
+            0 => "It printed nothing.",
+            1 => $"Last line of output:\n{tail}",
+            _ => $"Last {tail.Count.ToString(CultureInfo.InvariantCulture)} lines of output:\n{tail}",
+        };
         return new StepResult(false,
             $"S{what[1..]} failed with exit code {result.ExitCode.ToString(CultureInfo.InvariantCulture)}. {output}");
     }
