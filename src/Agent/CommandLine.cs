@@ -10,7 +10,13 @@ internal static class CommandLine
     /// Appends the arguments in order: a labelled boolean passes its label alone when true and nothing otherwise;
     /// any other argument passes its label (if any) and then its value.
     /// </summary>
-    public static void AppendArguments(List<string> into, IReadOnlyList<Argument> arguments)
+    /// <param name="into">The list to append to.</param>
+    /// <param name="arguments">The arguments.</param>
+    /// <param name="emptyValueIsFlag">
+    /// For runtime arguments: a labelled argument without a value (metadata such as <c>label: --rm</c>) passes its
+    /// label alone, not an empty string that <c>docker run</c> would take for the image.
+    /// </param>
+    public static void AppendArguments(List<string> into, IReadOnlyList<Argument> arguments, bool emptyValueIsFlag = false)
     {
         foreach (var a in arguments)
         {
@@ -21,7 +27,7 @@ internal static class CommandLine
                 continue;
             }
             if (labelled) into.Add(a.Label!);
-            into.Add(a.Variable.Value);
+            if (!(labelled && emptyValueIsFlag && a.Variable.Value.Length == 0)) into.Add(a.Variable.Value);
         }
     }
 

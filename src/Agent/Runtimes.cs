@@ -32,7 +32,7 @@ internal static class Runtimes
                 if (docker is null) return null;
                 var args = new List<string>(8 + executable.RuntimeArgs.Count + executable.Arguments.Count
                     + 2 * (options.DockerVolumes.Count + options.DockerEnvironment.Count)) { "run" };
-                CommandLine.AppendArguments(args, executable.RuntimeArgs);
+                CommandLine.AppendArguments(args, executable.RuntimeArgs, emptyValueIsFlag: true);
                 foreach (var v in options.DockerVolumes) { args.Add("-v"); args.Add(v); }
                 foreach (var e in options.DockerEnvironment) { args.Add("-e"); args.Add(e); }
                 args.Add("--name");

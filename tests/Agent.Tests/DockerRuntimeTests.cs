@@ -49,7 +49,7 @@ public sealed class DockerRuntimeTests : IDisposable
             RuntimeArgs =
             [
                 RuntimeArg("/data2:/data2", "-v"), RuntimeArg("true", "--rm", DataTypes.Boolean),
-                RuntimeArg("false", "--privileged", DataTypes.Boolean),
+                RuntimeArg("false", "--privileged", DataTypes.Boolean), RuntimeArg("", "--init"),
             ],
         };
         var chain = Of(exe);
@@ -59,11 +59,11 @@ public sealed class DockerRuntimeTests : IDisposable
 
         Assert.Equal(ProcessChainStatus.Success, outcome.Status);
         var args = File.ReadAllLines(_dir["run-args.txt"]);
-        Assert.Matches(new Regex($"^steep-{chain.Id}-0-1-[0-9a-f]{{12}}$"), args[13]);
+        Assert.Matches(new Regex($"^steep-{chain.Id}-0-1-[0-9a-f]{{12}}$"), args[14]);
         string[] expected =
         [
-            "run", "-v", "/data2:/data2", "--rm", "-v", "/data:/data", "-v", "/x y:/z", "-e", "A=1", "-e", "B",
-            "--name", args[13], "my_image:latest", "/data/input.txt", "out/dir", "--foobar",
+            "run", "-v", "/data2:/data2", "--rm", "--init", "-v", "/data:/data", "-v", "/x y:/z", "-e", "A=1", "-e", "B",
+            "--name", args[14], "my_image:latest", "/data/input.txt", "out/dir", "--foobar",
         ];
         Assert.Equal(expected, args);
         Assert.True(Directory.Exists(_dir["out/dir"]), "directory outputs are created on the host");

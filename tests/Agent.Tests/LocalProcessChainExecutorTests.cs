@@ -234,7 +234,7 @@ public sealed class LocalProcessChainExecutorTests : IDisposable
     [Fact]
     public async Task TheLogHasTheCommandLineTheOutputInArrivalOrderAndTheExitCodeAndIsAppended()
     {
-        var talk = _dir.Script("talk.sh", """echo "out 1"; sleep 0.05; echo "err 1" >&2; sleep 0.05; echo "out 2"; exit 0""");
+        var talk = _dir.Script("talk.sh", """echo "out 1"; sleep 0.2; echo "err 1" >&2; sleep 0.2; echo "out 2"; exit 0""");
         var chain = Of(Exe(talk, Param("an arg")), Exe("true"));
 
         await Executor().ExecuteAsync(chain, CancellationToken.None);
