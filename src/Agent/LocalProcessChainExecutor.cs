@@ -1,0 +1,207 @@
+using System.Globalization;
+using Steep.Core.Models;
+
+namespace Steep.Agent;
+
+/// <summary>Runs process chains on this machine (runtimes <c>other</c> and <c>docker</c>) with retries, logs and cancellation.</summary>
+public sealed class LocalProcessChainExecutor : IProcessChainExecutor
+{
+    private static readonly TimeSpan DockerKillTimeout = TimeSpan.FromSeconds(10);
+    private readonly AgentOptions _options;
+
+    /// <summary>Creates an executor with the given options.</summary>
+    public LocalProcessChainExecutor(AgentOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+    }
+
+    /// <inheritdoc />
+    public async Task<ProcessChainOutcome> ExecuteAsync(ProcessChain chain, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(chain);
+        var executed = new List<string>(chain.Executables.Count);
+        try
+        {
+            return await RunChainAsync(chain, executed, ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return Cancelled(executed);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // the contract: failures come back as ERROR, whatever their cause (an odd path, a vanished directory, ...)
+            return Failed($"Process chain '{chain.Id}' failed: {e.Message}", executed);
+        }
+    }
+
+    private async Task<ProcessChainOutcome> RunChainAsync(ProcessChain chain, List<string> executed, CancellationToken ct)
+    {
+        if (ct.IsCancellationRequested) return Cancelled(executed);
+
+        var workingDirectory = _options.WorkingDirectory is { } wd ? Path.GetFullPath(wd) : Directory.GetCurrentDirectory();
+        ChainLog log;
+        try
+        {
+            log = ChainLog.Open(_options.LogDirectory, chain.Id);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Failed($"Cannot open the log file of process chain '{chain.Id}' in '{_options.LogDirectory}': {e.Message}", executed);
+        }
+
+        using (log)
+        {
+            for (int i = 0; i < chain.Executables.Count; i++)
+            {
+                var exe = chain.Executables[i];
+                var step = await RunWithRetriesAsync(chain.Id, i, exe, workingDirectory, log, ct).ConfigureAwait(false);
+                if (step.Cancelled || (step.Error is not null && ct.IsCancellationRequested)) return Cancelled(executed);
+                if (step.Error is not null) return Failed(step.Error, executed);
+                executed.Add(exe.Id);
+            }
+
+            var results = new Dictionary<string, List<string>>();
+            try
+            {
+                foreach (var exe in chain.Executables) OutputFiles.Collect(exe, workingDirectory, results);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return Failed($"Cannot collect the output files of process chain '{chain.Id}': {e.Message}", executed);
+            }
+            if (ct.IsCancellationRequested) return Cancelled(executed);
+            var readOnly = new Dictionary<string, IReadOnlyList<string>>(results.Count);
+            foreach (var (k, v) in results) readOnly[k] = v;
+            return new ProcessChainOutcome(ProcessChainStatus.Success, readOnly, null, executed);
+        }
+    }
+
+    /// <summary>Runs one executable, retrying it as its retry policy says.</summary>
+    private async Task<StepResult> RunWithRetriesAsync(
+        string chainId, int index, Executable exe, string workingDirectory, ChainLog log, CancellationToken ct)
+    {
+        var policy = exe.Retries;
+        int maxAttempts = policy is null ? 1 : policy.MaxAttempts < 0 ? int.MaxValue : Math.Max(1, policy.MaxAttempts);
+        for (int attempt = 1; ; attempt++)
+        {
+            var step = await RunOnceAsync(chainId, index, exe, attempt, maxAttempts, workingDirectory, log, ct).ConfigureAwait(false);
+            if (step.Error is null || step.Cancelled || ct.IsCancellationRequested) return step;
+            if (attempt >= maxAttempts)
+            {
+                log.Flush();
+                return step;
+            }
+
+            var delay = policy!.DelayBeforeRetry(attempt);
+            log.WriteLine($"=== {Now()} attempt {attempt} failed; retrying in {delay.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)} ms");
+            log.Flush();
+            if (delay > TimeSpan.Zero)
+            {
+                try
+                {
+                    await Task.Delay(delay, _options.Clock, ct).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    log.WriteLine($"=== {Now()} cancelled while waiting to retry");
+                    return StepResult.WasCancelled;
+                }
+            }
+        }
+    }
+
+    private async Task<StepResult> RunOnceAsync(
+        string chainId, int index, Executable exe, int attempt, int maxAttempts, string workingDirectory, ChainLog log,
+        CancellationToken ct)
+    {
+        if (ct.IsCancellationRequested) return StepResult.WasCancelled;
+        var attempts = maxAttempts == 1 ? "" : maxAttempts == int.MaxValue ? $", attempt {attempt}" : $", attempt {attempt} of {maxAttempts}";
+        log.WriteLine($"=== {Now()} service '{exe.ServiceId}' (executable '{exe.Id}'){attempts}");
+        // messages name the attempt only when the last of several failed, i.e. when it becomes the chain's error
+        var what = $"service '{exe.ServiceId}' (executable '{exe.Id}'{(attempt > 1 ? attempts : "")})";
+
+        var containerName = exe.Runtime == Runtimes.Docker ? Runtimes.ContainerName(chainId, index, attempt) : "";
+        var plan = Runtimes.Prepare(exe, _options, workingDirectory, containerName, out var error);
+        if (plan is null)
+        {
+            var message = $"Cannot run {what}: {error}";
+            log.WriteLine("=== " + message);
+            return new StepResult(false, message);
+        }
+        log.WriteLine("$ " + CommandLine.Format(plan.FileName, plan.Arguments));
+
+        try
+        {
+            OutputFiles.Prepare(exe, workingDirectory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            var message = $"Cannot create the output directories of {what}: {e.Message}";
+            log.WriteLine("=== " + message);
+            return new StepResult(false, message);
+        }
+
+        var tail = new OutputTail(_options.ErrorOutputLines);
+        Func<Task>? onCancel = plan.ContainerName is { } name ? () => KillContainerAsync(plan.FileName, name, workingDirectory) : null;
+        var result = await ProcessRunner.RunAsync(
+            plan.FileName, plan.Arguments, workingDirectory,
+            line =>
+            {
+                log.WriteLine(line);
+                tail.Add(line);
+            },
+            onCancel, _options.OutputDrainTimeout, ct).ConfigureAwait(false);
+
+        if (result.Cancelled)
+        {
+            log.WriteLine($"=== {Now()} cancelled: process tree killed");
+            return StepResult.WasCancelled;
+        }
+        if (result.StartError is not null)
+        {
+            var message = $"Cannot start '{plan.FileName}' for {what}: {result.StartError}";
+            log.WriteLine("=== " + message);
+            return new StepResult(false, message);
+        }
+        log.WriteLine($"=== {Now()} exit code {result.ExitCode.ToString(CultureInfo.InvariantCulture)}");
+        if (result.ExitCode == 0)
+        {
+            // hand the lines to the OS now so that the log is readable while later executables run
+            log.Flush();
+            return StepResult.Ok;
+        }
+        var output = tail.Count switch
+        {
+            0 => "It printed nothing.",
+            1 => $"Last line of output:\n{tail}",
+            _ => $"Last {tail.Count.ToString(CultureInfo.InvariantCulture)} lines of output:\n{tail}",
+        };
+        return new StepResult(false,
+            $"S{what[1..]} failed with exit code {result.ExitCode.ToString(CultureInfo.InvariantCulture)}. {output}");
+    }
+
+    /// <summary>Kills a container by name; bounded, and quiet (the container may not exist yet or any more).</summary>
+    private static async Task KillContainerAsync(string docker, string name, string workingDirectory)
+    {
+        using var timeout = new CancellationTokenSource(DockerKillTimeout);
+        await ProcessRunner.RunAsync(docker, ["kill", name], workingDirectory, static _ => { }, null, TimeSpan.FromSeconds(1), timeout.Token)
+            .ConfigureAwait(false);
+    }
+
+    private string Now() => _options.Clock.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    private static ProcessChainOutcome Cancelled(List<string> executed) =>
+        new(ProcessChainStatus.Cancelled, null, null, executed);
+
+    private static ProcessChainOutcome Failed(string message, List<string> executed) =>
+        new(ProcessChainStatus.Error, null, message, executed);
+
+    /// <summary>How running one executable ended: fine, cancelled, or failed with a message.</summary>
+    private readonly record struct StepResult(bool Cancelled, string? Error)
+    {
+        public static StepResult Ok => new(false, null);
+        public static StepResult WasCancelled => new(true, null);
+    }
+}
