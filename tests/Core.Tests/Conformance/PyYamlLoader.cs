@@ -13,8 +13,16 @@ internal static partial class PyYamlLoader
 {
     public static object? LoadFile(string path)
     {
+        using var reader = new StreamReader(path);
+        return Load(reader);
+    }
+
+    public static object? LoadText(string yaml) => Load(new StringReader(yaml));
+
+    private static object? Load(TextReader reader)
+    {
         var stream = new YamlStream();
-        using (var reader = new StreamReader(path)) stream.Load(reader);
+        stream.Load(reader);
         return stream.Documents.Count == 0 ? null : Convert(stream.Documents[0].RootNode);
     }
 
