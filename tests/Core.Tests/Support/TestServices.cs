@@ -60,6 +60,8 @@ internal static class TestServices
           path: img:1
           runtime: docker
           required_capabilities: [docker, gpu]
+          runtime_args:
+            - {id: gpus, name: GPUs, label: --gpus, value: all}
           parameters:
             - {id: input, type: input, cardinality: 1..1}
             - {id: output, type: output, cardinality: 1..1}
