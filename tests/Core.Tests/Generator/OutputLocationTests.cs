@@ -106,4 +106,27 @@ public sealed class OutputLocationTests
         // the same files given to a plain 1..n input are passed one by one
         Assert.Equal(list, chains.Executable("fromFiles").Values("i"));
     }
+
+    /// <summary>
+    /// Steep 5's semantics, surprising but deliberate here: a result list of one file is stored as that file, and only
+    /// lists are merged to their directory, so a directory holding a single file reaches a directory input as the file.
+    /// </summary>
+    [Fact]
+    public void ADirectoryHoldingOneFileReachesADirectoryInputAsThatFile()
+    {
+        var h = new GeneratorHarness("""
+            vars:
+              - {id: in, value: big.txt}
+              - {id: dir}
+              - {id: merged}
+              - {id: joined}
+            actions:
+              - {id: split, type: execute, service: splitToDir, inputs: [{id: i, var: in}], outputs: [{id: o, var: dir}]}
+              - {id: fromDir, type: execute, service: joinFromDir, inputs: [{id: i, var: dir}], outputs: [{id: o, var: merged}]}
+              - {id: fromFiles, type: execute, service: join, inputs: [{id: i, var: dir}], outputs: [{id: o, var: joined}]}
+            """);
+        Assert.Single(h.Step());
+        var chains = h.Step(GeneratorHarness.Results(("dir", ["/data/out/only.txt"])));
+        Assert.Equal(["/data/out/only.txt"], chains.Executable("fromDir").Values("i"));
+    }
 }
