@@ -15,7 +15,8 @@ public static class ModelReader
         {
             try
             {
-                return JsonNode.Parse(trimmed, documentOptions: new JsonDocumentOptions
+                // parse the text as written (only without a byte order mark), so error positions match the file
+                return JsonNode.Parse(text.TrimStart('\uFEFF'), documentOptions: new JsonDocumentOptions
                 {
                     AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip,
                 });

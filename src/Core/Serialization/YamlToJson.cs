@@ -14,9 +14,10 @@ public static partial class YamlToJson
     public static JsonNode? Parse(string yaml, string source)
     {
         var stream = new YamlStream();
+        var scanner = new Scanner(new StringReader(yaml));
         try
         {
-            stream.Load(new StringReader(yaml));
+            stream.Load(new Parser(scanner));
         }
         catch (YamlException e)
         {
@@ -24,6 +25,13 @@ public static partial class YamlToJson
             throw new ModelFormatException(
                 $"{source}: line {e.Start.Line}, column {e.Start.Column}: YAML syntax error: {Simplify(e.Message)}" +
                 (inner is null ? "" : $" ({Simplify(inner)})"));
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner fails this way on some malformed input (e.g. an unclosed flow sequence running into
+            // the next key); where the scanner stopped is the best position there is
+            var at = scanner.CurrentPosition;
+            throw new ModelFormatException($"{source}: line {at.Line}, column {at.Column}: YAML syntax error: malformed YAML (an unclosed '[' or '{{'?)");
         }
         return stream.Documents.Count == 0 ? null : Convert(stream.Documents[0].RootNode, source);
     }

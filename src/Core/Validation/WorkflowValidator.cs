@@ -141,6 +141,14 @@ public static partial class WorkflowValidator
             }
         }
 
+        /// <summary>The number of values a declared list gives: nested lists are flattened, nulls dropped.</summary>
+        private static int Items(JsonNode? node) => node switch
+        {
+            JsonArray arr => arr.Sum(Items),
+            null => 0,
+            _ => 1,
+        };
+
         private static void CollectProduced(IReadOnlyList<WorkflowAction> actions, HashSet<string> produced)
         {
             foreach (var a in actions)
@@ -203,11 +211,15 @@ public static partial class WorkflowValidator
                 var given = sp.Type == ArgumentTypes.Output ? e.Outputs.Count(o => o.Id == sp.Id) : inputs.Count(p => p.Id == sp.Id);
                 if (given == 0 && sp.Cardinality.Min > 0)
                 {
+                    // the generator fills in a default only where the parameter must appear exactly once
                     if (sp.Default is null || sp.Type == ArgumentTypes.Output)
                         problems.Add($"{where}: mandatory parameter '{sp.Id}' of service '{service.Id}' is missing and has no default (cardinality {sp.Cardinality}); add it to the action's {(sp.Type == ArgumentTypes.Output ? "outputs" : "inputs")}.");
+                    else if (sp.Cardinality != new Cardinality(1, 1))
+                        problems.Add($"{where}: mandatory parameter '{sp.Id}' of service '{service.Id}' is missing; its default only applies to cardinality 1..1, not {sp.Cardinality}; add it to the action's inputs.");
                     continue;
                 }
-                // values known now (declared scalars count once, declared lists once per item)
+                // values known now, counted as the generator passes them: declared scalars once, declared lists once
+                // per item of the flattened list (also for directories: only result files are merged to a directory)
                 if (sp.Type == ArgumentTypes.Output)
                 {
                     if (given > sp.Cardinality.Max)
@@ -220,7 +232,7 @@ public static partial class WorkflowValidator
                 {
                     var value = p.Value ?? (p.Var is not null && _vars.TryGetValue(p.Var, out var v) ? v.Value : null);
                     if (value is null || (p.Var is not null && enumerators.Contains(p.Var))) { allKnown = false; known++; continue; }
-                    known += value is JsonArray arr && sp.DataType != DataTypes.Directory ? arr.Count : 1;
+                    known += value is JsonArray arr ? Items(arr) : 1;
                 }
                 if (known > sp.Cardinality.Max)
                     problems.Add($"{where}: input '{sp.Id}' gets {known} values but the cardinality of this parameter of service '{service.Id}' is {sp.Cardinality}; pass at most {sp.Cardinality.Max}.");
