@@ -66,7 +66,7 @@ public sealed class SteepHost : IAsyncDisposable
             LogDirectory = paths.LogPath,
             ServiceDirectories = settings.ServiceDirectories,
             DockerVolumes = settings.DockerVolumes,
-            DockerEnvironment = settings.DockerEnvironment,
+            DockerEnvironment = settings.DockerEnvironment.Select(kv => $"{kv.Key}={kv.Value}").ToList(),
         });
         var events = new EventHub();
         var services = new SteepServices(submissions, chains, settings.Services, paths, executor, events, TimeProvider.System);
