@@ -41,20 +41,16 @@ internal static class SqliteSchema
         CREATE INDEX process_chains_submission_status ON process_chains (submission_id, status, seq);
         CREATE INDEX process_chains_status_seq ON process_chains (status, seq);
 
-        -- Chain counts per submission and status, kept by triggers in the same transaction as the change, so that the
-        -- submission endpoints read five numbers instead of counting up to millions of index entries on every request.
+        -- Chain counts per submission and status, kept in the same transaction as the change, so that the submission
+        -- endpoints read five numbers instead of counting up to millions of index entries on every request. Inserts are
+        -- counted once per step by CommitStepAsync (the only writer of chains: a per-row insert trigger would force a
+        -- statement journal and triple the cost of a large step); status changes by the trigger below.
         CREATE TABLE process_chain_counts (
             submission_id TEXT NOT NULL REFERENCES submissions (id),
             status TEXT NOT NULL,
             n INTEGER NOT NULL,
             PRIMARY KEY (submission_id, status)
         ) WITHOUT ROWID;
-
-        CREATE TRIGGER process_chains_count_insert AFTER INSERT ON process_chains
-        BEGIN
-            INSERT INTO process_chain_counts (submission_id, status, n) VALUES (new.submission_id, new.status, 1)
-                ON CONFLICT (submission_id, status) DO UPDATE SET n = n + 1;
-        END;
 
         CREATE TRIGGER process_chains_count_update AFTER UPDATE OF status ON process_chains
         WHEN old.status IS NOT new.status

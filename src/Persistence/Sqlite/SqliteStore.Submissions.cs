@@ -108,23 +108,6 @@ public sealed partial class SqliteStore
     {
         ArgumentNullException.ThrowIfNull(step);
         ArgumentNullException.ThrowIfNull(newChains);
-        // Serialize before taking the write lock: the lock is held only for the inserts.
-        var rows = new object?[newChains.Count][];
-        string? lastCapabilities = null;
-        IReadOnlyList<string>? lastCapabilityList = null;
-        for (int i = 0; i < rows.Length; i++)
-        {
-            var chain = newChains[i];
-            // Chains of one step usually share their capabilities; serialize each distinct list once.
-            if (!ReferenceEquals(chain.RequiredCapabilities, lastCapabilityList)
-                && (lastCapabilityList is null || !chain.RequiredCapabilities.SequenceEqual(lastCapabilityList)))
-            {
-                lastCapabilities = (string)Json(chain.RequiredCapabilities);
-            }
-            lastCapabilityList = chain.RequiredCapabilities;
-            rows[i] = [chain.Id, submissionId, chain.Priority, lastCapabilities, Json(chain.Executables)];
-        }
-
         return WriteAsync(async (s, tx, token) =>
         {
             if (await s.AdvanceStep.ExecuteAsync(tx, token, submissionId, step.Step).ConfigureAwait(false) == 0)
@@ -136,7 +119,28 @@ public sealed partial class SqliteStore
                         $"Generator step {step.Step} of submission '{submissionId}' does not follow step {last}.");
             }
             await s.InsertStep.ExecuteAsync(tx, token, submissionId, step.Step, step.Input).ConfigureAwait(false);
-            foreach (var row in rows) await s.InsertChain.ExecuteAsync(tx, token, row).ConfigureAwait(false);
+            // Each chain is serialized right before its insert: short-lived UTF-8 buffers instead of a large step's
+            // JSON held in memory (and promoted by the GC) for the whole transaction.
+            var row = new object?[5];
+            byte[]? capabilities = null;
+            IReadOnlyList<string>? lastCapabilities = null;
+            foreach (var chain in newChains)
+            {
+                // Chains of one step usually share their capabilities: serialize each distinct list once.
+                if (capabilities is null || !chain.RequiredCapabilities.SequenceEqual(lastCapabilities!))
+                {
+                    capabilities = Utf8Json(chain.RequiredCapabilities);
+                    lastCapabilities = chain.RequiredCapabilities;
+                }
+                row[0] = chain.Id;
+                row[1] = submissionId;
+                row[2] = chain.Priority;
+                row[3] = capabilities;
+                row[4] = Utf8Json(chain.Executables);
+                await s.InsertChain.ExecuteAsync(tx, token, row).ConfigureAwait(false);
+            }
+            if (newChains.Count > 0)
+                await s.AddRegisteredCount.ExecuteAsync(tx, token, submissionId, newChains.Count).ConfigureAwait(false);
             return 0;
         }, ct);
     }

@@ -123,6 +123,7 @@ public sealed partial class SqliteStore : ISubmissionStore, IProcessChainStore, 
                    PRAGMA synchronous = NORMAL;
                    PRAGMA journal_size_limit = 67108864;
                    PRAGMA cache_size = -32768;
+                   PRAGMA temp_store = MEMORY;
                    """
                 : $"""
                    PRAGMA busy_timeout = {BusyTimeoutMilliseconds};

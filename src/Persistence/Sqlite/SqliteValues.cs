@@ -11,8 +11,12 @@ internal static class SqliteValues
     public static object Json<T>(T? value) where T : class =>
         value is null ? DBNull.Value : JsonSerializer.Serialize(value, SteepJson.Options);
 
+    /// <summary>UTF-8 JSON, for a parameter the statement casts to TEXT.</summary>
+    public static byte[] Utf8Json<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, SteepJson.Options);
+
+    // TEXT columns are read as their UTF-8 bytes: no UTF-16 string in between.
     public static T FromJson<T>(SqliteDataReader reader, int ordinal) =>
-        JsonSerializer.Deserialize<T>(reader.GetString(ordinal), SteepJson.Options)
+        JsonSerializer.Deserialize<T>(reader.GetFieldValue<byte[]>(ordinal), SteepJson.Options)
         ?? throw new InvalidDataException($"Column '{reader.GetName(ordinal)}' holds JSON null.");
 
     public static T? FromJsonOrNull<T>(SqliteDataReader reader, int ordinal) where T : class =>
