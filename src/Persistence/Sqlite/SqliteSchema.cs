@@ -1,0 +1,112 @@
+using Microsoft.Data.Sqlite;
+
+namespace Steep.Persistence.Sqlite;
+
+/// <summary>The SQLite schema as a list of migrations, applied in order and recorded in <c>schema_version</c>.</summary>
+internal static class SqliteSchema
+{
+    // Migration i brings the schema from version i to i + 1. Never edit a released migration: append a new one.
+    private static readonly string[] Migrations =
+    [
+        $"""
+        CREATE TABLE submissions (
+            seq INTEGER PRIMARY KEY,              -- insertion order: listings are newest first
+            id TEXT NOT NULL UNIQUE,
+            status TEXT NOT NULL,
+            start_time TEXT,                      -- ISO 8601 with offset ("O" format)
+            end_time TEXT,
+            required_capabilities TEXT NOT NULL,  -- JSON array
+            workflow TEXT,                        -- JSON
+            results TEXT,                         -- JSON object
+            error_message TEXT,
+            last_step INTEGER NOT NULL DEFAULT 0  -- last generator step committed (journal position)
+        );
+        CREATE INDEX submissions_status_seq ON submissions (status, seq);
+
+        CREATE TABLE process_chains (
+            seq INTEGER PRIMARY KEY,              -- registration order across the store
+            id TEXT NOT NULL UNIQUE,
+            submission_id TEXT NOT NULL REFERENCES submissions (id),
+            status TEXT NOT NULL,
+            priority INTEGER,
+            required_capabilities TEXT NOT NULL,  -- JSON array
+            executables TEXT NOT NULL,            -- JSON array
+            start_time TEXT,
+            end_time TEXT,
+            results TEXT,                         -- JSON object
+            error_message TEXT,
+            agent_id TEXT,
+            run_number INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX process_chains_submission_status ON process_chains (submission_id, status, seq);
+        CREATE INDEX process_chains_status_seq ON process_chains (status, seq);
+
+        -- Chain counts per submission and status, kept in the same transaction as the change, so that the submission
+        -- endpoints read five numbers instead of counting up to millions of index entries on every request. Inserts are
+        -- counted once per step by CommitStepAsync (the only writer of chains: a per-row insert trigger would force a
+        -- statement journal and triple the cost of a large step); status changes by the trigger below.
+        CREATE TABLE process_chain_counts (
+            submission_id TEXT NOT NULL REFERENCES submissions (id),
+            status TEXT NOT NULL,
+            n INTEGER NOT NULL,
+            PRIMARY KEY (submission_id, status)
+        ) WITHOUT ROWID;
+
+        CREATE TRIGGER process_chains_count_update AFTER UPDATE OF status ON process_chains
+        WHEN old.status IS NOT new.status
+        BEGIN
+            UPDATE process_chain_counts SET n = n - 1 WHERE submission_id = old.submission_id AND status = old.status;
+            INSERT INTO process_chain_counts (submission_id, status, n) VALUES (new.submission_id, new.status, 1)
+                ON CONFLICT (submission_id, status) DO UPDATE SET n = n + 1;
+        END;
+
+        CREATE TABLE generator_steps (
+            submission_id TEXT NOT NULL REFERENCES submissions (id),
+            step INTEGER NOT NULL,
+            input BLOB NOT NULL,
+            UNIQUE (submission_id, step)
+        );
+
+        CREATE TABLE generator_checkpoints (
+            submission_id TEXT PRIMARY KEY REFERENCES submissions (id),
+            step INTEGER NOT NULL,
+            state BLOB NOT NULL
+        );
+        """,
+    ];
+
+    /// <summary>The version this code writes.</summary>
+    public static int CurrentVersion => Migrations.Length;
+
+    /// <summary>Creates or upgrades the schema in one transaction; safe when several stores open the same file at once.</summary>
+    public static void Migrate(SqliteConnection connection)
+    {
+        // BEGIN IMMEDIATE (the default of BeginTransaction) makes concurrent openers wait for each other instead of
+        // both reading version 0 and both creating the tables.
+        using var tx = connection.BeginTransaction();
+        Execute(connection, tx, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+        using (var read = connection.CreateCommand())
+        {
+            read.Transaction = tx;
+            read.CommandText = "SELECT MAX(version) FROM schema_version";
+            var version = read.ExecuteScalar() is long v ? (int)v : 0;
+            if (version > CurrentVersion)
+                throw new NotSupportedException(
+                    $"The database was written by a newer version of Steep (schema {version}; this version knows up to {CurrentVersion}).");
+            for (int i = version; i < CurrentVersion; i++)
+            {
+                Execute(connection, tx, Migrations[i]);
+                Execute(connection, tx, $"INSERT INTO schema_version (version) VALUES ({i + 1})");
+            }
+        }
+        tx.Commit();
+    }
+
+    private static void Execute(SqliteConnection connection, SqliteTransaction tx, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,130 @@
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Steep.Core.Models;
+using static Steep.Persistence.Sqlite.SqliteValues;
+
+namespace Steep.Persistence.Sqlite;
+
+// IProcessChainStore: process chains and their run-time state.
+public sealed partial class SqliteStore
+{
+    private const string ChainColumns =
+        "seq, id, submission_id, status, priority, required_capabilities, executables, start_time, end_time, results, error_message, agent_id, run_number";
+
+    /// <inheritdoc />
+    Task<StoredProcessChain?> IProcessChainStore.GetAsync(string id, CancellationToken ct) => ReadAsync(async (connection, token) =>
+    {
+        await using var command = Command(connection, null, $"SELECT {ChainColumns} FROM process_chains WHERE id = $id", ("$id", id));
+        await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
+        return await reader.ReadAsync(token).ConfigureAwait(false) ? ReadChain(reader) : null;
+    }, ct);
+
+    /// <inheritdoc />
+    public Task<Page<StoredProcessChain>> ListAsync(string? submissionId, string? status, int offset, int size, bool newestFirst, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfNegative(size);
+        var where = Where(submissionId, status);
+        return ReadAsync(async (connection, token) =>
+        {
+            using var tx = connection.BeginTransaction(deferred: true);
+            // The total comes from the maintained counts, not from counting the chains.
+            await using var count = Command(connection, tx, $"SELECT COALESCE(SUM(n), 0) FROM process_chain_counts {where}",
+                ("$submission_id", submissionId), ("$status", status));
+            var total = Convert.ToInt32(await count.ExecuteScalarAsync(token).ConfigureAwait(false));
+            var items = await QueryChainsAsync(connection, tx, $"""
+                SELECT {ChainColumns} FROM process_chains {where}
+                ORDER BY seq {(newestFirst ? "DESC" : "ASC")} LIMIT $size OFFSET $offset
+                """, token, ("$submission_id", submissionId), ("$status", status), ("$size", size), ("$offset", offset))
+                .ConfigureAwait(false);
+            return new Page<StoredProcessChain>(items, total);
+        }, ct);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<StoredProcessChain>> ListBySubmissionAsync(string submissionId, string? status, CancellationToken ct) =>
+        ReadAsync((connection, token) => QueryChainsAsync(connection, null,
+            $"SELECT {ChainColumns} FROM process_chains {Where(submissionId, status)} ORDER BY seq",
+            token, ("$submission_id", submissionId), ("$status", status)), ct);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<StoredProcessChain>> ListByStatusAsync(string status, CancellationToken ct) =>
+        ReadAsync((connection, token) => QueryChainsAsync(connection, null,
+            $"SELECT {ChainColumns} FROM process_chains WHERE status = $status ORDER BY seq",
+            token, ("$status", status)), ct);
+
+    /// <inheritdoc />
+    public Task<bool> UpdateAsync(ProcessChainUpdate update, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        var values = UpdateValues(update);
+        return WriteAsync(async (s, tx, token) =>
+            await s.UpdateChain.ExecuteAsync(tx, token, values).ConfigureAwait(false) > 0, ct);
+    }
+
+    /// <inheritdoc />
+    public Task UpdateManyAsync(IReadOnlyList<ProcessChainUpdate> updates, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(updates);
+        var values = updates.Select(UpdateValues).ToList();
+        return WriteAsync(async (s, tx, token) =>
+        {
+            foreach (var v in values) await s.UpdateChain.ExecuteAsync(tx, token, v).ConfigureAwait(false);
+            return 0;
+        }, ct);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyDictionary<string, int>> CountByStatusAsync(string? submissionId, CancellationToken ct) => ReadAsync(async (connection, token) =>
+    {
+        await using var command = submissionId is null
+            ? Command(connection, null, "SELECT status, SUM(n) FROM process_chain_counts GROUP BY status HAVING SUM(n) > 0")
+            : Command(connection, null, "SELECT status, n FROM process_chain_counts WHERE submission_id = $submission_id AND n > 0",
+                ("$submission_id", submissionId));
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
+        while (await reader.ReadAsync(token).ConfigureAwait(false)) counts[reader.GetString(0)] = reader.GetInt32(1);
+        return (IReadOnlyDictionary<string, int>)counts;
+    }, ct);
+
+    private static object?[] UpdateValues(ProcessChainUpdate u) =>
+    [
+        u.Id, u.Status, Time(u.StartTime), Time(u.EndTime), Json(u.Results), u.ErrorMessage, u.AgentId, u.RunNumber, u.Reset,
+    ];
+
+    private static string Where(string? submissionId, string? status)
+    {
+        var sql = new StringBuilder();
+        if (submissionId is not null) sql.Append("WHERE submission_id = $submission_id");
+        if (status is not null) sql.Append(sql.Length == 0 ? "WHERE " : " AND ").Append("status = $status");
+        return sql.ToString();
+    }
+
+    private static async Task<IReadOnlyList<StoredProcessChain>> QueryChainsAsync(SqliteConnection connection, SqliteTransaction? tx,
+        string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = Command(connection, tx, sql, parameters);
+        var chains = new List<StoredProcessChain>();
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false)) chains.Add(ReadChain(reader));
+        return chains;
+    }
+
+    private static StoredProcessChain ReadChain(SqliteDataReader r) => new(
+        new ProcessChain
+        {
+            Id = r.GetString(1),
+            SubmissionId = r.GetString(2),
+            Status = r.GetString(3),
+            Priority = r.IsDBNull(4) ? null : r.GetInt32(4),
+            RequiredCapabilities = FromJson<IReadOnlyList<string>>(r, 5),
+            Executables = FromJson<IReadOnlyList<Executable>>(r, 6),
+            StartTime = Time(r, 7),
+            EndTime = Time(r, 8),
+            Results = FromJsonOrNull<IReadOnlyDictionary<string, IReadOnlyList<string>>>(r, 9),
+            ErrorMessage = StringOrNull(r, 10),
+        },
+        StringOrNull(r, 11),
+        r.GetInt32(12),
+        r.GetInt64(0));
+}

@@ -1,0 +1,155 @@
+using Microsoft.Data.Sqlite;
+using Steep.Core.Models;
+using Steep.Persistence.Sqlite;
+using Xunit;
+using Xunit.Abstractions;
+using static Steep.Persistence.Tests.Samples;
+
+namespace Steep.Persistence.Tests;
+
+/// <summary>The store contract against <see cref="SqliteStore"/>, plus what only a file database has to show.</summary>
+public sealed class SqliteStoreTests(ITestOutputHelper output) : StoreContractTests(output)
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "steep-persist-" + Guid.NewGuid().ToString("N"));
+    private readonly List<SqliteStore> _extraStores = [];
+
+    private string DatabasePath => Path.Combine(_directory, "data", "steep.db");
+
+    /// <inheritdoc />
+    protected override object CreateStore() => new SqliteStore(DatabasePath);
+
+    /// <inheritdoc />
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        foreach (var store in _extraStores) await store.DisposeAsync();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private SqliteStore OpenAnother()
+    {
+        var store = new SqliteStore(DatabasePath);
+        _extraStores.Add(store);
+        return store;
+    }
+
+    [Fact]
+    public async Task Data_survives_closing_and_reopening_the_file()
+    {
+        await Submissions.AddAsync(NewSubmission("s1") with { StartTime = T0 }, Ct);
+        await Submissions.CommitStepAsync("s1", Step(1), NewChains("c", 3), Ct);
+        await Submissions.CommitStepAsync("s1", Step(2), NewChains("d", 2), Ct);
+        await Submissions.SaveCheckpointAsync("s1", new GeneratorCheckpoint(1, [1, 2, 3]), Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("c1") { Status = ProcessChainStatus.Success, Results = ResultFiles("/o") }, Ct);
+        await Submissions.UpdateAsync(new SubmissionUpdate("s1") { Status = SubmissionStatus.Running }, Ct);
+        await ((SqliteStore)Submissions).DisposeAsync();
+
+        await using var reopened = new SqliteStore(DatabasePath);
+        ISubmissionStore submissions = reopened;
+        IProcessChainStore chains = reopened;
+        var s = (await submissions.GetAsync("s1", Ct))!;
+        Assert.Equal((SubmissionStatus.Running, T0, 5, 1), (s.Status, s.StartTime, s.TotalProcessChains, s.SucceededProcessChains));
+        Assert.Equal(Json(NewSubmission("s1").Workflow), Json(s.Workflow));
+        Assert.Equal(["s1"], await submissions.ListUnfinishedIdsAsync(Ct));
+        Assert.Equal([1, 2, 3], (await submissions.GetCheckpointAsync("s1", Ct))!.State);
+        Assert.Equal([2L], (await submissions.GetStepsAsync("s1", 1, Ct)).Select(x => x.Step));
+        Assert.Equal(["/o"], (await chains.GetAsync("c1", Ct))!.Chain.Results!["o"]);
+        Assert.Equal(["c0", "c2", "d0", "d1"], (await chains.ListByStatusAsync(ProcessChainStatus.Registered, Ct)).Select(c => c.Chain.Id));
+
+        // The journal continues where it was.
+        await submissions.CommitStepAsync("s1", Step(3), NewChains("e", 1), Ct);
+        var last = (await chains.GetAsync("e0", Ct))!;
+        Assert.True(last.Sequence > (await chains.GetAsync("d1", Ct))!.Sequence);
+    }
+
+    [Fact]
+    public async Task A_second_instance_on_the_same_file_sees_committed_data()
+    {
+        var other = OpenAnother();
+        await Submissions.AddAsync(NewSubmission("s1"), Ct);
+        await Submissions.CommitStepAsync("s1", Step(1), NewChains("c", 10), Ct);
+        Assert.Equal(10, (await ((ISubmissionStore)other).GetAsync("s1", Ct))!.TotalProcessChains);
+
+        // And the other way round: both instances write.
+        await ((IProcessChainStore)other).UpdateAsync(new ProcessChainUpdate("c3") { Status = ProcessChainStatus.Running }, Ct);
+        await ((ISubmissionStore)other).CommitStepAsync("s1", Step(2), NewChains("d", 1), Ct);
+        Assert.Equal(ProcessChainStatus.Running, (await Chains.GetAsync("c3", Ct))!.Chain.Status);
+        Assert.Equal([1L, 2L], (await Submissions.GetStepsAsync("s1", 0, Ct)).Select(s => s.Step));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Submissions.CommitStepAsync("s1", Step(2), [], Ct));
+    }
+
+    [Fact]
+    public async Task Concurrent_writers_on_two_instances_do_not_fail()
+    {
+        const int tasks = 20, rounds = 50;
+        var stores = new[] { (SqliteStore)Submissions, OpenAnother() };
+        await Submissions.AddAsync(NewSubmission("s1"), Ct);
+        await Submissions.CommitStepAsync("s1", Step(1), NewChains("c", tasks), Ct);
+
+        await Task.WhenAll(Enumerable.Range(0, tasks).Select(t => Task.Run(async () =>
+        {
+            IProcessChainStore chains = stores[t % 2];
+            ISubmissionStore submissions = stores[t % 2];
+            for (int i = 0; i < rounds; i++)
+            {
+                var status = i % 2 == 0 ? ProcessChainStatus.Running : ProcessChainStatus.Registered;
+                Assert.True(await chains.UpdateAsync(new ProcessChainUpdate($"c{t}") { Status = status, RunNumber = i }, Ct));
+                await submissions.UpdateAsync(new SubmissionUpdate("s1") { ErrorMessage = $"task {t} round {i}" }, Ct);
+                _ = await chains.CountByStatusAsync("s1", Ct);
+            }
+            await chains.UpdateAsync(new ProcessChainUpdate($"c{t}") { Status = ProcessChainStatus.Success }, Ct);
+        })));
+
+        var counts = await Chains.CountByStatusAsync("s1", Ct);
+        Assert.Equal(new Dictionary<string, int> { [ProcessChainStatus.Success] = tasks }, counts);
+        Assert.All(await Chains.ListBySubmissionAsync("s1", null, Ct), c => Assert.Equal(rounds - 1, c.RunNumber));
+    }
+
+    [Fact]
+    public async Task The_file_is_in_wal_mode_with_a_schema_version()
+    {
+        await Submissions.AddAsync(NewSubmission("s1"), Ct);
+        await using var raw = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await raw.OpenAsync();
+        Assert.Equal("wal", await Scalar(raw, "PRAGMA journal_mode"));
+        Assert.Equal(1L, await Scalar(raw, "SELECT MAX(version) FROM schema_version"));
+        Assert.Equal(1L, await Scalar(raw, "SELECT COUNT(*) FROM submissions"));
+    }
+
+    [Fact]
+    public async Task A_file_from_a_newer_version_is_refused()
+    {
+        await ((SqliteStore)Submissions).DisposeAsync();
+        await using (var raw = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            await raw.OpenAsync();
+            await Scalar(raw, "INSERT INTO schema_version (version) VALUES (999)");
+        }
+        var e = Assert.Throws<NotSupportedException>(() => new SqliteStore(DatabasePath));
+        Assert.Contains("999", e.Message);
+    }
+
+    [Fact]
+    public async Task A_connection_string_works_as_well_as_a_path()
+    {
+        await Submissions.AddAsync(NewSubmission("s1"), Ct);
+        await using var byConnectionString = new SqliteStore($"Data Source={DatabasePath}");
+        Assert.NotNull(await ((ISubmissionStore)byConnectionString).GetAsync("s1", Ct));
+    }
+
+    [Fact]
+    public async Task Calls_after_dispose_are_refused()
+    {
+        var store = (SqliteStore)Submissions;
+        await store.DisposeAsync();
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => Submissions.AddAsync(NewSubmission("s1"), Ct));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => Submissions.GetAsync("s1", Ct));
+    }
+
+    private static async Task<object?> Scalar(SqliteConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync();
+    }
+}

@@ -1,0 +1,587 @@
+using System.Diagnostics;
+using Steep.Core.Models;
+using Xunit;
+using Xunit.Abstractions;
+using static Steep.Persistence.Tests.Samples;
+
+namespace Steep.Persistence.Tests;
+
+/// <summary>The behaviour every store implementation must have; derived classes supply the store.</summary>
+public abstract class StoreContractTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private object? _store;
+
+    protected static CancellationToken Ct => CancellationToken.None;
+    protected ITestOutputHelper Output { get; } = output;
+    protected ISubmissionStore Submissions => (ISubmissionStore)_store!;
+    protected IProcessChainStore Chains => (IProcessChainStore)_store!;
+
+    /// <summary>A new, empty store implementing both interfaces.</summary>
+    protected abstract object CreateStore();
+
+    /// <inheritdoc />
+    public virtual Task InitializeAsync()
+    {
+        _store = CreateStore();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public virtual async Task DisposeAsync()
+    {
+        if (_store is IAsyncDisposable d) await d.DisposeAsync();
+    }
+
+    // ---- submissions ----
+
+    [Fact]
+    public async Task Add_then_get_round_trips_everything()
+    {
+        var s = NewSubmission("s1", SubmissionStatus.Error) with
+        {
+            StartTime = T0,
+            EndTime = T0.AddMinutes(5),
+            Results = ResultFiles("/out/a.txt", "/out/b.txt"),
+            ErrorMessage = "Service 'cp' failed: exit code 1",
+        };
+        await Submissions.AddAsync(s, Ct);
+
+        var got = await Submissions.GetAsync("s1", Ct);
+        Assert.NotNull(got);
+        Assert.Equal(Json(s), Json(got));
+        Assert.Equal(T0, got.StartTime);
+        Assert.Equal(0, got.TotalProcessChains);
+    }
+
+    [Fact]
+    public async Task Add_fails_when_the_id_exists()
+    {
+        await Submissions.AddAsync(NewSubmission("s1"), Ct);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Submissions.AddAsync(NewSubmission("s1"), Ct));
+        Assert.Single((await Submissions.ListAsync(0, 10, null, Ct)).Items);
+    }
+
+    [Fact]
+    public async Task Unknown_ids_give_null_false_or_empty()
+    {
+        await Submissions.AddAsync(NewSubmission("s1"), Ct);
+        Assert.Null(await Submissions.GetAsync("nope", Ct));
+        Assert.False(await Submissions.UpdateAsync(new SubmissionUpdate("nope") { Status = SubmissionStatus.Running }, Ct));
+        Assert.Null(await Submissions.GetCheckpointAsync("nope", Ct));
+        Assert.Null(await Submissions.GetCheckpointAsync("s1", Ct));
+        Assert.Empty(await Submissions.GetStepsAsync("nope", 0, Ct));
+        Assert.Null(await Chains.GetAsync("nope", Ct));
+        Assert.False(await Chains.UpdateAsync(new ProcessChainUpdate("nope") { Status = ProcessChainStatus.Running }, Ct));
+        Assert.Empty(await Chains.ListBySubmissionAsync("nope", null, Ct));
+        Assert.Empty(await Chains.CountByStatusAsync("nope", Ct));
+        Assert.Empty(await Chains.CountByStatusAsync(null, Ct));
+        Assert.Empty(await Chains.ListByStatusAsync(ProcessChainStatus.Registered, Ct));
+        var page = await Chains.ListAsync("nope", null, 0, 10, false, Ct);
+        Assert.Empty(page.Items);
+        Assert.Equal(0, page.Total);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Submissions.CommitStepAsync("nope", Step(1), NewChains("c", 1), Ct));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Submissions.SaveCheckpointAsync("nope", new GeneratorCheckpoint(0, [1]), Ct));
+    }
+
+    [Fact]
+    public async Task List_is_newest_first_and_paged_with_total()
+    {
+        for (int i = 1; i <= 5; i++) await Submissions.AddAsync(NewSubmission($"s{i}"), Ct);
+
+        await AssertPage(0, 2, ["s5", "s4"]);
+        await AssertPage(2, 2, ["s3", "s2"]);
+        await AssertPage(4, 2, ["s1"]);
+        await AssertPage(10, 2, []);
+        await AssertPage(0, 0, []);
+
+        async Task AssertPage(int offset, int size, string[] ids)
+        {
+            var page = await Submissions.ListAsync(offset, size, null, Ct);
+            Assert.Equal(ids, page.Items.Select(s => s.Id));
+            Assert.Equal(5, page.Total);
+        }
+    }
+
+    [Fact]
+    public async Task List_filters_by_status()
+    {
+        string[] statuses = [SubmissionStatus.Accepted, SubmissionStatus.Running, SubmissionStatus.Success, SubmissionStatus.Running, SubmissionStatus.Error];
+        for (int i = 0; i < statuses.Length; i++) await Submissions.AddAsync(NewSubmission($"s{i}", statuses[i]), Ct);
+
+        var running = await Submissions.ListAsync(0, 10, SubmissionStatus.Running, Ct);
+        Assert.Equal(["s3", "s1"], running.Items.Select(s => s.Id));
+        Assert.Equal(2, running.Total);
+
+        var firstRunning = await Submissions.ListAsync(0, 1, SubmissionStatus.Running, Ct);
+        Assert.Equal(["s3"], firstRunning.Items.Select(s => s.Id));
+        Assert.Equal(2, firstRunning.Total);
+
+        var cancelled = await Submissions.ListAsync(0, 10, SubmissionStatus.Cancelled, Ct);
+        Assert.Empty(cancelled.Items);
+        Assert.Equal(0, cancelled.Total);
+    }
+
+    [Fact]
+    public async Task List_leaves_out_workflow_results_and_error_but_has_counts()
+    {
+        await Submissions.AddAsync(NewSubmission("s1") with { StartTime = T0, Results = ResultFiles("/a"), ErrorMessage = "bad" }, Ct);
+        await Submissions.CommitStepAsync("s1", Step(1), NewChains("c", 3), Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("c0") { Status = ProcessChainStatus.Success }, Ct);
+
+        var listed = Assert.Single((await Submissions.ListAsync(0, 10, null, Ct)).Items);
+        Assert.Null(listed.Workflow);
+        Assert.Null(listed.Results);
+        Assert.Null(listed.ErrorMessage);
+        Assert.Equal(T0, listed.StartTime);
+        Assert.Equal(["docker", "gpu"], listed.RequiredCapabilities);
+        Assert.Equal(3, listed.TotalProcessChains);
+        Assert.Equal(1, listed.SucceededProcessChains);
+    }
+
+    [Fact]
+    public async Task Update_sets_given_fields_and_leaves_null_fields_alone()
+    {
+        await Submissions.AddAsync(NewSubmission("s1"), Ct);
+
+        Assert.True(await Submissions.UpdateAsync(new SubmissionUpdate("s1") { Status = SubmissionStatus.Running, StartTime = T0 }, Ct));
+        Assert.True(await Submissions.UpdateAsync(new SubmissionUpdate("s1") { Results = ResultFiles("/x") }, Ct));
+        Assert.True(await Submissions.UpdateAsync(new SubmissionUpdate("s1") { EndTime = T0.AddHours(1), ErrorMessage = "oops" }, Ct));
+        Assert.True(await Submissions.UpdateAsync(new SubmissionUpdate("s1"), Ct));
+
+        var got = (await Submissions.GetAsync("s1", Ct))!;
+        Assert.Equal(SubmissionStatus.Running, got.Status);
+        Assert.Equal(T0, got.StartTime);
+        Assert.Equal(T0.AddHours(1), got.EndTime);
+        Assert.Equal(["/x"], got.Results!["o"]);
+        Assert.Equal("oops", got.ErrorMessage);
+        Assert.Equal(Json(NewSubmission("s1").Workflow), Json(got.Workflow));
+
+        Assert.True(await Submissions.UpdateAsync(new SubmissionUpdate("s1") { Status = SubmissionStatus.Error }, Ct));
+        got = (await Submissions.GetAsync("s1", Ct))!;
+        Assert.Equal(SubmissionStatus.Error, got.Status);
+        Assert.Equal("oops", got.ErrorMessage);
+        Assert.Equal(T0, got.StartTime);
+    }
+
+    [Fact]
+    public async Task Unfinished_ids_are_accepted_and_running_oldest_first()
+    {
+        string[] statuses =
+        [
+            SubmissionStatus.Running, SubmissionStatus.Success, SubmissionStatus.Accepted, SubmissionStatus.Cancelled,
+            SubmissionStatus.PartialSuccess, SubmissionStatus.Error, SubmissionStatus.Accepted,
+        ];
+        for (int i = 0; i < statuses.Length; i++) await Submissions.AddAsync(NewSubmission($"s{i}", statuses[i]), Ct);
+        Assert.Equal(["s0", "s2", "s6"], await Submissions.ListUnfinishedIdsAsync(Ct));
+
+        await Submissions.UpdateAsync(new SubmissionUpdate("s2") { Status = SubmissionStatus.Success }, Ct);
+        await Submissions.UpdateAsync(new SubmissionUpdate("s1") { Status = SubmissionStatus.Running }, Ct);
+        Assert.Equal(["s0", "s1", "s6"], await Submissions.ListUnfinishedIdsAsync(Ct));
+    }
+
+    // ---- generator journal ----
+
+    [Fact]
+    public async Task Commit_step_inserts_the_chains_as_registered_in_order()
+    {
+        await Submissions.AddAsync(NewSubmission("s1"), Ct);
+        var chains = new[]
+        {
+            NewChain("c0", 2, "docker") with { Status = ProcessChainStatus.Running, Priority = 5 },
+            NewChain("c1", 1),
+            NewChain("c2", 3, "gpu", "docker"),
+        };
+        await Submissions.CommitStepAsync("s1", Step(1), chains, Ct);
+
+        var stored = await Chains.ListBySubmissionAsync("s1", null, Ct);
+        Assert.Equal(["c0", "c1", "c2"], stored.Select(c => c.Chain.Id));
+        Assert.True(stored[0].Sequence < stored[1].Sequence && stored[1].Sequence < stored[2].Sequence);
+        for (int i = 0; i < chains.Length; i++)
+        {
+            var c = stored[i];
+            Assert.Equal(ProcessChainStatus.Registered, c.Chain.Status);
+            Assert.Equal("s1", c.Chain.SubmissionId);
+            Assert.Null(c.AgentId);
+            Assert.Equal(0, c.RunNumber);
+            Assert.Null(c.Chain.StartTime);
+            Assert.Equal(Json(chains[i].Executables), Json(c.Chain.Executables));
+            Assert.Equal(chains[i].RequiredCapabilities, c.Chain.RequiredCapabilities);
+            Assert.Equal(chains[i].Priority, c.Chain.Priority);
+        }
+
+        var one = await Chains.GetAsync("c2", Ct);
+        Assert.NotNull(one);
+        Assert.Equal(Json(stored[2]), Json(one));
+    }
+
+    [Fact]
+    public async Task Commit_step_is_all_or_nothing()
+    {
+        await Submissions.AddAsync(NewSubmission("s1"), Ct);
+        await Submissions.CommitStepAsync("s1", Step(1), [NewChain("a")], Ct);
+
+        // The last chain collides with a stored one: nothing of step 2 may remain.
+        var failing = NewChains("b", 100).Append(NewChain("a")).ToArray();
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Submissions.CommitStepAsync("s1", Step(2), failing, Ct));
+        // A duplicate inside the step as well.
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            Submissions.CommitStepAsync("s1", Step(2), [NewChain("x"), NewChain("y"), NewChain("x")], Ct));
+
+        Assert.Equal(1, (await Submissions.GetAsync("s1", Ct))!.TotalProcessChains);
+        Assert.Equal([1L], (await Submissions.GetStepsAsync("s1", 0, Ct)).Select(s => s.Step));
+        Assert.Null(await Chains.GetAsync("b0", Ct));
+        Assert.Null(await Chains.GetAsync("x", Ct));
+
+        // The same step number can be committed again once the problem is gone.
+        await Submissions.CommitStepAsync("s1", Step(2), NewChains("b", 100), Ct);
+        Assert.Equal(101, (await Submissions.GetAsync("s1", Ct))!.TotalProcessChains);
+        Assert.Equal([1L, 2L], (await Submissions.GetStepsAsync("s1", 0, Ct)).Select(s => s.Step));
+    }
+
+    [Fact]
+    public async Task Commit_step_makes_chains_and_journal_visible_together()
+    {
+        const int n = 20_000;
+        await Submissions.AddAsync(NewSubmission("s1"), Ct);
+        var commit = Task.Run(() => Submissions.CommitStepAsync("s1", Step(1), NewChains("c", n, 1), Ct));
+
+        int observations = 0;
+        bool done;
+        do
+        {
+            done = commit.IsCompleted;
+            int before = (await Chains.CountByStatusAsync("s1", Ct)).GetValueOrDefault(ProcessChainStatus.Registered);
+            int steps = (await Submissions.GetStepsAsync("s1", 0, Ct)).Count;
+            var after = await Chains.ListAsync("s1", null, 0, 1, true, Ct);
+            Assert.True(before is 0 or n, $"saw {before} chains");
+            Assert.True(after.Total is 0 or n, $"saw {after.Total} chains");
+            if (before == n) Assert.Equal(1, steps);
+            if (steps == 1) Assert.Equal(n, after.Total);
+            observations++;
+        }
+        while (!done);
+        await commit;
+        Output.WriteLine($"{observations} observations during the commit");
+        Assert.Equal(n, (await Submissions.GetAsync("s1", Ct))!.TotalProcessChains);
+    }
+
+    [Fact]
+    public async Task Journal_keeps_steps_in_order()
+    {
+        await Submissions.AddAsync(NewSubmission("s1"), Ct);
+        await Submissions.AddAsync(NewSubmission("s2"), Ct);
+        for (int i = 1; i <= 3; i++)
+        {
+            await Submissions.CommitStepAsync("s1", Step(i), [], Ct);
+            await Submissions.CommitStepAsync("s2", Step(i), [NewChain($"s2-{i}")], Ct);
+        }
+
+        var steps = await Submissions.GetStepsAsync("s1", 0, Ct);
+        Assert.Equal([1L, 2L, 3L], steps.Select(s => s.Step));
+        Assert.Equal(Step(2).Input, steps[1].Input);
+        Assert.Equal([3L], (await Submissions.GetStepsAsync("s1", 2, Ct)).Select(s => s.Step));
+        Assert.Empty(await Submissions.GetStepsAsync("s1", 3, Ct));
+    }
+
+    [Fact]
+    public async Task Commit_step_must_follow_the_last_step()
+    {
+        await Submissions.AddAsync(NewSubmission("s1"), Ct);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Submissions.CommitStepAsync("s1", Step(2), [], Ct));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Submissions.CommitStepAsync("s1", Step(0), [], Ct));
+        await Submissions.CommitStepAsync("s1", Step(1), [NewChain("a")], Ct);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Submissions.CommitStepAsync("s1", Step(1), [NewChain("b")], Ct));
+        Assert.Null(await Chains.GetAsync("b", Ct));
+        await Submissions.CommitStepAsync("s1", Step(2), [NewChain("b")], Ct);
+    }
+
+    [Fact]
+    public async Task Checkpoint_replaces_the_old_one_and_drops_older_steps()
+    {
+        await Submissions.AddAsync(NewSubmission("s1"), Ct);
+        await Submissions.SaveCheckpointAsync("s1", new GeneratorCheckpoint(0, [0]), Ct);
+        for (int i = 1; i <= 3; i++) await Submissions.CommitStepAsync("s1", Step(i), [], Ct);
+
+        await Submissions.SaveCheckpointAsync("s1", new GeneratorCheckpoint(2, [2, 2]), Ct);
+        var checkpoint = await Submissions.GetCheckpointAsync("s1", Ct);
+        Assert.Equal(2, checkpoint!.Step);
+        Assert.Equal([2, 2], checkpoint.State);
+        Assert.Equal([3L], (await Submissions.GetStepsAsync("s1", 0, Ct)).Select(s => s.Step));
+
+        // Numbering goes on after the checkpoint; the journal holds only what the checkpoint lacks.
+        await Submissions.CommitStepAsync("s1", Step(4), [], Ct);
+        await Submissions.SaveCheckpointAsync("s1", new GeneratorCheckpoint(4, [4]), Ct);
+        Assert.Equal(4, (await Submissions.GetCheckpointAsync("s1", Ct))!.Step);
+        Assert.Empty(await Submissions.GetStepsAsync("s1", 0, Ct));
+        await Submissions.CommitStepAsync("s1", Step(5), [], Ct);
+        Assert.Equal([5L], (await Submissions.GetStepsAsync("s1", 4, Ct)).Select(s => s.Step));
+
+        // Saving the same step again is allowed (a retry); an older one or one ahead of the journal is not.
+        await Submissions.SaveCheckpointAsync("s1", new GeneratorCheckpoint(4, [44]), Ct);
+        Assert.Equal([44], (await Submissions.GetCheckpointAsync("s1", Ct))!.State);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Submissions.SaveCheckpointAsync("s1", new GeneratorCheckpoint(3, [3]), Ct));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Submissions.SaveCheckpointAsync("s1", new GeneratorCheckpoint(6, [6]), Ct));
+        Assert.Equal([44], (await Submissions.GetCheckpointAsync("s1", Ct))!.State);
+        Assert.Equal([5L], (await Submissions.GetStepsAsync("s1", 0, Ct)).Select(s => s.Step));
+    }
+
+    // ---- process chains ----
+
+    [Fact]
+    public async Task Chain_counts_follow_status_changes()
+    {
+        await Submissions.AddAsync(NewSubmission("s1"), Ct);
+        await Submissions.AddAsync(NewSubmission("s2"), Ct);
+        await Submissions.CommitStepAsync("s1", Step(1), NewChains("a", 6), Ct);
+        await Submissions.CommitStepAsync("s2", Step(1), NewChains("b", 2), Ct);
+
+        await Chains.UpdateAsync(new ProcessChainUpdate("a0") { Status = ProcessChainStatus.Running }, Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("a1") { Status = ProcessChainStatus.Running }, Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("a1") { Status = ProcessChainStatus.Success }, Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("a2") { Status = ProcessChainStatus.Error }, Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("a3") { Status = ProcessChainStatus.Cancelled }, Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("a4") { Status = ProcessChainStatus.Success }, Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("a4") { Status = ProcessChainStatus.Success }, Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("b0") { Status = ProcessChainStatus.Running }, Ct);
+
+        var s1 = (await Submissions.GetAsync("s1", Ct))!;
+        Assert.Equal((6, 1, 2, 1, 1), (s1.TotalProcessChains, s1.RunningProcessChains, s1.SucceededProcessChains,
+            s1.FailedProcessChains, s1.CancelledProcessChains));
+
+        var counts = await Chains.CountByStatusAsync("s1", Ct);
+        Assert.Equal(new Dictionary<string, int>
+        {
+            [ProcessChainStatus.Registered] = 1, [ProcessChainStatus.Running] = 1, [ProcessChainStatus.Success] = 2,
+            [ProcessChainStatus.Error] = 1, [ProcessChainStatus.Cancelled] = 1,
+        }, counts.OrderBy(kv => kv.Key).ToDictionary());
+
+        var all = await Chains.CountByStatusAsync(null, Ct);
+        Assert.Equal(2, all[ProcessChainStatus.Registered]);
+        Assert.Equal(2, all[ProcessChainStatus.Running]);
+        Assert.Equal(8, all.Values.Sum());
+
+        // Statuses that no chain has any more are left out.
+        await Chains.UpdateAsync(new ProcessChainUpdate("b1") { Status = ProcessChainStatus.Running }, Ct);
+        Assert.Equal([ProcessChainStatus.Running], (await Chains.CountByStatusAsync("s2", Ct)).Keys);
+
+        var listed = (await Submissions.ListAsync(0, 10, null, Ct)).Items;
+        Assert.Equal((2, 2), (listed[0].TotalProcessChains, listed[0].RunningProcessChains));
+        Assert.Equal((6, 1), (listed[1].TotalProcessChains, listed[1].RunningProcessChains));
+    }
+
+    [Fact]
+    public async Task Chain_update_sets_given_fields_and_leaves_null_fields_alone()
+    {
+        await Submissions.AddAsync(NewSubmission("s1"), Ct);
+        await Submissions.CommitStepAsync("s1", Step(1), NewChains("c", 1), Ct);
+
+        Assert.True(await Chains.UpdateAsync(new ProcessChainUpdate("c0")
+        {
+            Status = ProcessChainStatus.Running, StartTime = T0, AgentId = "agent-1", RunNumber = 1,
+        }, Ct));
+        Assert.True(await Chains.UpdateAsync(new ProcessChainUpdate("c0") { ErrorMessage = "first try failed" }, Ct));
+        Assert.True(await Chains.UpdateAsync(new ProcessChainUpdate("c0")
+        {
+            Status = ProcessChainStatus.Success, EndTime = T0.AddSeconds(3), Results = ResultFiles("/out/1", "/out/2"),
+        }, Ct));
+
+        var c = (await Chains.GetAsync("c0", Ct))!;
+        Assert.Equal(ProcessChainStatus.Success, c.Chain.Status);
+        Assert.Equal(T0, c.Chain.StartTime);
+        Assert.Equal(T0.AddSeconds(3), c.Chain.EndTime);
+        Assert.Equal(["/out/1", "/out/2"], c.Chain.Results!["o"]);
+        Assert.Equal("first try failed", c.Chain.ErrorMessage);
+        Assert.Equal("agent-1", c.AgentId);
+        Assert.Equal(1, c.RunNumber);
+        Assert.Equal(Json(NewChain("c0").Executables), Json(c.Chain.Executables));
+    }
+
+    [Fact]
+    public async Task Chain_update_with_reset_clears_the_run_state_first()
+    {
+        await Submissions.AddAsync(NewSubmission("s1"), Ct);
+        await Submissions.CommitStepAsync("s1", Step(1), NewChains("c", 2), Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("c0")
+        {
+            Status = ProcessChainStatus.Error, StartTime = T0, EndTime = T0.AddSeconds(1), AgentId = "gone",
+            RunNumber = 2, Results = ResultFiles("/partial"), ErrorMessage = "agent lost",
+        }, Ct);
+
+        Assert.True(await Chains.UpdateAsync(new ProcessChainUpdate("c0") { Reset = true, Status = ProcessChainStatus.Registered }, Ct));
+        var c = (await Chains.GetAsync("c0", Ct))!;
+        Assert.Equal(ProcessChainStatus.Registered, c.Chain.Status);
+        Assert.Null(c.Chain.StartTime);
+        Assert.Null(c.Chain.EndTime);
+        Assert.Null(c.Chain.Results);
+        Assert.Null(c.Chain.ErrorMessage);
+        Assert.Null(c.AgentId);
+        Assert.Equal(2, c.RunNumber);
+
+        // Values given together with Reset are applied after clearing.
+        await Chains.UpdateAsync(new ProcessChainUpdate("c0") { AgentId = "a", EndTime = T0 }, Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("c0")
+        {
+            Reset = true, Status = ProcessChainStatus.Running, StartTime = T0.AddMinutes(1), AgentId = "b", RunNumber = 3,
+        }, Ct);
+        c = (await Chains.GetAsync("c0", Ct))!;
+        Assert.Equal((ProcessChainStatus.Running, T0.AddMinutes(1), "b", 3), (c.Chain.Status, c.Chain.StartTime, c.AgentId, c.RunNumber));
+        Assert.Null(c.Chain.EndTime);
+
+        Assert.Equal(1, (await Chains.CountByStatusAsync("s1", Ct))[ProcessChainStatus.Running]);
+    }
+
+    [Fact]
+    public async Task Update_many_applies_all_updates()
+    {
+        await Submissions.AddAsync(NewSubmission("s1"), Ct);
+        await Submissions.CommitStepAsync("s1", Step(1), NewChains("c", 4), Ct);
+
+        await Chains.UpdateManyAsync(
+        [
+            new ProcessChainUpdate("c0") { Status = ProcessChainStatus.Running, AgentId = "a" },
+            new ProcessChainUpdate("c1") { Status = ProcessChainStatus.Running, AgentId = "a" },
+            new ProcessChainUpdate("unknown") { Status = ProcessChainStatus.Running },
+            new ProcessChainUpdate("c1") { Status = ProcessChainStatus.Cancelled },
+        ], Ct);
+
+        Assert.Equal(["c0"], (await Chains.ListByStatusAsync(ProcessChainStatus.Running, Ct)).Select(c => c.Chain.Id));
+        var c1 = (await Chains.GetAsync("c1", Ct))!;
+        Assert.Equal((ProcessChainStatus.Cancelled, "a"), (c1.Chain.Status, c1.AgentId));
+        Assert.Equal(1, (await Submissions.GetAsync("s1", Ct))!.CancelledProcessChains);
+    }
+
+    [Fact]
+    public async Task List_by_status_is_in_registration_order_across_submissions()
+    {
+        await Submissions.AddAsync(NewSubmission("s1"), Ct);
+        await Submissions.AddAsync(NewSubmission("s2"), Ct);
+        await Submissions.CommitStepAsync("s2", Step(1), [NewChain("b0"), NewChain("b1")], Ct);
+        await Submissions.CommitStepAsync("s1", Step(1), [NewChain("a0"), NewChain("a1")], Ct);
+        await Submissions.CommitStepAsync("s2", Step(2), [NewChain("b2")], Ct);
+        await Submissions.CommitStepAsync("s1", Step(2), [NewChain("a2")], Ct);
+
+        // A chain sent back to REGISTERED keeps its place in the queue.
+        await Chains.UpdateAsync(new ProcessChainUpdate("b0") { Status = ProcessChainStatus.Running }, Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("a1") { Status = ProcessChainStatus.Running }, Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("b0") { Status = ProcessChainStatus.Registered, Reset = true }, Ct);
+
+        var registered = await Chains.ListByStatusAsync(ProcessChainStatus.Registered, Ct);
+        Assert.Equal(["b0", "b1", "a0", "b2", "a2"], registered.Select(c => c.Chain.Id));
+        Assert.Equal(registered.Select(c => c.Sequence).Order(), registered.Select(c => c.Sequence));
+        Assert.Equal(["a1"], (await Chains.ListByStatusAsync(ProcessChainStatus.Running, Ct)).Select(c => c.Chain.Id));
+        Assert.Empty(await Chains.ListByStatusAsync(ProcessChainStatus.Success, Ct));
+    }
+
+    [Fact]
+    public async Task List_by_submission_filters_by_status()
+    {
+        await Submissions.AddAsync(NewSubmission("s1"), Ct);
+        await Submissions.AddAsync(NewSubmission("s2"), Ct);
+        await Submissions.CommitStepAsync("s1", Step(1), NewChains("a", 4), Ct);
+        await Submissions.CommitStepAsync("s2", Step(1), NewChains("b", 2), Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("a1") { Status = ProcessChainStatus.Success }, Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("a3") { Status = ProcessChainStatus.Success }, Ct);
+
+        Assert.Equal(["a0", "a1", "a2", "a3"], (await Chains.ListBySubmissionAsync("s1", null, Ct)).Select(c => c.Chain.Id));
+        Assert.Equal(["a1", "a3"], (await Chains.ListBySubmissionAsync("s1", ProcessChainStatus.Success, Ct)).Select(c => c.Chain.Id));
+        Assert.Equal(["a0", "a2"], (await Chains.ListBySubmissionAsync("s1", ProcessChainStatus.Registered, Ct)).Select(c => c.Chain.Id));
+        Assert.Empty(await Chains.ListBySubmissionAsync("s2", ProcessChainStatus.Success, Ct));
+    }
+
+    [Fact]
+    public async Task List_pages_filters_and_orders_chains()
+    {
+        await Submissions.AddAsync(NewSubmission("s1"), Ct);
+        await Submissions.AddAsync(NewSubmission("s2"), Ct);
+        await Submissions.CommitStepAsync("s1", Step(1), NewChains("a", 5), Ct);
+        await Submissions.CommitStepAsync("s2", Step(1), NewChains("b", 3), Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("a4") { Status = ProcessChainStatus.Error }, Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("b0") { Status = ProcessChainStatus.Error }, Ct);
+
+        await AssertPage(null, null, 0, 3, false, ["a0", "a1", "a2"], 8);
+        await AssertPage(null, null, 0, 3, true, ["b2", "b1", "b0"], 8);
+        await AssertPage(null, null, 6, 3, false, ["b1", "b2"], 8);
+        await AssertPage("s1", null, 1, 2, false, ["a1", "a2"], 5);
+        await AssertPage("s1", null, 0, 2, true, ["a4", "a3"], 5);
+        await AssertPage(null, ProcessChainStatus.Error, 0, 10, false, ["a4", "b0"], 2);
+        await AssertPage(null, ProcessChainStatus.Error, 0, 1, true, ["b0"], 2);
+        await AssertPage("s2", ProcessChainStatus.Registered, 0, 10, false, ["b1", "b2"], 2);
+        await AssertPage("s2", ProcessChainStatus.Success, 0, 10, false, [], 0);
+        await AssertPage("s1", null, 10, 10, false, [], 5);
+
+        async Task AssertPage(string? submissionId, string? status, int offset, int size, bool newestFirst, string[] ids, int total)
+        {
+            var page = await Chains.ListAsync(submissionId, status, offset, size, newestFirst, Ct);
+            Assert.Equal(ids, page.Items.Select(c => c.Chain.Id));
+            Assert.Equal(total, page.Total);
+        }
+    }
+
+    [Fact]
+    public async Task Chain_results_and_error_message_round_trip()
+    {
+        await Submissions.AddAsync(NewSubmission("s1"), Ct);
+        await Submissions.CommitStepAsync("s1", Step(1), NewChains("c", 2), Ct);
+        var results = new Dictionary<string, IReadOnlyList<string>>
+        {
+            ["o1"] = ["/out/ä ö/file 1.txt", "/out/\"quoted\".txt"],
+            ["o2"] = [],
+        };
+        const string error = "Exit code 2\nstderr: 'x' not found — line 3";
+        await Chains.UpdateAsync(new ProcessChainUpdate("c0") { Status = ProcessChainStatus.Success, Results = results }, Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("c1") { Status = ProcessChainStatus.Error, ErrorMessage = error }, Ct);
+
+        var c0 = (await Chains.GetAsync("c0", Ct))!.Chain;
+        Assert.Equal(results["o1"], c0.Results!["o1"]);
+        Assert.Empty(c0.Results["o2"]);
+        Assert.Null(c0.ErrorMessage);
+        var c1 = (await Chains.ListBySubmissionAsync("s1", ProcessChainStatus.Error, Ct)).Single().Chain;
+        Assert.Equal(error, c1.ErrorMessage);
+        Assert.Null(c1.Results);
+    }
+
+    [Fact]
+    public async Task Negative_paging_arguments_are_rejected()
+    {
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Submissions.ListAsync(-1, 10, null, Ct));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Chains.ListAsync(null, null, 0, -1, false, Ct));
+    }
+
+    // ---- figures (printed, not asserted) ----
+
+    [Fact]
+    public async Task Benchmark_commit_100000_chains_then_10000_chains_run_one_by_one()
+    {
+        const int n = 100_000, updated = 10_000;
+        await Submissions.AddAsync(NewSubmission("s1"), Ct);
+        var chains = NewChains("c", n, executables: 2);
+
+        var watch = Stopwatch.StartNew();
+        await Submissions.CommitStepAsync("s1", Step(1), chains, Ct);
+        var commit = watch.Elapsed;
+        Output.WriteLine($"{GetType().Name}: CommitStepAsync of {n:N0} chains (2 executables each): " +
+            $"{commit.TotalMilliseconds:F0} ms = {n / commit.TotalSeconds:N0} chains/s");
+
+        watch.Restart();
+        for (int i = 0; i < updated; i++)
+        {
+            await Chains.UpdateAsync(new ProcessChainUpdate($"c{i}") { Status = ProcessChainStatus.Running, StartTime = T0, AgentId = "a", RunNumber = 1 }, Ct);
+            await Chains.UpdateAsync(new ProcessChainUpdate($"c{i}") { Status = ProcessChainStatus.Success, EndTime = T0, Results = ResultFiles($"/out/{i}") }, Ct);
+        }
+        var updates = watch.Elapsed;
+        Output.WriteLine($"{GetType().Name}: {updated:N0} chains RUNNING then SUCCESS ({2 * updated:N0} UpdateAsync calls): " +
+            $"{updates.TotalMilliseconds:F0} ms = {updates.TotalMicroseconds / (2 * updated):F1} µs per update");
+
+        watch.Restart();
+        var submission = (await Submissions.GetAsync("s1", Ct))!;
+        var get = watch.Elapsed;
+        watch.Restart();
+        var registered = await Chains.ListByStatusAsync(ProcessChainStatus.Registered, Ct);
+        var list = watch.Elapsed;
+        Output.WriteLine($"{GetType().Name}: GetAsync(submission) with counts: {get.TotalMilliseconds:F2} ms; " +
+            $"ListByStatusAsync(REGISTERED) of {registered.Count:N0} chains: {list.TotalMilliseconds:F0} ms");
+
+        Assert.Equal((n, updated), (submission.TotalProcessChains, submission.SucceededProcessChains));
+        Assert.Equal(n - updated, registered.Count);
+    }
+}
