@@ -75,7 +75,7 @@ internal static class RunCommand
                 Console.Error.WriteLine($"no submissions: {db} does not exist");
                 return 0;
             }
-            await using var store = new Steep.Persistence.SqliteStore(db);
+            await using var store = new Steep.Persistence.Sqlite.SqliteStore(db);
             Console.WriteLine($"{"ID",-22} {"STATUS",-16} {"DONE",6} {"RUNNING",8} {"FAILED",7} {"TOTAL",7}  START");
             for (int offset = 0; ; offset += 100)
             {

@@ -5,6 +5,8 @@ using Steep.Core.Validation;
 using Steep.Grains;
 using Steep.Grains.Runtime;
 using Steep.Persistence;
+using Steep.Persistence.InMemory;
+using Steep.Persistence.Sqlite;
 
 namespace Steep.Silo.Hosting;
 
