@@ -4,6 +4,7 @@ using Steep.Core.Models;
 using Steep.Core.Serialization;
 using Steep.Silo.Configuration;
 using Steep.Silo.Hosting;
+using Steep.Core.Validation;
 
 namespace Steep.Silo.Commands;
 

@@ -1,4 +1,4 @@
-namespace Steep.Silo.Hosting;
+namespace Steep.Core.Validation;
 
 /// <summary>A submitted workflow has problems; it was not stored.</summary>
 public sealed class WorkflowRejectedException(IReadOnlyList<string> problems)
