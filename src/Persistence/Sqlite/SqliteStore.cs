@@ -98,6 +98,7 @@ public sealed partial class SqliteStore : ISubmissionStore, IProcessChainStore, 
         // The store keeps its own connections; the provider's pool would keep the file open after Dispose.
         builder.Pooling = false;
         builder.ForeignKeys = true;
+        // The provider retries SQLITE_BUSY/LOCKED on its own until the command timeout; keep it as long as SQLite's.
         builder.DefaultTimeout = BusyTimeoutMilliseconds / 1000;
         if (builder.Mode != SqliteOpenMode.Memory && builder.DataSource is { Length: > 0 } file && file != ":memory:")
         {
