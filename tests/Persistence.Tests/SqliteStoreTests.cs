@@ -106,6 +106,33 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : StoreContractTe
     }
 
     [Fact]
+    public async Task A_commit_cancelled_midway_is_rolled_back_and_the_store_stays_usable()
+    {
+        const int n = 50_000;
+        await Submissions.AddAsync(NewSubmission("s1"), Ct);
+        using var cts = new CancellationTokenSource();
+        var commit = Task.Run(() => Submissions.CommitStepAsync("s1", Step(1), NewChains("c", n, 1), cts.Token));
+        await Task.Delay(20);
+        await cts.CancelAsync();
+        bool committed;
+        try
+        {
+            await commit;
+            committed = true; // finished before the cancellation
+        }
+        catch (OperationCanceledException)
+        {
+            committed = false;
+        }
+
+        Assert.Equal(committed ? n : 0, (await Submissions.GetAsync("s1", Ct))!.TotalProcessChains);
+        Assert.Equal(committed ? 1 : 0, (await Submissions.GetStepsAsync("s1", 0, Ct)).Count);
+        Assert.Equal(committed ? n : 0, (await Chains.ListAsync(null, null, 0, 1, false, Ct)).Total);
+        await Submissions.CommitStepAsync("s1", Step(committed ? 2 : 1), [NewChain("after")], Ct);
+        Assert.NotNull(await Chains.GetAsync("after", Ct));
+    }
+
+    [Fact]
     public async Task The_file_is_in_wal_mode_with_a_schema_version()
     {
         await Submissions.AddAsync(NewSubmission("s1"), Ct);

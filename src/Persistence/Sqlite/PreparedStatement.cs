@@ -22,36 +22,35 @@ internal sealed class PreparedStatement : IDisposable
         _command.Prepare();
     }
 
-    /// <summary>Runs the statement in <paramref name="tx"/>; returns the number of changed rows.</summary>
-    public Task<int> ExecuteAsync(SqliteTransaction tx, CancellationToken ct, params ReadOnlySpan<object?> values)
+    /// <summary>Runs the statement (in the transaction the writer has begun, if any); returns the number of changed rows.</summary>
+    public Task<int> ExecuteAsync(CancellationToken ct, params ReadOnlySpan<object?> values)
     {
-        Bind(tx, values);
+        Bind(values);
         return _command.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>Runs the statement in <paramref name="tx"/>; returns the first column of the first row, or null.</summary>
-    public async Task<object?> ScalarAsync(SqliteTransaction tx, CancellationToken ct, params object?[] values)
+    /// <summary>Runs the statement; returns the first column of the first row, or null.</summary>
+    public async Task<object?> ScalarAsync(CancellationToken ct, params object?[] values)
     {
-        Bind(tx, values);
+        Bind(values);
         var result = await _command.ExecuteScalarAsync(ct).ConfigureAwait(false);
         return result is DBNull ? null : result;
     }
 
-    /// <summary>Runs the statement in <paramref name="tx"/> and returns a reader over its rows.</summary>
-    public Task<SqliteDataReader> ReaderAsync(SqliteTransaction tx, CancellationToken ct, params ReadOnlySpan<object?> values)
+    /// <summary>Runs the statement and returns a reader over its rows.</summary>
+    public Task<SqliteDataReader> ReaderAsync(CancellationToken ct, params ReadOnlySpan<object?> values)
     {
-        Bind(tx, values);
+        Bind(values);
         return _command.ExecuteReaderAsync(ct);
     }
 
     /// <inheritdoc />
     public void Dispose() => _command.Dispose();
 
-    private void Bind(SqliteTransaction tx, ReadOnlySpan<object?> values)
+    private void Bind(ReadOnlySpan<object?> values)
     {
         if (values.Length != _parameters.Length)
             throw new ArgumentException($"Expected {_parameters.Length} values, got {values.Length}.", nameof(values));
-        _command.Transaction = tx;
         for (int i = 0; i < values.Length; i++) _parameters[i].Value = values[i] ?? DBNull.Value;
     }
 }

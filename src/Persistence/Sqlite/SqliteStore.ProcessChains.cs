@@ -58,8 +58,8 @@ public sealed partial class SqliteStore
     {
         ArgumentNullException.ThrowIfNull(update);
         var values = UpdateValues(update);
-        return WriteAsync(async (s, tx, token) =>
-            await s.UpdateChain.ExecuteAsync(tx, token, values).ConfigureAwait(false) > 0, ct);
+        return WriteAsync(async (s, token) =>
+            await s.UpdateChain.ExecuteAsync(token, values).ConfigureAwait(false) > 0, ct);
     }
 
     /// <inheritdoc />
@@ -67,9 +67,9 @@ public sealed partial class SqliteStore
     {
         ArgumentNullException.ThrowIfNull(updates);
         var values = updates.Select(UpdateValues).ToList();
-        return WriteAsync(async (s, tx, token) =>
+        return WriteAsync(async (s, token) =>
         {
-            foreach (var v in values) await s.UpdateChain.ExecuteAsync(tx, token, v).ConfigureAwait(false);
+            foreach (var v in values) await s.UpdateChain.ExecuteAsync(token, v).ConfigureAwait(false);
             return 0;
         }, ct);
     }

@@ -25,11 +25,11 @@ public sealed partial class SqliteStore
             submission.Id, submission.Status, Time(submission.StartTime), Time(submission.EndTime),
             Json(submission.RequiredCapabilities), Json(submission.Workflow), Json(submission.Results), submission.ErrorMessage,
         };
-        return WriteAsync(async (s, tx, token) =>
+        return WriteAsync(async (s, token) =>
         {
-            if (await s.LastStep.ScalarAsync(tx, token, submission.Id).ConfigureAwait(false) is not null)
+            if (await s.LastStep.ScalarAsync(token, submission.Id).ConfigureAwait(false) is not null)
                 throw new InvalidOperationException($"A submission with id '{submission.Id}' exists already.");
-            return await s.InsertSubmission.ExecuteAsync(tx, token, values).ConfigureAwait(false);
+            return await s.InsertSubmission.ExecuteAsync(token, values).ConfigureAwait(false);
         }, ct);
     }
 
@@ -85,8 +85,8 @@ public sealed partial class SqliteStore
         {
             update.Id, update.Status, Time(update.StartTime), Time(update.EndTime), Json(update.Results), update.ErrorMessage,
         };
-        return WriteAsync(async (s, tx, token) =>
-            await s.UpdateSubmission.ExecuteAsync(tx, token, values).ConfigureAwait(false) > 0, ct);
+        return WriteAsync(async (s, token) =>
+            await s.UpdateSubmission.ExecuteAsync(token, values).ConfigureAwait(false) > 0, ct);
     }
 
     /// <inheritdoc />
@@ -108,17 +108,17 @@ public sealed partial class SqliteStore
     {
         ArgumentNullException.ThrowIfNull(step);
         ArgumentNullException.ThrowIfNull(newChains);
-        return WriteAsync(async (s, tx, token) =>
+        return WriteAsync(async (s, token) =>
         {
-            if (await s.AdvanceStep.ExecuteAsync(tx, token, submissionId, step.Step).ConfigureAwait(false) == 0)
+            if (await s.AdvanceStep.ExecuteAsync(token, submissionId, step.Step).ConfigureAwait(false) == 0)
             {
-                var last = await s.LastStep.ScalarAsync(tx, token, submissionId).ConfigureAwait(false);
+                var last = await s.LastStep.ScalarAsync(token, submissionId).ConfigureAwait(false);
                 throw last is null
                     ? new InvalidOperationException($"Unknown submission '{submissionId}'.")
                     : new InvalidOperationException(
                         $"Generator step {step.Step} of submission '{submissionId}' does not follow step {last}.");
             }
-            await s.InsertStep.ExecuteAsync(tx, token, submissionId, step.Step, step.Input).ConfigureAwait(false);
+            await s.InsertStep.ExecuteAsync(token, submissionId, step.Step, step.Input).ConfigureAwait(false);
             // Each chain is serialized right before its insert: short-lived UTF-8 buffers instead of a large step's
             // JSON held in memory (and promoted by the GC) for the whole transaction.
             var row = new object?[5];
@@ -137,10 +137,10 @@ public sealed partial class SqliteStore
                 row[2] = chain.Priority;
                 row[3] = capabilities;
                 row[4] = Utf8Json(chain.Executables);
-                await s.InsertChain.ExecuteAsync(tx, token, row).ConfigureAwait(false);
+                await s.InsertChain.ExecuteAsync(token, row).ConfigureAwait(false);
             }
             if (newChains.Count > 0)
-                await s.AddRegisteredCount.ExecuteAsync(tx, token, submissionId, newChains.Count).ConfigureAwait(false);
+                await s.AddRegisteredCount.ExecuteAsync(token, submissionId, newChains.Count).ConfigureAwait(false);
             return 0;
         }, ct);
     }
@@ -149,11 +149,11 @@ public sealed partial class SqliteStore
     public Task SaveCheckpointAsync(string submissionId, GeneratorCheckpoint checkpoint, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        return WriteAsync(async (s, tx, token) =>
+        return WriteAsync(async (s, token) =>
         {
             long lastStep;
             long? storedStep;
-            await using (var reader = await s.CheckpointState.ReaderAsync(tx, token, submissionId).ConfigureAwait(false))
+            await using (var reader = await s.CheckpointState.ReaderAsync(token, submissionId).ConfigureAwait(false))
             {
                 if (!await reader.ReadAsync(token).ConfigureAwait(false))
                     throw new InvalidOperationException($"Unknown submission '{submissionId}'.");
@@ -166,8 +166,8 @@ public sealed partial class SqliteStore
             if (storedStep > checkpoint.Step)
                 throw new InvalidOperationException(
                     $"Checkpoint after step {checkpoint.Step} of submission '{submissionId}' is older than the stored one (step {storedStep}).");
-            await s.UpsertCheckpoint.ExecuteAsync(tx, token, submissionId, checkpoint.Step, checkpoint.State).ConfigureAwait(false);
-            return await s.DropSteps.ExecuteAsync(tx, token, submissionId, checkpoint.Step).ConfigureAwait(false);
+            await s.UpsertCheckpoint.ExecuteAsync(token, submissionId, checkpoint.Step, checkpoint.State).ConfigureAwait(false);
+            return await s.DropSteps.ExecuteAsync(token, submissionId, checkpoint.Step).ConfigureAwait(false);
         }, ct);
     }
 

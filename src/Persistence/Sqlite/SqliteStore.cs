@@ -98,6 +98,7 @@ public sealed partial class SqliteStore : ISubmissionStore, IProcessChainStore, 
         // The store keeps its own connections; the provider's pool would keep the file open after Dispose.
         builder.Pooling = false;
         builder.ForeignKeys = true;
+        // The provider retries SQLITE_BUSY/LOCKED on its own until the command timeout; keep it as long as SQLite's.
         builder.DefaultTimeout = BusyTimeoutMilliseconds / 1000;
         if (builder.Mode != SqliteOpenMode.Memory && builder.DataSource is { Length: > 0 } file && file != ":memory:")
         {
@@ -176,27 +177,33 @@ public sealed partial class SqliteStore : ISubmissionStore, IProcessChainStore, 
     }
 
     /// <summary>Runs <paramref name="write"/> in one IMMEDIATE transaction on the writer connection and commits.</summary>
-    private async Task<T> WriteAsync<T>(Func<WriterStatements, SqliteTransaction, CancellationToken, Task<T>> write, CancellationToken ct)
+    private async Task<T> WriteAsync<T>(Func<WriterStatements, CancellationToken, Task<T>> write, CancellationToken ct)
     {
         ThrowIfDisposed();
         await _writeLock.WaitAsync(ct).ConfigureAwait(false);
         try
         {
             ThrowIfDisposed();
-            // IMMEDIATE (the provider's default) takes the write lock at BEGIN, so another instance's writer makes
-            // this one wait (busy timeout) rather than fail when a read lock would have to be upgraded.
-            using var tx = _writer.BeginTransaction();
-            T result;
+            // IMMEDIATE takes the write lock at BEGIN, so another instance's writer makes this one wait (busy
+            // timeout) rather than fail when a read lock would have to be upgraded. BEGIN/COMMIT are prepared
+            // statements of their own: the provider's transaction object would prepare both anew on every write.
+            await _statements.Begin.ExecuteAsync(ct).ConfigureAwait(false);
             try
             {
-                result = await write(_statements, tx, ct).ConfigureAwait(false);
+                var result = await write(_statements, ct).ConfigureAwait(false);
+                // Not cancellable: once the changes are made, committing them is cheaper than undoing them.
+                await _statements.Commit.ExecuteAsync(CancellationToken.None).ConfigureAwait(false);
+                return result;
             }
-            catch (SqliteException e) when (e.SqliteErrorCode == SqliteConstraint)
+            catch (Exception e)
             {
-                throw new InvalidOperationException($"The change conflicts with stored data: {e.Message}", e);
+                // SQLite may have rolled back already: some errors end the transaction by themselves.
+                if (SQLitePCL.raw.sqlite3_get_autocommit(_writer.Handle) == 0)
+                    await _statements.Rollback.ExecuteAsync(CancellationToken.None).ConfigureAwait(false);
+                if (e is SqliteException { SqliteErrorCode: SqliteConstraint })
+                    throw new InvalidOperationException($"The change conflicts with stored data: {e.Message}", e);
+                throw;
             }
-            await tx.CommitAsync(ct).ConfigureAwait(false);
-            return result;
         }
         finally
         {

@@ -8,6 +8,9 @@ internal sealed class WriterStatements : IDisposable
 {
     public WriterStatements(SqliteConnection writer)
     {
+        Begin = new(writer, "BEGIN IMMEDIATE");
+        Commit = new(writer, "COMMIT");
+        Rollback = new(writer, "ROLLBACK");
         InsertSubmission = new(writer, """
             INSERT INTO submissions (id, status, start_time, end_time, required_capabilities, workflow, results, error_message)
             VALUES ($id, $status, $start_time, $end_time, $required_capabilities, $workflow, $results, $error_message)
@@ -64,6 +67,9 @@ internal sealed class WriterStatements : IDisposable
             "$id", "$step");
     }
 
+    public PreparedStatement Begin { get; }
+    public PreparedStatement Commit { get; }
+    public PreparedStatement Rollback { get; }
     public PreparedStatement InsertSubmission { get; }
     public PreparedStatement UpdateSubmission { get; }
     public PreparedStatement AdvanceStep { get; }
@@ -79,7 +85,7 @@ internal sealed class WriterStatements : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        foreach (var s in new[] { InsertSubmission, UpdateSubmission, AdvanceStep, LastStep, InsertStep, InsertChain, AddRegisteredCount, UpdateChain, CheckpointState, UpsertCheckpoint, DropSteps })
+        foreach (var s in new[] { Begin, Commit, Rollback, InsertSubmission, UpdateSubmission, AdvanceStep, LastStep, InsertStep, InsertChain, AddRegisteredCount, UpdateChain, CheckpointState, UpsertCheckpoint, DropSteps })
             s.Dispose();
     }
 }
