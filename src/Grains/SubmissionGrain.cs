@@ -23,6 +23,7 @@ public sealed class SubmissionGrain(SteepServices services) : Grain
     private readonly List<FinishedChain> _inbox = new();
     private readonly Dictionary<string, List<string>> _results = new();
     private readonly HashSet<string> _storedOutputs = new();
+    private readonly HashSet<string> _forEachOutputs = new();
     private int _total, _succeeded, _failed, _cancelled;
     private string? _firstError;
     private bool _stepScheduled;
@@ -220,7 +221,14 @@ public sealed class SubmissionGrain(SteepServices services) : Grain
     {
         // outputs marked `store: true` are the workflow's results; without any, every output is
         var keys = _storedOutputs.Count > 0 ? _results.Keys.Where(IsStoredOutput) : _results.Keys;
-        return keys.ToDictionary(k => k, k => (IReadOnlyList<string>)_results[k]);
+        var results = keys.ToDictionary(k => k, k => (IReadOnlyList<string>)_results[k]);
+        if (_storedOutputs.Count == 0 && _generator is not null)
+        {
+            // what for-each actions collected in their output variables
+            foreach (var id in _forEachOutputs)
+                if (_generator.Values.TryGetValue(id, out var v)) results[id] = ProcessChainGenerator.Flatten(v).ToList();
+        }
+        return results;
     }
 
     private bool IsStoredOutput(string varId)
@@ -235,7 +243,11 @@ public sealed class SubmissionGrain(SteepServices services) : Grain
         foreach (var a in actions)
         {
             if (a is ExecuteAction e) foreach (var o in e.Outputs) if (o.Store) _storedOutputs.Add(o.Var);
-            if (a is ForEachAction f) CollectStoredOutputs(f.Actions);
+            if (a is ForEachAction f)
+            {
+                if (f.Output is { } o) _forEachOutputs.Add(o);
+                CollectStoredOutputs(f.Actions);
+            }
         }
     }
 

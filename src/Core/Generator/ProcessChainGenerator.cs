@@ -651,7 +651,8 @@ public sealed partial class ProcessChainGenerator
         return new List<object?> { sep < 0 ? "" : prefix[..sep] };
     }
 
-    internal static IEnumerable<string> Flatten(object? value)
+    /// <summary>The strings of a generator value (a string or nested lists of strings), depth first.</summary>
+    public static IEnumerable<string> Flatten(object? value)
     {
         if (value is List<object?> list)
         {

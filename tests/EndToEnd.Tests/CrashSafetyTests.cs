@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Steep.Persistence.Sqlite;
+
+namespace Steep.EndToEnd.Tests;
+
+/// <summary>
+/// Kills `steep run` with SIGKILL while chains are running, then `steep resume`s the data directory: the submission
+/// must end SUCCESS with all results, no chain that had succeeded runs again, and only chains running at the kill
+/// may run twice.
+/// </summary>
+public sealed class CrashSafetyTests
+{
+    private const int Items = 24;
+
+    [Fact]
+    public async Task Killed_run_resumes_without_losing_or_repeating_work()
+    {
+        var dir = SteepCli.TempDirectory("crash");
+        var data = Path.Combine(dir, "data");
+        var record = Path.Combine(dir, "record.log");
+        // every execution appends "start X" and, when done, "end X": the record of what really ran
+        SteepCli.WriteScript(dir, "record.sh", $"""
+            echo "start $1" >> '{record}'
+            sleep 0.4
+            echo "copy of $1" > "$2"
+            echo "end $1" >> '{record}'
+            """);
+        var services = Path.Combine(dir, "services.yaml");
+        await File.WriteAllTextAsync(services, """
+            - id: record
+              name: Record
+              description: Records its execution and copies its input name into the output
+              path: ./record.sh
+              runtime: other
+              parameters:
+                - id: item
+                  name: Item
+                  description: The item
+                  type: input
+                  cardinality: 1..1
+                - id: out
+                  name: Output
+                  description: Output file
+                  type: output
+                  cardinality: 1..1
+            """);
+        var items = Enumerable.Range(1, Items).Select(i => $"item{i:00}").ToList();
+        var wf = Path.Combine(dir, "workflow.yaml");
+        await File.WriteAllTextAsync(wf, $"""
+            api: 4.0.0
+            vars:
+              - id: items
+                value: [{string.Join(", ", items)}]
+              - id: i
+              - id: o
+              - id: all
+            actions:
+              - type: for
+                input: items
+                enumerator: i
+                output: all
+                yieldToOutput: o
+                actions:
+                  - type: execute
+                    service: record
+                    inputs:
+                      - id: item
+                        var: i
+                    outputs:
+                      - id: out
+                        var: o
+            """);
+
+        using (var run = Process.Start(SteepCli.StartInfo("run", wf, "--services", services, "--data", data, "--agents", "2"))!)
+        {
+            _ = run.StandardOutput.ReadToEndAsync();
+            _ = run.StandardError.ReadToEndAsync();
+            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+            while (Ends(record) < 6)
+            {
+                Assert.False(run.HasExited, "steep run finished before it could be killed");
+                Assert.True(DateTime.UtcNow < deadline, "no chain finished within 3 minutes");
+                await Task.Delay(20);
+            }
+            run.Kill(entireProcessTree: false); // SIGKILL, the services it started keep running as orphans
+            await run.WaitForExitAsync();
+        }
+
+        // what the store says at the moment of the crash
+        HashSet<string> succeededBefore, runningAtKill;
+        await using (var store = new SqliteStore(Path.Combine(data, "steep.db")))
+        {
+            var chains = await store.ListByStatusAsync("SUCCESS", default);
+            succeededBefore = chains.Select(Item).ToHashSet();
+            runningAtKill = (await store.ListByStatusAsync("RUNNING", default)).Select(Item).ToHashSet();
+        }
+        Assert.NotEmpty(succeededBefore);
+        Assert.True(succeededBefore.Count < Items, "everything had finished before the kill");
+
+        var (code, stdout, stderr) = await SteepCli.RunAsync(TimeSpan.FromMinutes(3), "resume", "--services", services, "--data", data, "--agents", "2");
+        Assert.True(code == 0, $"resume exited {code}: {stderr}");
+        using var doc = JsonDocument.Parse(stdout);
+        Assert.Equal("SUCCESS", doc.RootElement.GetProperty("status").GetString());
+        Assert.Equal(Items, doc.RootElement.GetProperty("succeededProcessChains").GetInt32());
+        Assert.Equal(Items, doc.RootElement.GetProperty("results").GetProperty("all").GetArrayLength());
+
+        await Task.Delay(600); // orphans of the killed run finish writing
+        var starts = File.ReadAllLines(record).Where(l => l.StartsWith("start ")).GroupBy(l => l[6..]).ToDictionary(g => g.Key, g => g.Count());
+        foreach (var item in items)
+        {
+            Assert.True(starts.ContainsKey(item), $"{item} never ran");
+            if (succeededBefore.Contains(item)) Assert.True(starts[item] == 1, $"{item} had succeeded but ran {starts[item]} times");
+            else if (runningAtKill.Contains(item)) Assert.True(starts[item] <= 2, $"{item} ran {starts[item]} times");
+            else Assert.True(starts[item] == 1, $"{item} was not running at the kill but ran {starts[item]} times");
+        }
+    }
+
+    private static int Ends(string record)
+    {
+        try { return File.Exists(record) ? File.ReadAllLines(record).Count(l => l.StartsWith("end ")) : 0; }
+        catch (IOException) { return 0; }
+    }
+
+    private static string Item(Steep.Persistence.StoredProcessChain c) =>
+        c.Chain.Executables[0].Arguments.First(a => a.Id == "item").Variable.Value;
+}
