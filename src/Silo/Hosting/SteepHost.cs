@@ -170,19 +170,23 @@ public sealed class SteepHost : IAsyncDisposable
         {
             using var tick = CancellationTokenSource.CreateLinkedTokenSource(ct);
             tick.CancelAfter(TimeSpan.FromSeconds(2));
+            bool quiet = false;
             try
             {
-                var e = await sub.Events.ReadAsync(tick.Token);
-                if (e is SubmissionEvent se && ids.Contains(se.SubmissionId))
+                while (sub.Events.TryRead(out var e) || (e = await sub.Events.ReadAsync(tick.Token)) is not null)
                 {
+                    if (e is not SubmissionEvent se || !pending.Contains(se.SubmissionId)) continue;
                     progress?.Invoke(se);
                     if (SubmissionStatus.IsFinal(se.Status) && se.Running == 0) pending.Remove(se.SubmissionId);
+                    if (pending.Count == 0) break;
                 }
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
-                // no event for a while: look at the store (a final event may have been dropped)
+                quiet = true;
             }
+            if (!quiet) continue;
+            // no event for a while: look at the store (an event may have been dropped by a full subscription)
             foreach (var id in pending.ToList())
             {
                 var s = await Services.Submissions.GetAsync(id, ct);
