@@ -37,11 +37,25 @@ internal static class ProgramResolver
         return null;
     }
 
+    // PATH lookups stat every PATH directory; a service runs thousands of times, so remember hits for a while
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Path, string Name), (string Found, long At)> PathHits = new();
+    private static readonly TimeSpan PathHitLifetime = TimeSpan.FromSeconds(30);
+
     /// <summary>The first executable file called <paramref name="name"/> in the directories of PATH.</summary>
     public static string? FindOnPath(string name)
     {
         var pathVar = Environment.GetEnvironmentVariable("PATH");
         if (string.IsNullOrEmpty(pathVar)) return null;
+        long now = Environment.TickCount64;
+        if (PathHits.TryGetValue((pathVar, name), out var hit) && now - hit.At < PathHitLifetime.TotalMilliseconds && File.Exists(hit.Found))
+            return hit.Found;
+        var found = SearchPath(pathVar, name);
+        if (found is not null) PathHits[(pathVar, name)] = (found, now);
+        return found;
+    }
+
+    private static string? SearchPath(string pathVar, string name)
+    {
         foreach (var dir in pathVar.Split(':', StringSplitOptions.RemoveEmptyEntries))
         {
             var candidate = Path.Combine(dir, name);
