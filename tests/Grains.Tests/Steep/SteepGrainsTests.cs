@@ -1,0 +1,192 @@
+using System.Collections.Concurrent;
+using Steep.Agent;
+using Steep.Core.Models;
+using Steep.Core.Serialization;
+using Steep.Grains;
+using Steep.Grains.Runtime;
+using Steep.Persistence.InMemory;
+
+namespace Steep.Grains.Tests.Steep;
+
+/// <summary>The Steep grains together, over the in-memory store and a scripted executor (no processes).</summary>
+public sealed class SteepGrainsTests : IAsyncLifetime
+{
+    private readonly InMemoryStore _store = new();
+    private readonly ScriptedExecutor _executor = new();
+    private readonly EventHub _events = new();
+    private GrainRuntime _runtime = null!;
+
+    private static readonly IReadOnlyList<Service> Services = ModelReader.ReadServices("""
+        - id: cp
+          name: cp
+          description: copy
+          path: cp
+          runtime: other
+          parameters:
+            - {id: i, name: i, description: i, type: input, cardinality: 1..1}
+            - {id: o, name: o, description: o, type: output, cardinality: 1..1}
+        - id: gpu
+          name: gpu
+          description: needs a GPU
+          path: gpu
+          runtime: other
+          required_capabilities: [gpu]
+          parameters:
+            - {id: i, name: i, description: i, type: input, cardinality: 1..1}
+            - {id: o, name: o, description: o, type: output, cardinality: 1..1}
+        """, "services");
+
+    public Task InitializeAsync()
+    {
+        var services = new SteepServices(_store, _store, Services, new SteepPaths("/tmp/t", "/tmp/o", "/tmp/l"), _executor, _events, TimeProvider.System);
+        _runtime = new GrainRuntime();
+        _runtime.Register(_ => new SubmissionGrain(services));
+        _runtime.Register(_ => new ProcessChainGrain(services));
+        _runtime.Register(_ => new SchedulerGrain());
+        _runtime.Register(_ => new AgentGrain(services));
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _runtime.DisposeAsync();
+
+    private async Task<string> Submit(string yaml)
+    {
+        var wf = ModelReader.ReadWorkflow(yaml, "wf");
+        var id = UniqueIds.Next(TimeProvider.System);
+        await ((Persistence.ISubmissionStore)_store).AddAsync(new Submission { Id = id, Workflow = wf, Status = SubmissionStatus.Accepted }, default);
+        await _runtime.Get<SubmissionGrain>(id).CallAsync(g => g.StartAsync());
+        return id;
+    }
+
+    private async Task<Submission> WaitFinal(string id, TimeSpan? timeout = null)
+    {
+        var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            var s = await ((Persistence.ISubmissionStore)_store).GetAsync(id, default);
+            if (s is not null && SubmissionStatus.IsFinal(s.Status) && s.EndTime is not null) return s;
+            Assert.True(DateTime.UtcNow < until, $"submission still {s?.Status}");
+            await Task.Delay(10);
+        }
+    }
+
+    private const string Chain = """
+        api: 4.0.0
+        vars:
+          - {id: a, value: a.txt}
+          - {id: b}
+          - {id: c}
+        actions:
+          - {type: execute, service: cp, inputs: [{id: i, var: a}], outputs: [{id: o, var: b}]}
+          - {type: execute, service: cp, inputs: [{id: i, var: b}], outputs: [{id: o, var: c}]}
+        """;
+
+    [Fact]
+    public async Task A_workflow_runs_to_success_with_its_results()
+    {
+        await _runtime.Get<AgentGrain>("a1").CallAsync(a => a.RegisterAsync([]));
+        var id = await Submit(Chain);
+        var s = await WaitFinal(id);
+        Assert.Equal(SubmissionStatus.Success, s.Status);
+        Assert.Equal(1, s.SucceededProcessChains);
+        Assert.Contains("c", s.Results!.Keys);
+    }
+
+    [Fact]
+    public async Task A_failed_chain_ends_the_submission_with_error_and_its_message()
+    {
+        _executor.Fail = "exit code 3";
+        await _runtime.Get<AgentGrain>("a1").CallAsync(a => a.RegisterAsync([]));
+        var s = await WaitFinal(await Submit(Chain));
+        Assert.Equal(SubmissionStatus.Error, s.Status);
+        Assert.Contains("exit code 3", s.ErrorMessage);
+    }
+
+    [Fact]
+    public async Task Chains_nobody_can_run_wait_without_stalling_others_and_start_when_a_fitting_agent_registers()
+    {
+        await _runtime.Get<AgentGrain>("plain").CallAsync(a => a.RegisterAsync([]));
+        var gpuWorkflow = await Submit("""
+            api: 4.0.0
+            vars: [{id: a, value: a.txt}, {id: b}]
+            actions: [{type: execute, service: gpu, inputs: [{id: i, var: a}], outputs: [{id: o, var: b}]}]
+            """);
+        var plain = await Submit(Chain);
+        Assert.Equal(SubmissionStatus.Success, (await WaitFinal(plain)).Status);
+        await Task.Delay(100);
+        Assert.Equal(SubmissionStatus.Running, (await ((Persistence.ISubmissionStore)_store).GetAsync(gpuWorkflow, default))!.Status);
+        Assert.DoesNotContain(_executor.Ran, c => c.Executables[0].ServiceId == "gpu");
+
+        await _runtime.Get<AgentGrain>("gpu-agent").CallAsync(a => a.RegisterAsync(["gpu"]));
+        Assert.Equal(SubmissionStatus.Success, (await WaitFinal(gpuWorkflow)).Status);
+        var gpuChains = await ((Persistence.IProcessChainStore)_store).ListBySubmissionAsync(gpuWorkflow, null, default);
+        Assert.All(gpuChains, c => Assert.Equal("gpu-agent", c.AgentId));
+    }
+
+    [Fact]
+    public async Task Cancelling_kills_the_running_chain_and_ends_cancelled()
+    {
+        _executor.Block = true;
+        await _runtime.Get<AgentGrain>("a1").CallAsync(a => a.RegisterAsync([]));
+        var id = await Submit(Chain);
+        var until = DateTime.UtcNow.AddSeconds(5);
+        while (_executor.Running == 0) { Assert.True(DateTime.UtcNow < until); await Task.Delay(5); }
+        await _runtime.Get<SubmissionGrain>(id).CallAsync(g => g.CancelAsync());
+        var s = await WaitFinal(id);
+        Assert.Equal(SubmissionStatus.Cancelled, s.Status);
+        Assert.Equal(1, s.CancelledProcessChains);
+    }
+
+    [Fact]
+    public async Task A_for_each_over_many_items_runs_every_chain_once_on_two_agents()
+    {
+        await _runtime.Get<AgentGrain>("a1").CallAsync(a => a.RegisterAsync([]));
+        await _runtime.Get<AgentGrain>("a2").CallAsync(a => a.RegisterAsync([]));
+        var items = string.Join(", ", Enumerable.Range(0, 200));
+        var s = await WaitFinal(await Submit($$"""
+            api: 4.0.0
+            vars: [{id: items, value: [{{items}}]}, {id: x}, {id: y}, {id: all}]
+            actions:
+              - type: for
+                input: items
+                enumerator: x
+                output: all
+                yieldToOutput: y
+                actions: [{type: execute, service: cp, inputs: [{id: i, var: x}], outputs: [{id: o, var: y}]}]
+            """), TimeSpan.FromSeconds(30));
+        Assert.Equal(SubmissionStatus.Success, s.Status);
+        Assert.Equal(200, s.SucceededProcessChains);
+        Assert.Equal(200, _executor.Ran.Select(c => c.Id).Distinct().Count());
+        Assert.Equal(200, s.Results!["all"].Count);
+        var chains = await ((Persistence.IProcessChainStore)_store).ListBySubmissionAsync(s.Id, null, default);
+        Assert.Equal(2, chains.Select(c => c.AgentId).Distinct().Count());
+    }
+
+    /// <summary>Succeeds (outputs = their paths), fails or blocks until cancelled, and records what it ran where.</summary>
+    private sealed class ScriptedExecutor : IProcessChainExecutor
+    {
+        public string? Fail { get; set; }
+        public bool Block { get; set; }
+        public int Running;
+        public ConcurrentBag<ProcessChain> Ran { get; } = new();
+
+        public async Task<ProcessChainOutcome> ExecuteAsync(ProcessChain chain, CancellationToken ct)
+        {
+            Ran.Add(chain);
+            Interlocked.Increment(ref Running);
+            try
+            {
+                if (Block) await Task.Delay(Timeout.Infinite, ct);
+                await Task.Yield();
+                if (Fail is not null) return new ProcessChainOutcome(ProcessChainStatus.Error, null, Fail, []);
+                var results = chain.Executables.SelectMany(e => e.Arguments).Where(a => a.Type == "output")
+                    .ToDictionary(a => a.Variable.Id, a => (IReadOnlyList<string>)[a.Variable.Value]);
+                return new ProcessChainOutcome(ProcessChainStatus.Success, results, null, chain.Executables.Select(e => e.Id).ToList());
+            }
+            finally
+            {
+                Interlocked.Decrement(ref Running);
+            }
+        }
+    }
+}
