@@ -35,16 +35,17 @@ public sealed class AgentGrain(SteepServices services) : Grain
     public async Task AssignAsync(string chainId)
     {
         var scheduler = Runtime.Get<SchedulerGrain>(SchedulerGrain.Key);
-        var chainGrain = Runtime.Get<ProcessChainGrain>(chainId);
-        var stored = await chainGrain.CallAsync(g => g.GetAsync());
-        if (stored is not null && _current is not null)
+        if (_current is not null)
         {
             // the scheduler thought this agent idle: give the chain back, at the front of the queue
-            var again = new Steep.Core.Scheduling.QueuedChain(chainId, stored.Chain.SubmissionId ?? "", stored.Chain.RequiredCapabilities, 1);
+            var stored0 = await Runtime.Get<ProcessChainGrain>(chainId).CallAsync(g => g.GetAsync());
+            if (stored0 is null) return;
+            var again = new Steep.Core.Scheduling.QueuedChain(chainId, stored0.Chain.SubmissionId ?? "", stored0.Chain.RequiredCapabilities, 1);
             scheduler.Tell(s => s.EnqueueAsync([again]));
             return;
         }
-        if (stored is null || !await chainGrain.CallAsync(g => g.StartAsync(AgentId)))
+        var stored = await Runtime.Get<ProcessChainGrain>(chainId).CallAsync(g => g.StartAsync(AgentId));
+        if (stored is null)
         {
             scheduler.Tell(s => s.AgentIdleAsync(AgentId));
             return;
@@ -76,16 +77,19 @@ public sealed class AgentGrain(SteepServices services) : Grain
     }
 
     /// <summary>The background run ended.</summary>
-    public async Task CompletedAsync(string chainId, ProcessChainOutcome outcome)
+    public Task CompletedAsync(string chainId, ProcessChainOutcome outcome)
     {
-        if (_current != chainId) return;
-        await Runtime.Get<ProcessChainGrain>(chainId).CallAsync(g => g.CompleteAsync(outcome));
+        if (_current != chainId) return Task.CompletedTask;
+        // recording the outcome need not delay the next chain: if this process dies before it is stored, the chain
+        // is still RUNNING in the store and runs again after the restart (at-least-once)
+        Runtime.Get<ProcessChainGrain>(chainId).Tell(g => g.CompleteAsync(outcome));
         _current = null;
         _cts?.Dispose();
         _cts = null;
         _changed = services.Clock.GetUtcNow();
         services.Events.AgentChanged(new AgentEvent(AgentId, "idle", null));
         Runtime.Get<SchedulerGrain>(SchedulerGrain.Key).Tell(s => s.AgentIdleAsync(AgentId));
+        return Task.CompletedTask;
     }
 
     /// <summary>Kills the chain if this agent runs it.</summary>

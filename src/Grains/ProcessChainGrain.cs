@@ -21,10 +21,10 @@ public sealed class ProcessChainGrain(SteepServices services) : Grain
     /// <summary>The stored chain (null if unknown).</summary>
     public Task<StoredProcessChain?> GetAsync() => Task.FromResult(_chain);
 
-    /// <summary>Marks the chain RUNNING on <paramref name="agentId"/>; false if it must not run (cancelled or finished).</summary>
-    public async Task<bool> StartAsync(string agentId)
+    /// <summary>Marks the chain RUNNING on <paramref name="agentId"/> and returns it; null if it must not run (cancelled, finished or unknown).</summary>
+    public async Task<StoredProcessChain?> StartAsync(string agentId)
     {
-        if (_chain is null || _chain.Chain.Status != ProcessChainStatus.Registered || _cancelledBeforeStart is not null) return false;
+        if (_chain is null || _chain.Chain.Status != ProcessChainStatus.Registered || _cancelledBeforeStart is not null) return null;
         var now = services.Clock.GetUtcNow();
         int run = _chain.RunNumber + 1;
         await services.Chains.UpdateAsync(new ProcessChainUpdate(ChainId)
@@ -33,7 +33,7 @@ public sealed class ProcessChainGrain(SteepServices services) : Grain
         }, default);
         _chain = _chain with { Chain = _chain.Chain with { Status = ProcessChainStatus.Running, StartTime = now }, AgentId = agentId, RunNumber = run };
         services.Events.ProcessChainChanged(new ProcessChainEvent(ChainId, _chain.Chain.SubmissionId ?? "", ProcessChainStatus.Running, agentId, null, null));
-        return true;
+        return _chain;
     }
 
     /// <summary>Stores how the run ended and tells the submission.</summary>
