@@ -53,18 +53,20 @@ internal static class GeneratorBenchmark
             int runs = quick ? 1 : n == Large ? 5 : 9;
             var ctor = new List<double>();
             var gen = new List<double>();
+            var gc = new List<double>();
             for (int r = 0; r < runs; r++)
             {
                 bool measureMemory = n == Large && r == 0;
                 var m = Plan(workflows[n], n, measureMemory);
                 ctor.Add(m.CtorSeconds);
                 gen.Add(m.GenerateSeconds);
+                gc.Add(m.GcPauseSeconds);
                 if (measureMemory) planMemory = m.Memory;
             }
             planMedian[n] = Median(gen);
             planRows.Add(Row("(a) plan: first Generate()", n, runs, Median(gen), gen.Min(),
                 $"{Micro(Median(gen) / n)}/chain",
-                $"{n:N0} chains; ctor {Format(Median(ctor))}; reading the workflow {Format(readTime)}"));
+                $"{n:N0} chains; GC pauses {Format(Median(gc))}; ctor {Format(Median(ctor))}; reading the workflow {Format(readTime)}"));
         }
         PrintTable("(a) first step: a for-each over N predefined items, 2-action body, one 2-executable chain per item",
             planRows);
@@ -79,18 +81,20 @@ internal static class GeneratorBenchmark
             int runs = quick ? 1 : n == Large ? 3 : 5;
             var totals = new List<double>();
             var maxSteps = new List<double>();
+            var gc = new List<double>();
             int steps = 0;
             for (int r = 0; r < runs; r++)
             {
                 var f = FeedBack(workflows[n], n);
                 totals.Add(f.TotalSeconds);
                 maxSteps.Add(f.MaxStepSeconds);
+                gc.Add(f.GcPauseSeconds);
                 steps = f.Steps;
             }
             feedMedian[n] = Median(totals);
             feedRows.Add(Row("(b) feed back 1 chain per step", n, runs, Median(totals), totals.Min(),
                 $"{Micro(Median(totals) / steps)}/step",
-                $"{steps:N0} steps (incl. join); slowest step {Format(Median(maxSteps))}"));
+                $"{steps:N0} steps (incl. join); slowest step {Format(Median(maxSteps))}; GC pauses {Format(Median(gc))}"));
         }
         double ratio = feedMedian[Large] / feedMedian[Medium];
         PrintTable("(b) the same workflows fed back one chain's results (and executed ids) per step until finished",
@@ -153,7 +157,7 @@ internal static class GeneratorBenchmark
             $"peak working set {Mib(PeakWorkingSet)}";
     }
 
-    private sealed record PlanFigures(double CtorSeconds, double GenerateSeconds, MemoryFigures? Memory);
+    private sealed record PlanFigures(double CtorSeconds, double GenerateSeconds, double GcPauseSeconds, MemoryFigures? Memory);
 
     private static PlanFigures Plan(Workflow wf, int n, bool measureMemory = false)
     {
@@ -167,11 +171,13 @@ internal static class GeneratorBenchmark
         {
             GC.Collect();
         }
+        var pause = GC.GetTotalPauseDuration();
         var t0 = Stopwatch.GetTimestamp();
         var g = new ProcessChainGenerator(wf, _services, Workloads.Options);
         var t1 = Stopwatch.GetTimestamp();
         var chains = g.Generate();
         var t2 = Stopwatch.GetTimestamp();
+        pause = GC.GetTotalPauseDuration() - pause;
         MemoryFigures? memory = null;
         if (measureMemory)
         {
@@ -182,18 +188,19 @@ internal static class GeneratorBenchmark
         Check(chains.Count == n, $"plan {n}: {chains.Count} chains instead of {n}");
         Check(chains.All(c => c.Executables.Count == 2), $"plan {n}: a chain without exactly 2 executables");
         GC.KeepAlive(g);
-        return new PlanFigures(Seconds(t1 - t0), Seconds(t2 - t1), memory);
+        return new PlanFigures(Seconds(t1 - t0), Seconds(t2 - t1), pause.TotalSeconds, memory);
     }
 
     // ---------------------------------------------------------------- (b)
 
-    private sealed record FeedFigures(double TotalSeconds, double MaxStepSeconds, int Steps);
+    private sealed record FeedFigures(double TotalSeconds, double MaxStepSeconds, double GcPauseSeconds, int Steps);
 
     private static FeedFigures FeedBack(Workflow wf, int n)
     {
         var g = new ProcessChainGenerator(wf, _services, Workloads.Options);
         var queue = new Queue<ProcessChain>(g.Generate());
         GC.Collect();
+        var pause = GC.GetTotalPauseDuration();
         long total = 0, max = 0;
         int steps = 0, joins = 0, joinInputs = 0;
         while (queue.TryDequeue(out var chain))
@@ -216,10 +223,11 @@ internal static class GeneratorBenchmark
                 }
             }
         }
+        pause = GC.GetTotalPauseDuration() - pause;
         Check(g.IsFinished, $"feed {n}: the generator did not finish");
         Check(joins == 1 && joinInputs == n, $"feed {n}: {joins} join(s) with {joinInputs} inputs instead of 1 with {n}");
         Check(steps == n + 1, $"feed {n}: {steps} steps instead of {n + 1}");
-        return new FeedFigures(Seconds(total), Seconds(max), steps);
+        return new FeedFigures(Seconds(total), Seconds(max), pause.TotalSeconds, steps);
     }
 
     // ---------------------------------------------------------------- (c)
