@@ -35,6 +35,7 @@ public sealed partial class ProcessChainGenerator
     private readonly Dictionary<string, List<(string Key, int Index)>> _yieldWaiters = new(); // var id -> collections
     private readonly Dictionary<string, List<string>> _subActionParents = new(); // sub-action id -> for-each ids
     private readonly HashSet<GAction> _dirty = new();
+    private int _dirtyAdds; // additions to _dirty since it was last cleared, a bound on the slots it enumerates
     private readonly Dictionary<string, List<int>> _readyToCollect = new();
     private readonly HashSet<string> _collectionsToCheck = new();
     private readonly HashSet<string> _forEachesToMark = new();
@@ -123,7 +124,7 @@ public sealed partial class ProcessChainGenerator
                 var a = list[i];
                 if (!a.Pending) continue;
                 list[live++] = a;
-                _dirty.Add(a);
+                MarkDirty(a);
             }
             list.RemoveRange(live, list.Count - live);
         }
@@ -148,7 +149,32 @@ public sealed partial class ProcessChainGenerator
         _pendingCount++;
         _roots.Add(a);
         Index(a);
-        _dirty.Add(a);
+        MarkDirty(a);
+    }
+
+    private void MarkDirty(GAction a)
+    {
+        if (_dirty.Add(a)) _dirtyAdds++;
+    }
+
+    /// <summary>
+    /// A HashSet enumerates every slot ever used since it was last cleared, removed ones included, so after a step
+    /// that made many actions dirty (the first step of a large for-each) each later step would pay for all of them.
+    /// Clearing the set once it is mostly empty keeps the cost of a step proportional to its own work.
+    /// </summary>
+    private void CompactDirty()
+    {
+        if (_dirtyAdds <= 2 * _dirty.Count + 64) return;
+        if (_dirty.Count == 0)
+        {
+            _dirty.Clear();
+            _dirtyAdds = 0;
+            return;
+        }
+        var rest = _dirty.ToArray();
+        _dirty.Clear();
+        _dirty.UnionWith(rest);
+        _dirtyAdds = rest.Length;
     }
 
     private void RemovePending(GAction a)
@@ -188,7 +214,7 @@ public sealed partial class ProcessChainGenerator
         if (!_executed.Add(id)) return;
         if (_dependents.TryGetValue(id, out var deps))
         {
-            foreach (var a in deps) if (a.Pending) _dirty.Add(a);
+            foreach (var a in deps) if (a.Pending) MarkDirty(a);
         }
         if (_subActionParents.TryGetValue(id, out var parents))
         {
@@ -482,6 +508,7 @@ public sealed partial class ProcessChainGenerator
         var starts = new List<GExec>();
         foreach (var a in _dirty) if (a is GExec e && e.Pending) starts.Add(e);
         foreach (var e in starts) _dirty.Remove(e);
+        CompactDirty();
         starts.Sort((x, y) => x.Seq.CompareTo(y.Seq));
 
         var chains = new List<ProcessChain>();

@@ -101,7 +101,7 @@ public sealed partial class ProcessChainGenerator
             g._pendingCount++;
             g._roots.Add(action);
             g.Index(action);
-            g._dirty.Add(action);
+            g.MarkDirty(action);
         }
         g._nextSeq = s.GetProperty("nextSeq").GetInt64();
         foreach (var p in s.GetProperty("values").EnumerateObject()) g._values[p.Name] = ReadValue(p.Value)!;
