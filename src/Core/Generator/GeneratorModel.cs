@@ -29,6 +29,9 @@ internal sealed class GExec : GAction
     public required IReadOnlyList<GInput> Inputs { get; init; }
     public required IReadOnlyList<GOutput> Outputs { get; init; }
     public RetryPolicy? Retries { get; init; }
+
+    /// <summary>Marks the action as visited by one call of CreateProcessChains (cheaper than a set of 100,000s).</summary>
+    public long VisitStamp { get; set; }
 }
 
 internal sealed class GFor : GAction

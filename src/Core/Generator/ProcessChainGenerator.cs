@@ -40,6 +40,12 @@ public sealed partial class ProcessChainGenerator
     private readonly HashSet<string> _collectionsToCheck = new();
     private readonly HashSet<string> _forEachesToMark = new();
 
+    // scratch space of CreateProcessChains, reused from chain to chain
+    private long _visitStamp;
+    private readonly HashSet<string> _chainExecutableIds = new();
+    private readonly Dictionary<string, string> _chainArgumentValues = new();
+    private readonly List<string> _chainCapabilities = new();
+
     /// <summary>Creates a generator for a workflow; the workflow should have passed validation.</summary>
     public ProcessChainGenerator(Workflow workflow, IEnumerable<Service> services, GeneratorOptions? options = null)
         : this(services, options ?? new GeneratorOptions())
@@ -512,16 +518,21 @@ public sealed partial class ProcessChainGenerator
         starts.Sort((x, y) => x.Seq.CompareTo(y.Seq));
 
         var chains = new List<ProcessChain>();
-        var visited = new HashSet<GExec>(ReferenceEqualityComparer.Instance);
+        long visit = ++_visitStamp; // an action is visited in this step when its VisitStamp equals this
         var toRemove = new List<GExec>();
+        var executableIds = _chainExecutableIds;
+        var argumentValues = _chainArgumentValues;
+        var capabilities = _chainCapabilities;
         foreach (var start in starts)
         {
-            var executables = new List<Executable>();
-            var executableIds = new HashSet<string>();
-            var capabilities = new List<string>();
-            var argumentValues = new Dictionary<string, string>();
+            // already part of an earlier chain of this step (the usual case for all but a chain's first action)
+            if (start.VisitStamp == visit) continue;
+            List<Executable>? executables = null;
+            executableIds.Clear();
+            argumentValues.Clear();
+            capabilities.Clear();
             var next = start;
-            while (!visited.Contains(next))
+            while (next.VisitStamp != visit)
             {
                 bool ready = true;
                 foreach (var d in next.DependsOn)
@@ -538,24 +549,25 @@ public sealed partial class ProcessChainGenerator
                 if (!ready)
                 {
                     // not executable now; unless it started the chain, it depends on something not yet visited
-                    if (!ReferenceEquals(next, start)) visited.Add(next);
+                    if (!ReferenceEquals(next, start)) next.VisitStamp = visit;
                     break;
                 }
                 var exe = ToExecutable(next, capabilities, argumentValues);
-                executables.Add(exe);
+                (executables ??= []).Add(exe);
                 executableIds.Add(exe.Id);
                 toRemove.Add(next);
-                visited.Add(next);
+                next.VisitStamp = visit;
 
                 var successor = SingleSuccessor(next);
                 if (successor is null) break; // none, or a fork: parallel chains
                 next = successor;
             }
-            if (executables.Count > 0)
+            if (executables is not null)
             {
                 chains.Add(new ProcessChain
                 {
-                    Id = _ids.Next(), Executables = executables, RequiredCapabilities = capabilities, Priority = Priority,
+                    Id = _ids.Next(), Executables = executables, RequiredCapabilities = capabilities.Count == 0 ? [] : capabilities.ToArray(),
+                    Priority = Priority,
                 });
             }
         }
@@ -596,7 +608,7 @@ public sealed partial class ProcessChainGenerator
             throw new GeneratorException($"Action '{action.Id}' uses service '{action.Service}', but there is no service with this ID");
         foreach (var c in service.RequiredCapabilities) if (!capabilities.Contains(c)) capabilities.Add(c);
 
-        var arguments = new List<Argument>();
+        var arguments = new List<Argument>(service.Parameters.Count);
         foreach (var sp in service.Parameters)
         {
             int before = arguments.Count;
@@ -619,10 +631,13 @@ public sealed partial class ProcessChainGenerator
                         ?? (argumentValues.TryGetValue(i.Var.Id, out var av) ? av : null)
                         ?? (sp.Default is null ? null : ValueText.Of(sp.Default))
                         ?? throw new GeneratorException($"Parameter '{i.Id}' of action '{action.Id}' does not have a value");
-                    foreach (var s in Flatten(value))
+                    if (value is List<object?>)
                     {
-                        argumentValues[i.Var.Id] = s;
-                        arguments.Add(new Argument { Id = sp.Id, Label = sp.Label, Variable = new(i.Var.Id, s), Type = sp.Type, DataType = sp.DataType });
+                        foreach (var s in Flatten(value)) AddInput(sp, i.Var.Id, s);
+                    }
+                    else
+                    {
+                        AddInput(sp, i.Var.Id, value as string ?? value.ToString() ?? ""); // what Flatten yields for a single value
                     }
                 }
             }
@@ -643,7 +658,7 @@ public sealed partial class ProcessChainGenerator
             }
         }
 
-        var runtimeArgs = service.RuntimeArgs.Select(r => new Argument
+        var runtimeArgs = service.RuntimeArgs.Count == 0 ? [] : service.RuntimeArgs.Select(r => new Argument
         {
             Id = _ids.Next(), Label = r.Label, Variable = new(r.Id, r.Value ?? ""), Type = ArgumentTypes.Input, DataType = r.DataType,
         }).ToList();
@@ -652,13 +667,20 @@ public sealed partial class ProcessChainGenerator
             Id = action.Id, Path = service.Path, ServiceId = service.Id, Arguments = arguments, Runtime = service.Runtime,
             RuntimeArgs = runtimeArgs, Retries = action.Retries ?? service.Retries,
         };
+
+        void AddInput(ServiceParameter sp, string varId, string s)
+        {
+            argumentValues[varId] = s;
+            arguments.Add(new Argument { Id = sp.Id, Label = sp.Label, Variable = new(varId, s), Type = sp.Type, DataType = sp.DataType });
+        }
     }
 
     private string MakeOutput(ServiceParameter sp, GOutput o)
     {
         var basePath = o.Store ? OutPath : TmpPath;
-        var p = o.Prefix is { } prefix ? (prefix.StartsWith('/') ? prefix : basePath + "/" + prefix) : basePath + "/";
-        return NormalizePath(p + _ids.Next() + (sp.FileSuffix ?? ""));
+        if (o.Prefix is not { } prefix) return NormalizePath(string.Concat(basePath, "/", _ids.Next(), sp.FileSuffix));
+        var p = prefix.StartsWith('/') ? prefix : basePath + "/" + prefix;
+        return NormalizePath(string.Concat(p, _ids.Next(), sp.FileSuffix));
     }
 
     /// <summary>For a directory input fed a list of files: their common parent directory; otherwise the value itself.</summary>
