@@ -196,7 +196,7 @@ public sealed partial class ProcessChainGenerator
         switch (a)
         {
             case GExec e:
-                foreach (var i in e.Inputs) Watch(i.Var.Id, a);
+                for (int k = 0; k < e.Inputs.Count; k++) Watch(e.Inputs[k].Var.Id, a);
                 break;
             case GFor f:
                 Watch(f.Input.Id, a);
@@ -204,14 +204,15 @@ public sealed partial class ProcessChainGenerator
                 Watch(f.RecursiveInputKey, a);
                 break;
         }
-        foreach (var d in a.DependsOn) AddTo(_dependents, d, a);
+        for (int k = 0; k < a.DependsOn.Count; k++) AddTo(_dependents, a.DependsOn[k], a);
     }
 
     private void Watch(string key, GAction a) => AddTo(_watchers, key, a);
 
     private static void AddTo<T>(Dictionary<string, List<T>> index, string key, T item)
     {
-        if (!index.TryGetValue(key, out var list)) index[key] = list = [];
+        // most keys get exactly one entry (the one reader of a variable, the one parent of a sub-action)
+        if (!index.TryGetValue(key, out var list)) index[key] = list = new List<T>(1);
         list.Add(item);
     }
 
@@ -320,7 +321,7 @@ public sealed partial class ProcessChainGenerator
         foreach (var v in vars)
         {
             int i = pc.Add(v);
-            if (!_yieldWaiters.TryGetValue(v.Id, out var w)) _yieldWaiters[v.Id] = w = [];
+            if (!_yieldWaiters.TryGetValue(v.Id, out var w)) _yieldWaiters[v.Id] = w = new(1);
             w.Add((key, i));
             if (HasValue(v)) AddReady(key, i);
         }
@@ -380,17 +381,22 @@ public sealed partial class ProcessChainGenerator
         var collection = inputs ?? (recursive is null ? null : new List<object?>(recursive));
         if (collection is null) return;
 
-        var yieldToOutputs = new List<GVar>();
-        var yieldToInputs = new List<GVar>();
-        var unrolledIds = new List<string>();
+        var body = action.Actions;
+        var yieldToOutputs = new List<GVar>(action.YieldToOutput is null ? 0 : collection.Count);
+        var yieldToInputs = new List<GVar>(action.YieldToInput is null ? 0 : collection.Count);
+        var unrolledIds = new List<string>(collection.Count * body.Count);
+        var subst = new Dictionary<string, GVar>(); // one iteration's renames; cleared per iteration
+        var firstPass = new GAction[body.Count];
+        int iteration = _iterations.TryGetValue(enumId, out var lastIteration) ? lastIteration : -1;
         foreach (var enumValue in collection)
         {
-            int iteration = _iterations.TryGetValue(enumId, out var it) ? it + 1 : 0;
+            iteration++;
             _iterations[enumId] = iteration;
-            var subst = new Dictionary<string, GVar> { [enumId] = new GVar($"{enumId}${iteration}", enumValue) };
+            subst.Clear();
+            subst[enumId] = new GVar($"{enumId}${iteration}", enumValue);
 
             // two passes so that dependsOn may point at a sibling declared later
-            var firstPass = action.Actions.Select(a => RenamePass(a, subst, iteration)).ToList();
+            for (int k = 0; k < body.Count; k++) firstPass[k] = RenamePass(body[k], subst, iteration);
             foreach (var sub in firstPass)
             {
                 var unrolled = SubstitutePass(sub, subst);
@@ -460,8 +466,32 @@ public sealed partial class ProcessChainGenerator
         return renamed;
     }
 
-    private static string RenameId(string id, Dictionary<string, GVar> subst, int iteration) =>
-        Rename(new GVar(id, null), subst, iteration).Id;
+    private static string RenameId(string id, Dictionary<string, GVar> subst, int iteration)
+    {
+        var renamed = new GVar($"{id}${iteration}", null);
+        subst[id] = renamed;
+        return renamed.Id;
+    }
+
+    private static IReadOnlyList<GOutput> RenameOutputs(IReadOnlyList<GOutput> outputs, Dictionary<string, GVar> subst, int iteration)
+    {
+        if (outputs.Count == 0) return [];
+        var result = new GOutput[outputs.Count];
+        for (int k = 0; k < result.Length; k++) result[k] = outputs[k] with { Var = Rename(outputs[k].Var, subst, iteration) };
+        return result;
+    }
+
+    private static IReadOnlyList<GInput> SubstituteInputs(IReadOnlyList<GInput> inputs, Dictionary<string, GVar> subst)
+    {
+        if (inputs.Count == 0) return [];
+        var result = new GInput[inputs.Count];
+        for (int k = 0; k < result.Length; k++)
+        {
+            var i = inputs[k];
+            result[k] = subst.TryGetValue(i.Var.Id, out var s) ? i with { Var = s } : i;
+        }
+        return result;
+    }
 
     /// <summary>First pass: new ids for the action and its outputs (enumerators and outputs of nested for-eaches).</summary>
     private static GAction RenamePass(GAction a, Dictionary<string, GVar> subst, int iteration) => a switch
@@ -469,7 +499,7 @@ public sealed partial class ProcessChainGenerator
         GExec e => new GExec
         {
             Id = RenameId(e.Id, subst, iteration), DependsOn = e.DependsOn, Service = e.Service, Inputs = e.Inputs,
-            Outputs = e.Outputs.Select(o => o with { Var = Rename(o.Var, subst, iteration) }).ToList(),
+            Outputs = RenameOutputs(e.Outputs, subst, iteration),
             Retries = e.Retries,
         },
         GFor f => new GFor
@@ -489,7 +519,7 @@ public sealed partial class ProcessChainGenerator
         GExec e => new GExec
         {
             Id = e.Id, Service = e.Service, Outputs = e.Outputs, Retries = e.Retries,
-            Inputs = e.Inputs.Select(i => subst.TryGetValue(i.Var.Id, out var s) ? i with { Var = s } : i).ToList(),
+            Inputs = SubstituteInputs(e.Inputs, subst),
             DependsOn = SubstituteIds(e.DependsOn, subst),
         },
         GFor f => new GFor
@@ -504,8 +534,13 @@ public sealed partial class ProcessChainGenerator
         _ => throw new InvalidOperationException(a.GetType().Name),
     };
 
-    private static IReadOnlyList<string> SubstituteIds(IReadOnlyList<string> ids, Dictionary<string, GVar> subst) =>
-        ids.Count == 0 ? ids : ids.Select(d => subst.TryGetValue(d, out var s) ? s.Id : d).ToList();
+    private static IReadOnlyList<string> SubstituteIds(IReadOnlyList<string> ids, Dictionary<string, GVar> subst)
+    {
+        if (ids.Count == 0) return ids;
+        var result = new string[ids.Count];
+        for (int k = 0; k < result.Length; k++) result[k] = subst.TryGetValue(ids[k], out var s) ? s.Id : ids[k];
+        return result;
+    }
 
     // ---------------------------------------------------------------- phase 4: create process chains
 
@@ -535,15 +570,17 @@ public sealed partial class ProcessChainGenerator
             while (next.VisitStamp != visit)
             {
                 bool ready = true;
-                foreach (var d in next.DependsOn)
+                for (int k = 0; k < next.DependsOn.Count; k++)
                 {
+                    var d = next.DependsOn[k];
                     if (!_executed.Contains(d) && !executableIds.Contains(d)) { ready = false; break; }
                 }
                 if (ready)
                 {
-                    foreach (var i in next.Inputs)
+                    for (int k = 0; k < next.Inputs.Count; k++)
                     {
-                        if (!HasValue(i.Var) && !argumentValues.ContainsKey(i.Var.Id)) { ready = false; break; }
+                        var v = next.Inputs[k].Var;
+                        if (!HasValue(v) && !argumentValues.ContainsKey(v.Id)) { ready = false; break; }
                     }
                 }
                 if (!ready)
@@ -580,9 +617,9 @@ public sealed partial class ProcessChainGenerator
     private GExec? SingleSuccessor(GExec action)
     {
         GExec? found = null;
-        foreach (var o in action.Outputs)
+        for (int k = 0; k < action.Outputs.Count; k++)
         {
-            if (!_watchers.TryGetValue(o.Var.Id, out var readers)) continue;
+            if (!_watchers.TryGetValue(action.Outputs[k].Var.Id, out var readers)) continue;
             foreach (var r in readers)
             {
                 if (r is not GExec e || !e.Pending || ReferenceEquals(e, found)) continue;
@@ -606,16 +643,23 @@ public sealed partial class ProcessChainGenerator
     {
         if (!_services.TryGetValue(action.Service, out var service))
             throw new GeneratorException($"Action '{action.Id}' uses service '{action.Service}', but there is no service with this ID");
-        foreach (var c in service.RequiredCapabilities) if (!capabilities.Contains(c)) capabilities.Add(c);
+        for (int k = 0; k < service.RequiredCapabilities.Count; k++)
+        {
+            var c = service.RequiredCapabilities[k];
+            if (!capabilities.Contains(c)) capabilities.Add(c);
+        }
 
         var arguments = new List<Argument>(service.Parameters.Count);
-        foreach (var sp in service.Parameters)
+        // indexed loops: foreach over an IReadOnlyList allocates an enumerator, and this runs for every executable
+        for (int p = 0; p < service.Parameters.Count; p++)
         {
+            var sp = service.Parameters[p];
             int before = arguments.Count;
             if (sp.Type == ArgumentTypes.Output)
             {
-                foreach (var o in action.Outputs)
+                for (int k = 0; k < action.Outputs.Count; k++)
                 {
+                    var o = action.Outputs[k];
                     if (o.Id != sp.Id) continue;
                     var v = MakeOutput(sp, o);
                     argumentValues[o.Var.Id] = v;
@@ -624,8 +668,9 @@ public sealed partial class ProcessChainGenerator
             }
             else
             {
-                foreach (var i in action.Inputs)
+                for (int k = 0; k < action.Inputs.Count; k++)
                 {
+                    var i = action.Inputs[k];
                     if (i.Id != sp.Id) continue;
                     var value = i.Var.Value ?? MergeToDirectory(_values.GetValueOrDefault(i.Var.Id), sp)
                         ?? (argumentValues.TryGetValue(i.Var.Id, out var av) ? av : null)
