@@ -189,6 +189,32 @@ public sealed partial class ProcessChainGenerator
         a.Pending = false;
         _pendingCount--;
         _dirty.Remove(a);
+        Unindex(a);
+    }
+
+    /// <summary>
+    /// Drops the index entries that only point at this (no longer pending) action, so that it and its entries can be
+    /// collected; entries shared with other actions are pruned lazily (every reader skips actions that are not pending).
+    /// </summary>
+    private void Unindex(GAction a)
+    {
+        switch (a)
+        {
+            case GExec e:
+                for (int k = 0; k < e.Inputs.Count; k++) RemoveIfOnly(_watchers, e.Inputs[k].Var.Id, a);
+                break;
+            case GFor f:
+                RemoveIfOnly(_watchers, f.Input.Id, a);
+                RemoveIfOnly(_watchers, f.TempInputKey, a);
+                RemoveIfOnly(_watchers, f.RecursiveInputKey, a);
+                break;
+        }
+        for (int k = 0; k < a.DependsOn.Count; k++) RemoveIfOnly(_dependents, a.DependsOn[k], a);
+    }
+
+    private static void RemoveIfOnly(Dictionary<string, List<GAction>> index, string key, GAction a)
+    {
+        if (index.TryGetValue(key, out var list) && list.Count == 1 && ReferenceEquals(list[0], a)) index.Remove(key);
     }
 
     private void Index(GAction a)
@@ -223,7 +249,7 @@ public sealed partial class ProcessChainGenerator
         {
             foreach (var a in deps) if (a.Pending) MarkDirty(a);
         }
-        if (_subActionParents.TryGetValue(id, out var parents))
+        if (_subActionParents.Remove(id, out var parents)) // MarkExecuted does nothing for an id a second time
         {
             foreach (var p in parents)
             {
