@@ -54,6 +54,7 @@ internal static class GeneratorBenchmark
             var ctor = new List<double>();
             var gen = new List<double>();
             var gc = new List<double>();
+            var cpu = new List<double>();
             for (int r = 0; r < runs; r++)
             {
                 bool measureMemory = n == Large && r == 0;
@@ -61,12 +62,13 @@ internal static class GeneratorBenchmark
                 ctor.Add(m.CtorSeconds);
                 gen.Add(m.GenerateSeconds);
                 gc.Add(m.GcPauseSeconds);
+                cpu.Add(m.CpuSeconds);
                 if (measureMemory) planMemory = m.Memory;
             }
             planMedian[n] = Median(gen);
             planRows.Add(Row("(a) plan: first Generate()", n, runs, Median(gen), gen.Min(),
                 $"{Micro(Median(gen) / n)}/chain",
-                $"{n:N0} chains; GC pauses {Format(Median(gc))}; ctor {Format(Median(ctor))}; reading the workflow {Format(readTime)}"));
+                $"{n:N0} chains; CPU {Format(Median(cpu))}; GC pauses {Format(Median(gc))}; ctor {Format(Median(ctor))}; reading the workflow {Format(readTime)}"));
         }
         PrintTable("(a) first step: a for-each over N predefined items, 2-action body, one 2-executable chain per item",
             planRows);
@@ -82,6 +84,7 @@ internal static class GeneratorBenchmark
             var totals = new List<double>();
             var maxSteps = new List<double>();
             var gc = new List<double>();
+            var cpu = new List<double>();
             int steps = 0;
             for (int r = 0; r < runs; r++)
             {
@@ -89,12 +92,13 @@ internal static class GeneratorBenchmark
                 totals.Add(f.TotalSeconds);
                 maxSteps.Add(f.MaxStepSeconds);
                 gc.Add(f.GcPauseSeconds);
+                cpu.Add(f.CpuSeconds);
                 steps = f.Steps;
             }
             feedMedian[n] = Median(totals);
             feedRows.Add(Row("(b) feed back 1 chain per step", n, runs, Median(totals), totals.Min(),
                 $"{Micro(Median(totals) / steps)}/step",
-                $"{steps:N0} steps (incl. join); slowest step {Format(Median(maxSteps))}; GC pauses {Format(Median(gc))}"));
+                $"{steps:N0} steps (incl. join); slowest step {Format(Median(maxSteps))}; CPU of the loop {Format(Median(cpu))}; GC pauses {Format(Median(gc))}"));
         }
         double ratio = feedMedian[Large] / feedMedian[Medium];
         PrintTable("(b) the same workflows fed back one chain's results (and executed ids) per step until finished",
@@ -135,6 +139,7 @@ internal static class GeneratorBenchmark
         Target(ratio <= FeedRatioTarget,
             $"(b) time({Large / 1000}k) / time({Medium / 1000}k) <= {FeedRatioTarget}: {ratio:F2}");
         Console.WriteLine();
+        Console.WriteLine($"load average at the end: {LoadAverage()}");
         Console.WriteLine($"managed heap at the end: {Mib(GC.GetTotalMemory(true))}; peak working set: {Mib(PeakWorkingSet())}; " +
             $"allocated in total: {Mib(GC.GetTotalAllocatedBytes(true))}; GCs gen0/1/2: " +
             $"{GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}");
@@ -157,7 +162,7 @@ internal static class GeneratorBenchmark
             $"peak working set {Mib(PeakWorkingSet)}";
     }
 
-    private sealed record PlanFigures(double CtorSeconds, double GenerateSeconds, double GcPauseSeconds, MemoryFigures? Memory);
+    private sealed record PlanFigures(double CtorSeconds, double GenerateSeconds, double CpuSeconds, double GcPauseSeconds, MemoryFigures? Memory);
 
     private static PlanFigures Plan(Workflow wf, int n, bool measureMemory = false)
     {
@@ -175,8 +180,10 @@ internal static class GeneratorBenchmark
         var t0 = Stopwatch.GetTimestamp();
         var g = new ProcessChainGenerator(wf, _services, Workloads.Options);
         var t1 = Stopwatch.GetTimestamp();
+        var cpu = CpuTime();
         var chains = g.Generate();
         var t2 = Stopwatch.GetTimestamp();
+        cpu = CpuTime() - cpu;
         pause = GC.GetTotalPauseDuration() - pause;
         MemoryFigures? memory = null;
         if (measureMemory)
@@ -188,12 +195,12 @@ internal static class GeneratorBenchmark
         Check(chains.Count == n, $"plan {n}: {chains.Count} chains instead of {n}");
         Check(chains.All(c => c.Executables.Count == 2), $"plan {n}: a chain without exactly 2 executables");
         GC.KeepAlive(g);
-        return new PlanFigures(Seconds(t1 - t0), Seconds(t2 - t1), pause.TotalSeconds, memory);
+        return new PlanFigures(Seconds(t1 - t0), Seconds(t2 - t1), cpu.TotalSeconds, pause.TotalSeconds, memory);
     }
 
     // ---------------------------------------------------------------- (b)
 
-    private sealed record FeedFigures(double TotalSeconds, double MaxStepSeconds, double GcPauseSeconds, int Steps);
+    private sealed record FeedFigures(double TotalSeconds, double MaxStepSeconds, double CpuSeconds, double GcPauseSeconds, int Steps);
 
     private static FeedFigures FeedBack(Workflow wf, int n)
     {
@@ -201,6 +208,7 @@ internal static class GeneratorBenchmark
         var queue = new Queue<ProcessChain>(g.Generate());
         GC.Collect();
         var pause = GC.GetTotalPauseDuration();
+        var cpu = CpuTime();
         long total = 0, max = 0;
         int steps = 0, joins = 0, joinInputs = 0;
         while (queue.TryDequeue(out var chain))
@@ -224,10 +232,11 @@ internal static class GeneratorBenchmark
             }
         }
         pause = GC.GetTotalPauseDuration() - pause;
+        cpu = CpuTime() - cpu;
         Check(g.IsFinished, $"feed {n}: the generator did not finish");
         Check(joins == 1 && joinInputs == n, $"feed {n}: {joins} join(s) with {joinInputs} inputs instead of 1 with {n}");
         Check(steps == n + 1, $"feed {n}: {steps} steps instead of {n + 1}");
-        return new FeedFigures(Seconds(total), Seconds(max), pause.TotalSeconds, steps);
+        return new FeedFigures(Seconds(total), Seconds(max), cpu.TotalSeconds, pause.TotalSeconds, steps);
     }
 
     // ---------------------------------------------------------------- (c)
@@ -382,6 +391,7 @@ internal static class GeneratorBenchmark
             $"memory {Mib(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes)}");
         Console.WriteLine($"GC: {(GCSettings.IsServerGC ? "server" : "workstation")}, {GCSettings.LatencyMode}; " +
             $"configuration: {(IsOptimized() ? "Release" : "Debug (figures are not meaningful)")}");
+        Console.WriteLine($"load average at the start: {LoadAverage()} (other processes on the machine inflate wall times; CPU is this process's CPU time)");
         Console.WriteLine("times: Stopwatch around the generator calls only; median and best of the measured runs after a warm-up");
         Console.WriteLine();
     }
@@ -432,6 +442,24 @@ internal static class GeneratorBenchmark
     private static string Micro(double seconds) => $"{seconds * 1e6:F2} µs";
 
     private static string Mib(long bytes) => $"{bytes / (1024.0 * 1024.0):F1} MiB";
+
+    private static TimeSpan CpuTime()
+    {
+        using var p = Process.GetCurrentProcess();
+        return p.TotalProcessorTime;
+    }
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
+    }
 
     private static long PeakWorkingSet()
     {
