@@ -36,9 +36,14 @@ public sealed partial class ProcessChainGenerator
     private readonly Dictionary<string, List<string>> _subActionParents = new(); // sub-action id -> for-each ids
     private readonly HashSet<GAction> _dirty = new();
     private int _dirtyAdds; // additions to _dirty since it was last cleared, a bound on the slots it enumerates
-    private readonly Dictionary<string, List<int>> _readyToCollect = new();
-    private readonly HashSet<string> _collectionsToCheck = new();
+    private Dictionary<string, List<int>> _readyToCollect = new();
+    private HashSet<string> _collectionsToCheck = new();
     private readonly HashSet<string> _forEachesToMark = new();
+
+    // scratch space of CollectForEachOutputs, swapped with the two above and reused from step to step
+    private Dictionary<string, List<int>> _readyToCollectSpare = new();
+    private HashSet<string> _collectionsToCheckSpare = new();
+    private readonly Stack<List<int>> _indexListPool = new();
 
     // scratch space of CreateProcessChains, reused from chain to chain
     private long _visitStamp;
@@ -142,7 +147,8 @@ public sealed partial class ProcessChainGenerator
 
     private void AddReady(string key, int index)
     {
-        if (!_readyToCollect.TryGetValue(key, out var list)) _readyToCollect[key] = list = [];
+        if (!_readyToCollect.TryGetValue(key, out var list))
+            _readyToCollect[key] = list = _indexListPool.TryPop(out var pooled) ? pooled : [];
         list.Add(index);
     }
 
@@ -265,15 +271,17 @@ public sealed partial class ProcessChainGenerator
     {
         while (_readyToCollect.Count > 0 || _collectionsToCheck.Count > 0)
         {
-            var ready = new List<KeyValuePair<string, List<int>>>(_readyToCollect);
-            _readyToCollect.Clear();
-            var keys = new HashSet<string>(_collectionsToCheck);
-            _collectionsToCheck.Clear();
+            // take this round's work and let what it triggers collect in the (empty) spares, without copying:
+            // both are only ever added to and cleared, so they enumerate in insertion order like a fresh copy would
+            var ready = _readyToCollect;
+            _readyToCollect = _readyToCollectSpare;
+            var keys = _collectionsToCheck;
+            _collectionsToCheck = _collectionsToCheckSpare;
             foreach (var (key, indexes) in ready)
             {
                 if (!_toCollect.TryGetValue(key, out var pc)) continue;
                 indexes.Sort();
-                List<object>? collected = null;
+                List<object?>? target = null;
                 int last = -1;
                 foreach (var i in indexes)
                 {
@@ -284,12 +292,11 @@ public sealed partial class ProcessChainGenerator
                     if (value is null) continue;
                     pc.Collected[i] = true;
                     pc.Remaining--;
-                    (collected ??= []).Add(value);
+                    // Steep's yieldTo: append to the collected list, flattening one level
+                    target ??= YieldTarget(_values.GetValueOrDefault(key));
+                    if (value is List<object?> l) target.AddRange(l); else target.Add(value);
                 }
-                if (collected is not null)
-                {
-                    SetValue(key, YieldTo(_values.GetValueOrDefault(key), collected));
-                }
+                if (target is not null) SetValue(key, target);
                 keys.Add(key);
             }
             foreach (var key in keys)
@@ -298,6 +305,16 @@ public sealed partial class ProcessChainGenerator
                 RemoveCollection(key, pc);
                 if (_readyToRename.Remove(key)) RenameTemporaryOutput(key);
             }
+            foreach (var indexes in ready.Values)
+            {
+                if (indexes.Capacity > 1024 || _indexListPool.Count >= 16) continue; // keep the pool small
+                indexes.Clear();
+                _indexListPool.Push(indexes);
+            }
+            ready.Clear();
+            keys.Clear();
+            _readyToCollectSpare = ready;
+            _collectionsToCheckSpare = keys;
         }
     }
 
@@ -314,23 +331,15 @@ public sealed partial class ProcessChainGenerator
         }
     }
 
-    /// <summary>Appends <paramref name="outputs"/> to <paramref name="dest"/>, flattening one level (Steep's yieldTo).</summary>
-    private static object YieldTo(object? dest, List<object> outputs)
+    /// <summary>The list that collected values are appended to (Steep's yieldTo) given the value collected so far.</summary>
+    private static List<object?> YieldTarget(object? dest) => dest switch
     {
         // the lists stored under collection keys are the generator's own, so appending in place is safe and keeps
         // feeding results one at a time linear
-        var result = dest switch
-        {
-            null => new List<object?>(),
-            List<object?> l => l,
-            _ => new List<object?> { dest },
-        };
-        foreach (var o in outputs)
-        {
-            if (o is List<object?> l) result.AddRange(l); else result.Add(o);
-        }
-        return result;
-    }
+        null => new List<object?>(),
+        List<object?> l => l,
+        _ => new List<object?> { dest },
+    };
 
     private void RenameTemporaryOutput(string key)
     {
@@ -375,8 +384,12 @@ public sealed partial class ProcessChainGenerator
 
     private void UnrollForEachActions()
     {
-        var queue = new Queue<GFor>(_dirty.OfType<GFor>().Where(f => f.Pending).OrderBy(f => f.Seq));
-        foreach (var f in queue) _dirty.Remove(f);
+        List<GFor>? ready = null;
+        foreach (var a in _dirty) if (a is GFor f && f.Pending) (ready ??= []).Add(f);
+        if (ready is null) return; // the usual case once the for-eaches are unrolled: no allocation
+        ready.Sort((x, y) => x.Seq.CompareTo(y.Seq)); // Seq is unique, so this is the order OrderBy gave
+        var queue = new Queue<GFor>(ready);
+        foreach (var f in ready) _dirty.Remove(f);
         while (queue.TryDequeue(out var action))
         {
             if (action.Pending) Unroll(action, queue);
@@ -570,10 +583,16 @@ public sealed partial class ProcessChainGenerator
 
     // ---------------------------------------------------------------- phase 4: create process chains
 
-    private List<ProcessChain> CreateProcessChains()
+    private IReadOnlyList<ProcessChain> CreateProcessChains()
     {
-        var starts = new List<GExec>();
-        foreach (var a in _dirty) if (a is GExec e && e.Pending) starts.Add(e);
+        List<GExec>? starts = null;
+        foreach (var a in _dirty) if (a is GExec e && e.Pending) (starts ??= []).Add(e);
+        if (starts is null)
+        {
+            CompactDirty();
+            CompactRoots();
+            return []; // nothing became ready (most steps of a large workflow): no allocation
+        }
         foreach (var e in starts) _dirty.Remove(e);
         CompactDirty();
         starts.Sort((x, y) => x.Seq.CompareTo(y.Seq));
@@ -635,8 +654,13 @@ public sealed partial class ProcessChainGenerator
             }
         }
         foreach (var a in toRemove) RemovePending(a);
-        if (_roots.Count > 64 && _pendingCount < _roots.Count / 2) _roots.RemoveAll(a => !a.Pending);
+        CompactRoots();
         return chains;
+    }
+
+    private void CompactRoots()
+    {
+        if (_roots.Count > 64 && _pendingCount < _roots.Count / 2) _roots.RemoveAll(a => !a.Pending);
     }
 
     /// <summary>The one pending execute action that reads this action's outputs or depends on it; null if none or several.</summary>
