@@ -43,9 +43,11 @@ internal sealed class GFor : GAction
     public GVar? YieldToOutput { get; init; }
     public GVar? YieldToInput { get; init; }
 
-    public string EnumPositionKey => Input.Id + "$" + Enumerator.Id;
-    public string RecursiveInputKey => Input.Id + "$" + Enumerator.Id + "$rec";
-    public string TempInputKey => Input.Id + ProcessChainGenerator.TempSuffix;
+    // computed once: they are looked up in every step that touches the for-each (Input and Enumerator are init-only)
+    private string? _enumPositionKey, _recursiveInputKey, _tempInputKey;
+    public string EnumPositionKey => _enumPositionKey ??= Input.Id + "$" + Enumerator.Id;
+    public string RecursiveInputKey => _recursiveInputKey ??= Input.Id + "$" + Enumerator.Id + "$rec";
+    public string TempInputKey => _tempInputKey ??= Input.Id + ProcessChainGenerator.TempSuffix;
 }
 
 /// <summary>The yielded variables a for-each output (or recursive input) still waits for, in yield order.</summary>

@@ -325,7 +325,10 @@ public sealed partial class ProcessChainGenerator
         {
             if (_yieldWaiters.TryGetValue(v.Id, out var w))
             {
-                w.RemoveAll(x => x.Key == key);
+                // by hand: RemoveAll with a lambda capturing key would allocate a delegate per item
+                int live = 0;
+                for (int k = 0; k < w.Count; k++) if (w[k].Key != key) w[live++] = w[k];
+                w.RemoveRange(live, w.Count - live);
                 if (w.Count == 0) _yieldWaiters.Remove(v.Id);
             }
         }
