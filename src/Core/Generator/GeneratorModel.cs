@@ -65,3 +65,20 @@ internal sealed class PendingCollection
         return Items.Count - 1;
     }
 }
+
+/// <summary>
+/// How many of a for-each's unrolled sub-actions have not been executed yet. The ids themselves are the keys of the
+/// generator's sub-action index that point at this object, so marking one executed takes a single lookup.
+/// </summary>
+internal sealed class SubActionWait(string forEachId)
+{
+    public string ForEachId { get; } = forEachId;
+    public int Remaining { get; set; }
+}
+
+/// <summary>What depends on one value key: the pending actions reading it and the collections waiting for it.</summary>
+internal struct KeyIndex
+{
+    public List<GAction>? Readers;
+    public List<(string Key, int Index)>? Collections;
+}

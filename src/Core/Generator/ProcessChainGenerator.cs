@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using Steep.Core.Models;
 using Steep.Core.Serialization;
@@ -25,15 +27,14 @@ public sealed partial class ProcessChainGenerator
     private readonly HashSet<string> _executed = new();
     private readonly Dictionary<string, PendingCollection> _toCollect = new();
     private readonly HashSet<string> _readyToRename = new();
-    private readonly Dictionary<string, HashSet<string>> _subActionsToWaitFor = new();
+    private readonly Dictionary<string, SubActionWait> _subActionsToWaitFor = new(); // for-each id -> count; ids below
     private readonly Dictionary<string, int> _iterations = new();
     private readonly List<GAction> _roots = new(); // pending actions, for saving; compacted lazily
 
     // ... and indexes over it, so that a step only touches what changed
-    private readonly Dictionary<string, List<GAction>> _watchers = new();        // value key -> actions reading it
+    private readonly Dictionary<string, KeyIndex> _keys = new();                 // value key -> readers, collections
     private readonly Dictionary<string, List<GAction>> _dependents = new();      // action id -> actions depending on it
-    private readonly Dictionary<string, List<(string Key, int Index)>> _yieldWaiters = new(); // var id -> collections
-    private readonly Dictionary<string, List<string>> _subActionParents = new(); // sub-action id -> for-each ids
+    private readonly Dictionary<string, List<SubActionWait>> _subActionParents = new(); // sub-action id -> for-eaches
     private readonly HashSet<GAction> _dirty = new();
     private int _dirtyAdds; // additions to _dirty since it was last cleared, a bound on the slots it enumerates
     private Dictionary<string, List<int>> _readyToCollect = new();
@@ -127,7 +128,10 @@ public sealed partial class ProcessChainGenerator
 
     private void Touch(string key)
     {
-        if (_watchers.TryGetValue(key, out var list))
+        // one lookup for both the readers and the collections (a step of a large workflow is bound by such lookups)
+        ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_keys, key);
+        if (Unsafe.IsNullRef(ref entry)) return;
+        if (entry.Readers is { } list)
         {
             int live = 0;
             for (int i = 0; i < list.Count; i++)
@@ -139,7 +143,7 @@ public sealed partial class ProcessChainGenerator
             }
             list.RemoveRange(live, list.Count - live);
         }
-        if (_yieldWaiters.TryGetValue(key, out var waiters))
+        if (entry.Collections is { } waiters)
         {
             foreach (var (k, i) in waiters) AddReady(k, i);
         }
@@ -207,15 +211,23 @@ public sealed partial class ProcessChainGenerator
         switch (a)
         {
             case GExec e:
-                for (int k = 0; k < e.Inputs.Count; k++) RemoveIfOnly(_watchers, e.Inputs[k].Var.Id, a);
+                for (int k = 0; k < e.Inputs.Count; k++) RemoveReaderIfOnly(e.Inputs[k].Var.Id, a);
                 break;
             case GFor f:
-                RemoveIfOnly(_watchers, f.Input.Id, a);
-                RemoveIfOnly(_watchers, f.TempInputKey, a);
-                RemoveIfOnly(_watchers, f.RecursiveInputKey, a);
+                RemoveReaderIfOnly(f.Input.Id, a);
+                RemoveReaderIfOnly(f.TempInputKey, a);
+                RemoveReaderIfOnly(f.RecursiveInputKey, a);
                 break;
         }
         for (int k = 0; k < a.DependsOn.Count; k++) RemoveIfOnly(_dependents, a.DependsOn[k], a);
+    }
+
+    private void RemoveReaderIfOnly(string key, GAction a)
+    {
+        ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_keys, key);
+        if (Unsafe.IsNullRef(ref entry) || entry.Readers is not { Count: 1 } list || !ReferenceEquals(list[0], a)) return;
+        entry.Readers = null;
+        if (entry.Collections is null) _keys.Remove(key);
     }
 
     private static void RemoveIfOnly(Dictionary<string, List<GAction>> index, string key, GAction a)
@@ -239,7 +251,11 @@ public sealed partial class ProcessChainGenerator
         for (int k = 0; k < a.DependsOn.Count; k++) AddTo(_dependents, a.DependsOn[k], a);
     }
 
-    private void Watch(string key, GAction a) => AddTo(_watchers, key, a);
+    private void Watch(string key, GAction a)
+    {
+        ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_keys, key, out _);
+        (entry.Readers ??= new List<GAction>(1)).Add(a);
+    }
 
     private static void AddTo<T>(Dictionary<string, List<T>> index, string key, T item)
     {
@@ -255,12 +271,13 @@ public sealed partial class ProcessChainGenerator
         {
             foreach (var a in deps) if (a.Pending) MarkDirty(a);
         }
-        if (_subActionParents.Remove(id, out var parents)) // MarkExecuted does nothing for an id a second time
+        // one lookup per executed id: the waits it belongs to are reached from its own entry, which is not needed
+        // afterwards (MarkExecuted does nothing for an id a second time)
+        if (_subActionParents.Remove(id, out var waits))
         {
-            foreach (var p in parents)
+            foreach (var wait in waits)
             {
-                if (_subActionsToWaitFor.TryGetValue(p, out var remaining) && remaining.Remove(id) && remaining.Count == 0)
-                    _forEachesToMark.Add(p);
+                if (--wait.Remaining == 0) _forEachesToMark.Add(wait.ForEachId);
             }
         }
     }
@@ -323,13 +340,18 @@ public sealed partial class ProcessChainGenerator
         _toCollect.Remove(key);
         foreach (var v in pc.Items)
         {
-            if (_yieldWaiters.TryGetValue(v.Id, out var w))
+            ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_keys, v.Id);
+            if (!Unsafe.IsNullRef(ref entry) && entry.Collections is { } w)
             {
                 // by hand: RemoveAll with a lambda capturing key would allocate a delegate per item
                 int live = 0;
                 for (int k = 0; k < w.Count; k++) if (w[k].Key != key) w[live++] = w[k];
                 w.RemoveRange(live, w.Count - live);
-                if (w.Count == 0) _yieldWaiters.Remove(v.Id);
+                if (w.Count == 0)
+                {
+                    entry.Collections = null;
+                    if (entry.Readers is null) _keys.Remove(v.Id);
+                }
             }
         }
     }
@@ -359,8 +381,8 @@ public sealed partial class ProcessChainGenerator
         foreach (var v in vars)
         {
             int i = pc.Add(v);
-            if (!_yieldWaiters.TryGetValue(v.Id, out var w)) _yieldWaiters[v.Id] = w = new(1);
-            w.Add((key, i));
+            ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_keys, v.Id, out _);
+            (entry.Collections ??= new(1)).Add((key, i));
             if (HasValue(v)) AddReady(key, i);
         }
         if (pc.Remaining == 0) _collectionsToCheck.Add(key);
@@ -376,7 +398,7 @@ public sealed partial class ProcessChainGenerator
             _forEachesToMark.Clear();
             foreach (var id in ids)
             {
-                if (!_subActionsToWaitFor.TryGetValue(id, out var remaining) || remaining.Count > 0) continue;
+                if (!_subActionsToWaitFor.TryGetValue(id, out var wait) || wait.Remaining > 0) continue;
                 _subActionsToWaitFor.Remove(id);
                 MarkExecuted(id);
             }
@@ -490,15 +512,32 @@ public sealed partial class ProcessChainGenerator
 
     private void RegisterSubActions(string forEachId, List<string> ids)
     {
-        if (!_subActionsToWaitFor.TryGetValue(forEachId, out var remaining))
-            _subActionsToWaitFor[forEachId] = remaining = new HashSet<string>();
+        if (!_subActionsToWaitFor.TryGetValue(forEachId, out var wait))
+            _subActionsToWaitFor[forEachId] = wait = new SubActionWait(forEachId);
         foreach (var id in ids)
         {
             if (_executed.Contains(id)) continue;
-            remaining.Add(id);
-            AddTo(_subActionParents, id, forEachId);
+            if (!_subActionParents.TryGetValue(id, out var waits)) _subActionParents[id] = waits = new List<SubActionWait>(1);
+            else if (waits.Contains(wait)) continue; // already waited for: a set, as in Steep
+            waits.Add(wait);
+            wait.Remaining++;
         }
-        if (remaining.Count == 0) _forEachesToMark.Add(forEachId);
+        if (wait.Remaining == 0) _forEachesToMark.Add(forEachId);
+    }
+
+    /// <summary>The ids each for-each still waits for (Steep's subActionsToWaitFor), for saving.</summary>
+    private Dictionary<SubActionWait, List<string>> SubActionsToWaitForIds()
+    {
+        var result = new Dictionary<SubActionWait, List<string>>(ReferenceEqualityComparer.Instance);
+        foreach (var (id, waits) in _subActionParents)
+        {
+            foreach (var wait in waits)
+            {
+                if (!result.TryGetValue(wait, out var list)) result[wait] = list = [];
+                list.Add(id);
+            }
+        }
+        return result;
     }
 
     private static GVar Rename(GVar v, Dictionary<string, GVar> subst, int iteration)
@@ -672,7 +711,7 @@ public sealed partial class ProcessChainGenerator
         GExec? found = null;
         for (int k = 0; k < action.Outputs.Count; k++)
         {
-            if (!_watchers.TryGetValue(action.Outputs[k].Var.Id, out var readers)) continue;
+            if (!_keys.TryGetValue(action.Outputs[k].Var.Id, out var entry) || entry.Readers is not { } readers) continue;
             foreach (var r in readers)
             {
                 if (r is not GExec e || !e.Pending || ReferenceEquals(e, found)) continue;
@@ -729,14 +768,11 @@ public sealed partial class ProcessChainGenerator
                         ?? (argumentValues.TryGetValue(i.Var.Id, out var av) ? av : null)
                         ?? (sp.Default is null ? null : ValueText.Of(sp.Default))
                         ?? throw new GeneratorException($"Parameter '{i.Id}' of action '{action.Id}' does not have a value");
-                    if (value is List<object?>)
-                    {
-                        foreach (var s in Flatten(value)) AddInput(sp, i.Var.Id, s);
-                    }
-                    else
-                    {
-                        AddInput(sp, i.Var.Id, value as string ?? value.ToString() ?? ""); // what Flatten yields for a single value
-                    }
+                    // the strings Flatten(value) yields, without an iterator per item (a join over 100,000 values); the
+                    // variable's argument value is the last of them
+                    string? last = null;
+                    AddFlattened(sp, i.Var.Id, value, ref last);
+                    if (last is not null) argumentValues[i.Var.Id] = last;
                 }
             }
             int count = arguments.Count - before;
@@ -766,10 +802,18 @@ public sealed partial class ProcessChainGenerator
             RuntimeArgs = runtimeArgs, Retries = action.Retries ?? service.Retries,
         };
 
-        void AddInput(ServiceParameter sp, string varId, string s)
+        void AddFlattened(ServiceParameter sp, string varId, object? v, ref string? last)
         {
-            argumentValues[varId] = s;
-            arguments.Add(new Argument { Id = sp.Id, Label = sp.Label, Variable = new(varId, s), Type = sp.Type, DataType = sp.DataType });
+            if (v is List<object?> list)
+            {
+                for (int n = 0; n < list.Count; n++) AddFlattened(sp, varId, list[n], ref last);
+            }
+            else if (v is not null)
+            {
+                var s = v as string ?? v.ToString() ?? "";
+                arguments.Add(new Argument { Id = sp.Id, Label = sp.Label, Variable = new(varId, s), Type = sp.Type, DataType = sp.DataType });
+                last = s;
+            }
         }
     }
 

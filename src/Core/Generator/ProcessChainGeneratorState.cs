@@ -49,7 +49,8 @@ public sealed partial class ProcessChainGenerator
         WriteStrings(w, "readyToRename", _readyToRename);
 
         w.WriteStartObject("subActionsToWaitFor");
-        foreach (var (k, ids) in _subActionsToWaitFor) WriteStrings(w, k, ids);
+        var waitingFor = SubActionsToWaitForIds();
+        foreach (var (k, wait) in _subActionsToWaitFor) WriteStrings(w, k, waitingFor.GetValueOrDefault(wait) ?? []);
         w.WriteEndObject();
 
         w.WriteStartObject("iterations");
