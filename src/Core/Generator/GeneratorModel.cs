@@ -75,10 +75,3 @@ internal sealed class SubActionWait(string forEachId)
     public string ForEachId { get; } = forEachId;
     public int Remaining { get; set; }
 }
-
-/// <summary>What depends on one value key: the pending actions reading it and the collections waiting for it.</summary>
-internal struct KeyIndex
-{
-    public List<GAction>? Readers;
-    public List<(string Key, int Index)>? Collections;
-}

@@ -34,7 +34,7 @@ public sealed partial class ProcessChainGenerator
     // ... and indexes over it, so that a step only touches what changed
     private readonly Dictionary<string, KeyIndex> _keys = new();                 // value key -> readers, collections
     private readonly Dictionary<string, List<GAction>> _dependents = new();      // action id -> actions depending on it
-    private readonly Dictionary<string, List<SubActionWait>> _subActionParents = new(); // sub-action id -> for-eaches
+    private readonly Dictionary<string, SubActionWaits> _subActionParents = new(); // sub-action id -> for-eaches
     private readonly HashSet<GAction> _dirty = new();
     private int _dirtyAdds; // additions to _dirty since it was last cleared, a bound on the slots it enumerates
     private Dictionary<string, List<int>> _readyToCollect = new();
@@ -131,22 +131,15 @@ public sealed partial class ProcessChainGenerator
         // one lookup for both the readers and the collections (a step of a large workflow is bound by such lookups)
         ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_keys, key);
         if (Unsafe.IsNullRef(ref entry)) return;
-        if (entry.Readers is { } list)
+        int readers = entry.KeepPendingReaders();
+        for (int i = 0; i < readers; i++) MarkDirty(entry.ReaderAt(i));
+        int collections = entry.CollectionCount;
+        for (int i = 0; i < collections; i++)
         {
-            int live = 0;
-            for (int i = 0; i < list.Count; i++)
-            {
-                var a = list[i];
-                if (!a.Pending) continue;
-                list[live++] = a;
-                MarkDirty(a);
-            }
-            list.RemoveRange(live, list.Count - live);
+            var (k, index) = entry.CollectionAt(i);
+            AddReady(k, index);
         }
-        if (entry.Collections is { } waiters)
-        {
-            foreach (var (k, i) in waiters) AddReady(k, i);
-        }
+        if (entry.IsEmpty) _keys.Remove(key); // every reader has run and nothing waits: forget the key
     }
 
     private void AddReady(string key, int index)
@@ -225,9 +218,9 @@ public sealed partial class ProcessChainGenerator
     private void RemoveReaderIfOnly(string key, GAction a)
     {
         ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_keys, key);
-        if (Unsafe.IsNullRef(ref entry) || entry.Readers is not { Count: 1 } list || !ReferenceEquals(list[0], a)) return;
-        entry.Readers = null;
-        if (entry.Collections is null) _keys.Remove(key);
+        if (Unsafe.IsNullRef(ref entry) || !entry.IsOnlyReader(a)) return;
+        entry.ClearReaders();
+        if (entry.IsEmpty) _keys.Remove(key);
     }
 
     private static void RemoveIfOnly(Dictionary<string, List<GAction>> index, string key, GAction a)
@@ -254,7 +247,7 @@ public sealed partial class ProcessChainGenerator
     private void Watch(string key, GAction a)
     {
         ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_keys, key, out _);
-        (entry.Readers ??= new List<GAction>(1)).Add(a);
+        entry.AddReader(a);
     }
 
     private static void AddTo<T>(Dictionary<string, List<T>> index, string key, T item)
@@ -275,11 +268,14 @@ public sealed partial class ProcessChainGenerator
         // afterwards (MarkExecuted does nothing for an id a second time)
         if (_subActionParents.Remove(id, out var waits))
         {
-            foreach (var wait in waits)
-            {
-                if (--wait.Remaining == 0) _forEachesToMark.Add(wait.ForEachId);
-            }
+            CountExecuted(waits.First);
+            if (waits.More is { } more) foreach (var wait in more) CountExecuted(wait);
         }
+    }
+
+    private void CountExecuted(SubActionWait wait)
+    {
+        if (--wait.Remaining == 0) _forEachesToMark.Add(wait.ForEachId);
     }
 
     // ---------------------------------------------------------------- phase 1: collect for-each outputs
@@ -341,18 +337,9 @@ public sealed partial class ProcessChainGenerator
         foreach (var v in pc.Items)
         {
             ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_keys, v.Id);
-            if (!Unsafe.IsNullRef(ref entry) && entry.Collections is { } w)
-            {
-                // by hand: RemoveAll with a lambda capturing key would allocate a delegate per item
-                int live = 0;
-                for (int k = 0; k < w.Count; k++) if (w[k].Key != key) w[live++] = w[k];
-                w.RemoveRange(live, w.Count - live);
-                if (w.Count == 0)
-                {
-                    entry.Collections = null;
-                    if (entry.Readers is null) _keys.Remove(v.Id);
-                }
-            }
+            if (Unsafe.IsNullRef(ref entry) || entry.CollectionCount == 0) continue;
+            entry.RemoveCollection(key);
+            if (entry.IsEmpty) _keys.Remove(v.Id);
         }
     }
 
@@ -382,7 +369,7 @@ public sealed partial class ProcessChainGenerator
         {
             int i = pc.Add(v);
             ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_keys, v.Id, out _);
-            (entry.Collections ??= new(1)).Add((key, i));
+            entry.AddCollection(key, i);
             if (HasValue(v)) AddReady(key, i);
         }
         if (pc.Remaining == 0) _collectionsToCheck.Add(key);
@@ -517,8 +504,8 @@ public sealed partial class ProcessChainGenerator
         foreach (var id in ids)
         {
             if (_executed.Contains(id)) continue;
-            if (!_subActionParents.TryGetValue(id, out var waits)) _subActionParents[id] = waits = new List<SubActionWait>(1);
-            else if (waits.Contains(wait)) continue; // already waited for: a set, as in Steep
+            ref var waits = ref CollectionsMarshal.GetValueRefOrAddDefault(_subActionParents, id, out _);
+            if (waits.Contains(wait)) continue; // already waited for: a set, as in Steep
             waits.Add(wait);
             wait.Remaining++;
         }
@@ -531,13 +518,16 @@ public sealed partial class ProcessChainGenerator
         var result = new Dictionary<SubActionWait, List<string>>(ReferenceEqualityComparer.Instance);
         foreach (var (id, waits) in _subActionParents)
         {
-            foreach (var wait in waits)
-            {
-                if (!result.TryGetValue(wait, out var list)) result[wait] = list = [];
-                list.Add(id);
-            }
+            Add(id, waits.First);
+            if (waits.More is { } more) foreach (var wait in more) Add(id, wait);
         }
         return result;
+
+        void Add(string id, SubActionWait wait)
+        {
+            if (!result.TryGetValue(wait, out var list)) result[wait] = list = [];
+            list.Add(id);
+        }
     }
 
     private static GVar Rename(GVar v, Dictionary<string, GVar> subst, int iteration)
@@ -711,10 +701,11 @@ public sealed partial class ProcessChainGenerator
         GExec? found = null;
         for (int k = 0; k < action.Outputs.Count; k++)
         {
-            if (!_keys.TryGetValue(action.Outputs[k].Var.Id, out var entry) || entry.Readers is not { } readers) continue;
-            foreach (var r in readers)
+            if (!_keys.TryGetValue(action.Outputs[k].Var.Id, out var entry)) continue;
+            int readers = entry.ReaderCount;
+            for (int i = 0; i < readers; i++)
             {
-                if (r is not GExec e || !e.Pending || ReferenceEquals(e, found)) continue;
+                if (entry.ReaderAt(i) is not GExec e || !e.Pending || ReferenceEquals(e, found)) continue;
                 if (found is not null) return null;
                 found = e;
             }
