@@ -24,7 +24,7 @@ public sealed partial class ProcessChainGenerator
     // the state (what Steep keeps) ...
     private readonly Dictionary<string, object> _values = new();
     private readonly Dictionary<string, int> _enumPositions = new();
-    private readonly HashSet<string> _executed = new();
+    private readonly Dictionary<string, ActionState> _actions = new(); // action id -> executed? (Steep's executedExecutableIds + for-eaches), waits
     private readonly Dictionary<string, PendingCollection> _toCollect = new();
     private readonly HashSet<string> _readyToRename = new();
     private readonly Dictionary<string, SubActionWait> _subActionsToWaitFor = new(); // for-each id -> count; ids below
@@ -34,7 +34,6 @@ public sealed partial class ProcessChainGenerator
     // ... and indexes over it, so that a step only touches what changed
     private readonly Dictionary<string, KeyIndex> _keys = new();                 // value key -> readers, collections
     private readonly Dictionary<string, List<GAction>> _dependents = new();      // action id -> actions depending on it
-    private readonly Dictionary<string, SubActionWaits> _subActionParents = new(); // sub-action id -> for-eaches
     private readonly HashSet<GAction> _dirty = new();
     private int _dirtyAdds; // additions to _dirty since it was last cleared, a bound on the slots it enumerates
     private Dictionary<string, List<int>> _readyToCollect = new();
@@ -257,16 +256,22 @@ public sealed partial class ProcessChainGenerator
         list.Add(item);
     }
 
+    private bool IsExecuted(string id) => _actions.TryGetValue(id, out var state) && state.Executed;
+
     private void MarkExecuted(string id)
     {
-        if (!_executed.Add(id)) return;
+        // one lookup per executed id: the for-eaches waiting for it are in the same entry as its executed flag (and
+        // are not needed afterwards, as MarkExecuted does nothing for an id a second time)
+        ref var state = ref CollectionsMarshal.GetValueRefOrAddDefault(_actions, id, out _);
+        if (state.Executed) return;
+        state.Executed = true;
+        var waits = state.Waits;
+        state.Waits = default; // (the reference into the table is not used after this)
         if (_dependents.TryGetValue(id, out var deps))
         {
             foreach (var a in deps) if (a.Pending) MarkDirty(a);
         }
-        // one lookup per executed id: the waits it belongs to are reached from its own entry, which is not needed
-        // afterwards (MarkExecuted does nothing for an id a second time)
-        if (_subActionParents.Remove(id, out var waits))
+        if (waits.First is not null)
         {
             CountExecuted(waits.First);
             if (waits.More is { } more) foreach (var wait in more) CountExecuted(wait);
@@ -410,7 +415,7 @@ public sealed partial class ProcessChainGenerator
 
     private void Unroll(GFor action, Queue<GFor> queue)
     {
-        foreach (var d in action.DependsOn) if (!_executed.Contains(d)) return;
+        foreach (var d in action.DependsOn) if (!IsExecuted(d)) return;
 
         var enumId = action.Enumerator.Id;
         var enumKey = action.EnumPositionKey;
@@ -437,6 +442,7 @@ public sealed partial class ProcessChainGenerator
         var yieldToInputs = new List<GVar>(action.YieldToInput is null ? 0 : collection.Count);
         var unrolledIds = new List<string>(collection.Count * body.Count);
         var subst = new Dictionary<string, GVar>(); // one iteration's renames; cleared per iteration
+        int newOutputs = 0;
         var firstPass = new GAction[body.Count];
         int iteration = _iterations.TryGetValue(enumId, out var lastIteration) ? lastIteration : -1;
         foreach (var enumValue in collection)
@@ -457,6 +463,10 @@ public sealed partial class ProcessChainGenerator
                     _dirty.Remove(f);
                     queue.Enqueue(f);
                 }
+                else if (unrolled is GExec ue)
+                {
+                    newOutputs += ue.Outputs.Count;
+                }
                 unrolledIds.Add(unrolled.Id);
             }
             if (action.YieldToOutput is { } yo)
@@ -470,6 +480,11 @@ public sealed partial class ProcessChainGenerator
                     $"For-each action '{action.Id}' cannot yield non-existing variable '{yi.Id}' to its input"));
             }
         }
+
+        // the results of what was just unrolled will come back one chain at a time: make room for them now, so that
+        // those steps do not rehash tables of 100,000s of entries
+        Reserve(_values, newOutputs);
+        Reserve(_actions, unrolledIds.Count);
 
         if (action.Output is { } output) AddToCollection(output.Id + TempSuffix, yieldToOutputs);
         RegisterSubActions(action.Id, unrolledIds);
@@ -497,16 +512,29 @@ public sealed partial class ProcessChainGenerator
         }
     }
 
+    /// <summary>Makes room for <paramref name="additional"/> more entries, growing at least geometrically.</summary>
+    private static void Reserve<TValue>(Dictionary<string, TValue> table, int additional)
+    {
+        int needed = table.Count + additional, capacity = table.EnsureCapacity(0);
+        if (needed > capacity) table.EnsureCapacity(Math.Max(needed, 2 * capacity));
+    }
+
+    /// <inheritdoc cref="Reserve{TValue}(Dictionary{string, TValue}, int)"/>
+    private static void Reserve(HashSet<string> table, int additional)
+    {
+        int needed = table.Count + additional, capacity = table.EnsureCapacity(0);
+        if (needed > capacity) table.EnsureCapacity(Math.Max(needed, 2 * capacity));
+    }
+
     private void RegisterSubActions(string forEachId, List<string> ids)
     {
         if (!_subActionsToWaitFor.TryGetValue(forEachId, out var wait))
             _subActionsToWaitFor[forEachId] = wait = new SubActionWait(forEachId);
         foreach (var id in ids)
         {
-            if (_executed.Contains(id)) continue;
-            ref var waits = ref CollectionsMarshal.GetValueRefOrAddDefault(_subActionParents, id, out _);
-            if (waits.Contains(wait)) continue; // already waited for: a set, as in Steep
-            waits.Add(wait);
+            ref var state = ref CollectionsMarshal.GetValueRefOrAddDefault(_actions, id, out _);
+            if (state.Executed || state.Waits.Contains(wait)) continue; // already waited for: a set, as in Steep
+            state.Waits.Add(wait);
             wait.Remaining++;
         }
         if (wait.Remaining == 0) _forEachesToMark.Add(forEachId);
@@ -516,10 +544,11 @@ public sealed partial class ProcessChainGenerator
     private Dictionary<SubActionWait, List<string>> SubActionsToWaitForIds()
     {
         var result = new Dictionary<SubActionWait, List<string>>(ReferenceEqualityComparer.Instance);
-        foreach (var (id, waits) in _subActionParents)
+        foreach (var (id, state) in _actions)
         {
-            Add(id, waits.First);
-            if (waits.More is { } more) foreach (var wait in more) Add(id, wait);
+            if (state.Waits.First is null) continue;
+            Add(id, state.Waits.First);
+            if (state.Waits.More is { } more) foreach (var wait in more) Add(id, wait);
         }
         return result;
 
@@ -650,7 +679,7 @@ public sealed partial class ProcessChainGenerator
                 for (int k = 0; k < next.DependsOn.Count; k++)
                 {
                     var d = next.DependsOn[k];
-                    if (!_executed.Contains(d) && !executableIds.Contains(d)) { ready = false; break; }
+                    if (!IsExecuted(d) && !executableIds.Contains(d)) { ready = false; break; }
                 }
                 if (ready)
                 {

@@ -81,6 +81,13 @@ public sealed partial class ProcessChainGenerator
         }
     }
 
+    /// <summary>What the generator knows about one action id: whether it was executed, which for-eaches wait for it.</summary>
+    private struct ActionState
+    {
+        public bool Executed;
+        public SubActionWaits Waits;
+    }
+
     /// <summary>The for-eaches that wait for one sub-action: First, then More.</summary>
     private struct SubActionWaits
     {

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Steep.Core.Models;
 using Steep.Core.Serialization;
@@ -35,7 +36,9 @@ public sealed partial class ProcessChainGenerator
         foreach (var (k, v) in _enumPositions) w.WriteNumber(k, v);
         w.WriteEndObject();
 
-        WriteStrings(w, "executed", _executed);
+        w.WriteStartArray("executed");
+        foreach (var (id, state) in _actions) if (state.Executed) w.WriteStringValue(id);
+        w.WriteEndArray();
 
         w.WriteStartObject("toCollect");
         foreach (var (k, pc) in _toCollect)
@@ -107,7 +110,8 @@ public sealed partial class ProcessChainGenerator
         g._nextSeq = s.GetProperty("nextSeq").GetInt64();
         foreach (var p in s.GetProperty("values").EnumerateObject()) g._values[p.Name] = ReadValue(p.Value)!;
         foreach (var p in s.GetProperty("enumPositions").EnumerateObject()) g._enumPositions[p.Name] = p.Value.GetInt32();
-        foreach (var e in s.GetProperty("executed").EnumerateArray()) g._executed.Add(e.GetString()!);
+        foreach (var e in s.GetProperty("executed").EnumerateArray())
+            CollectionsMarshal.GetValueRefOrAddDefault(g._actions, e.GetString()!, out _).Executed = true;
         foreach (var p in s.GetProperty("toCollect").EnumerateObject())
         {
             g.AddToCollection(p.Name, p.Value.EnumerateArray().Select(ReadVar).ToList());
