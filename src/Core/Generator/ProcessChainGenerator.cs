@@ -94,15 +94,20 @@ public sealed partial class ProcessChainGenerator
         IReadOnlyDictionary<string, IReadOnlyList<string>>? results = null,
         IEnumerable<string>? executedExecutableIds = null)
     {
-        if (results is not null)
+        // the usual concrete types are enumerated without boxing an enumerator (this runs once per finished chain)
+        if (results is Dictionary<string, IReadOnlyList<string>> dictionary)
         {
-            foreach (var (key, list) in results)
-            {
-                object value = list.Count == 1 ? list[0] : new List<object?>(list);
-                SetValue(key, value);
-            }
+            foreach (var (key, list) in dictionary) SetResult(key, list);
         }
-        if (executedExecutableIds is not null)
+        else if (results is not null)
+        {
+            foreach (var (key, list) in results) SetResult(key, list);
+        }
+        if (executedExecutableIds is List<string> ids)
+        {
+            foreach (var id in ids) MarkExecuted(id);
+        }
+        else if (executedExecutableIds is not null)
         {
             foreach (var id in executedExecutableIds) MarkExecuted(id);
         }
@@ -113,6 +118,9 @@ public sealed partial class ProcessChainGenerator
     }
 
     // ---------------------------------------------------------------- values and indexes
+
+    private void SetResult(string key, IReadOnlyList<string> list) =>
+        SetValue(key, list.Count == 1 ? list[0] : new List<object?>(list));
 
     private void SetValue(string key, object value)
     {
