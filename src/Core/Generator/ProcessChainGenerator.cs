@@ -22,7 +22,9 @@ public sealed partial class ProcessChainGenerator
     private int _pendingCount;
 
     // the state (what Steep keeps) ...
-    private readonly Dictionary<string, object> _values = new();
+    // value key -> value (Steep's variable values) + readers and waiting collections (an index over the pending actions)
+    private readonly Dictionary<string, KeyState> _keys = new();
+    private int _valueCount;
     private readonly Dictionary<string, int> _enumPositions = new();
     private readonly Dictionary<string, ActionState> _actions = new(); // action id -> executed? (Steep's executedExecutableIds + for-eaches), waits
     private readonly Dictionary<string, PendingCollection> _toCollect = new();
@@ -32,7 +34,6 @@ public sealed partial class ProcessChainGenerator
     private readonly List<GAction> _roots = new(); // pending actions, for saving; compacted lazily
 
     // ... and indexes over it, so that a step only touches what changed
-    private readonly Dictionary<string, KeyIndex> _keys = new();                 // value key -> readers, collections
     private readonly Dictionary<string, List<GAction>> _dependents = new();      // action id -> actions depending on it
     private readonly HashSet<GAction> _dirty = new();
     private int _dirtyAdds; // additions to _dirty since it was last cleared, a bound on the slots it enumerates
@@ -83,7 +84,9 @@ public sealed partial class ProcessChainGenerator
     public bool IsFinished => _pendingCount == 0;
 
     /// <summary>The values known so far (workflow results): variable id to value.</summary>
-    public IReadOnlyDictionary<string, object> Values => _values;
+    public IReadOnlyDictionary<string, object> Values => _valuesView ??= new ValuesView(this);
+
+    private ValuesView? _valuesView;
 
     /// <summary>
     /// Produces the process chains that are ready now. Pass the <paramref name="results"/> (output variable id to
@@ -122,22 +125,35 @@ public sealed partial class ProcessChainGenerator
     private void SetResult(string key, IReadOnlyList<string> list) =>
         SetValue(key, list.Count == 1 ? list[0] : new List<object?>(list));
 
+    private object? GetValue(string key)
+    {
+        ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_keys, key);
+        return Unsafe.IsNullRef(ref entry) ? null : entry.Value;
+    }
+
+    // setting or removing a value and finding what it affects is one lookup (a step of a large workflow is bound by
+    // lookups in tables of 100,000s of entries)
     private void SetValue(string key, object value)
     {
-        _values[key] = value;
-        Touch(key);
+        ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_keys, key, out _);
+        if (entry.Value is null) _valueCount++;
+        entry.Value = value;
+        Touch(ref entry, key);
     }
 
     private void RemoveValue(string key)
     {
-        if (_values.Remove(key)) Touch(key);
+        ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_keys, key);
+        if (Unsafe.IsNullRef(ref entry) || entry.Value is null) return;
+        entry.Value = null;
+        _valueCount--;
+        Touch(ref entry, key);
     }
 
-    private void Touch(string key)
+    /// <summary>Marks the pending readers of a changed key dirty and its waiting collections ready.</summary>
+    private void Touch(ref KeyState entry, string key)
     {
-        // one lookup for both the readers and the collections (a step of a large workflow is bound by such lookups)
-        ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_keys, key);
-        if (Unsafe.IsNullRef(ref entry)) return;
+        // (neither MarkDirty nor AddReady changes _keys, so the reference stays valid until the Remove)
         int readers = entry.KeepPendingReaders();
         for (int i = 0; i < readers; i++) MarkDirty(entry.ReaderAt(i));
         int collections = entry.CollectionCount;
@@ -146,7 +162,7 @@ public sealed partial class ProcessChainGenerator
             var (k, index) = entry.CollectionAt(i);
             AddReady(k, index);
         }
-        if (entry.IsEmpty) _keys.Remove(key); // every reader has run and nothing waits: forget the key
+        if (entry.IsEmpty) _keys.Remove(key); // no value, every reader has run and nothing waits: forget the key
     }
 
     private void AddReady(string key, int index)
@@ -156,7 +172,7 @@ public sealed partial class ProcessChainGenerator
         list.Add(index);
     }
 
-    private bool HasValue(GVar v) => v.Value is not null || _values.ContainsKey(v.Id);
+    private bool HasValue(GVar v) => v.Value is not null || GetValue(v.Id) is not null;
 
     private void AddPending(GAction a)
     {
@@ -314,12 +330,12 @@ public sealed partial class ProcessChainGenerator
                     if (i == last || pc.Collected[i]) continue;
                     last = i;
                     var v = pc.Items[i];
-                    var value = v.Value ?? _values.GetValueOrDefault(v.Id);
+                    var value = v.Value ?? GetValue(v.Id);
                     if (value is null) continue;
                     pc.Collected[i] = true;
                     pc.Remaining--;
                     // Steep's yieldTo: append to the collected list, flattening one level
-                    target ??= YieldTarget(_values.GetValueOrDefault(key));
+                    target ??= YieldTarget(GetValue(key));
                     if (value is List<object?> l) target.AddRange(l); else target.Add(value);
                 }
                 if (target is not null) SetValue(key, target);
@@ -368,7 +384,7 @@ public sealed partial class ProcessChainGenerator
 
     private void RenameTemporaryOutput(string key)
     {
-        if (_values.TryGetValue(key, out var v))
+        if (GetValue(key) is { } v)
         {
             SetValue(key[..^TempSuffix.Length], v);
             RemoveValue(key);
@@ -430,8 +446,8 @@ public sealed partial class ProcessChainGenerator
         var recKey = action.RecursiveInputKey;
         int enumPosition = _enumPositions.GetValueOrDefault(enumKey);
 
-        var tempInput = _values.GetValueOrDefault(action.TempInputKey);
-        var source = tempInput ?? _values.GetValueOrDefault(action.Input.Id) ?? action.Input.Value;
+        var tempInput = GetValue(action.TempInputKey);
+        var source = tempInput ?? GetValue(action.Input.Id) ?? action.Input.Value;
         List<object?>? inputs = null;
         if (source is not null)
         {
@@ -440,7 +456,7 @@ public sealed partial class ProcessChainGenerator
             int from = Math.Min(enumPosition, il.Count);
             inputs = il.GetRange(from, il.Count - from);
         }
-        var recursive = _values.GetValueOrDefault(recKey) as List<object?>;
+        var recursive = GetValue(recKey) as List<object?>;
         if (inputs is not null && recursive is not null) inputs.AddRange(recursive);
         var collection = inputs ?? (recursive is null ? null : new List<object?>(recursive));
         if (collection is null) return;
@@ -491,7 +507,7 @@ public sealed partial class ProcessChainGenerator
 
         // the results of what was just unrolled will come back one chain at a time: make room for them now, so that
         // those steps do not rehash tables of 100,000s of entries
-        Reserve(_values, newOutputs);
+        Reserve(_keys, newOutputs);
         Reserve(_actions, unrolledIds.Count);
 
         if (action.Output is { } output) AddToCollection(output.Id + TempSuffix, yieldToOutputs);
@@ -792,7 +808,7 @@ public sealed partial class ProcessChainGenerator
                 {
                     var i = action.Inputs[k];
                     if (i.Id != sp.Id) continue;
-                    var value = i.Var.Value ?? MergeToDirectory(_values.GetValueOrDefault(i.Var.Id), sp)
+                    var value = i.Var.Value ?? MergeToDirectory(GetValue(i.Var.Id), sp)
                         ?? (argumentValues.TryGetValue(i.Var.Id, out var av) ? av : null)
                         ?? (sp.Default is null ? null : ValueText.Of(sp.Default))
                         ?? throw new GeneratorException($"Parameter '{i.Id}' of action '{action.Id}' does not have a value");

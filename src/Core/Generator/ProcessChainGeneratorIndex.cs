@@ -1,3 +1,6 @@
+using System.Collections;
+using System.Diagnostics.CodeAnalysis;
+
 namespace Steep.Core.Generator;
 
 // The entries of the generator's per-key indexes. Nearly every key has one reader, one waiting collection or one
@@ -6,9 +9,16 @@ namespace Steep.Core.Generator;
 // cache miss), and the first step allocates one list per key less.
 public sealed partial class ProcessChainGenerator
 {
-    /// <summary>What depends on one value key: the pending actions reading it and the collections waiting for it.</summary>
-    private struct KeyIndex
+    /// <summary>
+    /// Everything about one value key: its value (Steep's variable values) and what depends on it (the pending actions
+    /// reading it, the collections waiting for it). Kept together so that setting a value and finding what it affects is
+    /// one lookup.
+    /// </summary>
+    private struct KeyState
     {
+        // the value; null when the key has none
+        public object? Value;
+
         // readers: Reader, then MoreReaders (MoreReaders is only non-empty when Reader is set)
         public GAction? Reader;
         public List<GAction>? MoreReaders;
@@ -18,7 +28,7 @@ public sealed partial class ProcessChainGenerator
         public int CollectionIndex;
         public List<(string Key, int Index)>? MoreCollections;
 
-        public readonly bool IsEmpty => Reader is null && CollectionKey is null;
+        public readonly bool IsEmpty => Value is null && Reader is null && CollectionKey is null;
 
         public readonly int ReaderCount => Reader is null ? 0 : 1 + (MoreReaders?.Count ?? 0);
 
@@ -101,5 +111,35 @@ public sealed partial class ProcessChainGenerator
             if (First is null) First = w;
             else (More ??= new List<SubActionWait>(1)).Add(w);
         }
+    }
+
+    /// <summary>The values part of <see cref="_keys"/> as a read-only dictionary (<see cref="Values"/>).</summary>
+    private sealed class ValuesView(ProcessChainGenerator generator) : IReadOnlyDictionary<string, object>
+    {
+        public object this[string key] => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException($"No value for '{key}'");
+
+        public IEnumerable<string> Keys => this.Select(p => p.Key);
+
+        public IEnumerable<object> Values => this.Select(p => p.Value);
+
+        public int Count => generator._valueCount;
+
+        public bool ContainsKey(string key) => generator.GetValue(key) is not null;
+
+        public bool TryGetValue(string key, [MaybeNullWhen(false)] out object value)
+        {
+            value = generator.GetValue(key);
+            return value is not null;
+        }
+
+        public IEnumerator<KeyValuePair<string, object>> GetEnumerator()
+        {
+            foreach (var (key, entry) in generator._keys)
+            {
+                if (entry.Value is { } value) yield return new KeyValuePair<string, object>(key, value);
+            }
+        }
+
+        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }

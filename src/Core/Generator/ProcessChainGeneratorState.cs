@@ -29,7 +29,12 @@ public sealed partial class ProcessChainGenerator
         w.WriteEndArray();
 
         w.WriteStartObject("values");
-        foreach (var (k, v) in _values) { w.WritePropertyName(k); WriteValue(w, v); }
+        foreach (var (k, entry) in _keys)
+        {
+            if (entry.Value is null) continue;
+            w.WritePropertyName(k);
+            WriteValue(w, entry.Value);
+        }
         w.WriteEndObject();
 
         w.WriteStartObject("enumPositions");
@@ -108,7 +113,14 @@ public sealed partial class ProcessChainGenerator
             g.MarkDirty(action);
         }
         g._nextSeq = s.GetProperty("nextSeq").GetInt64();
-        foreach (var p in s.GetProperty("values").EnumerateObject()) g._values[p.Name] = ReadValue(p.Value)!;
+        foreach (var p in s.GetProperty("values").EnumerateObject())
+        {
+            // restored as they were, without touching anything (every pending action is dirty after a load anyway)
+            if (ReadValue(p.Value) is not { } value) continue;
+            ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(g._keys, p.Name, out _);
+            if (entry.Value is null) g._valueCount++;
+            entry.Value = value;
+        }
         foreach (var p in s.GetProperty("enumPositions").EnumerateObject()) g._enumPositions[p.Name] = p.Value.GetInt32();
         foreach (var e in s.GetProperty("executed").EnumerateArray())
             CollectionsMarshal.GetValueRefOrAddDefault(g._actions, e.GetString()!, out _).Executed = true;
