@@ -29,6 +29,9 @@ internal sealed class GExec : GAction
     public required IReadOnlyList<GInput> Inputs { get; init; }
     public required IReadOnlyList<GOutput> Outputs { get; init; }
     public RetryPolicy? Retries { get; init; }
+
+    /// <summary>Marks the action as visited by one call of CreateProcessChains (cheaper than a set of 100,000s).</summary>
+    public long VisitStamp { get; set; }
 }
 
 internal sealed class GFor : GAction
@@ -40,9 +43,11 @@ internal sealed class GFor : GAction
     public GVar? YieldToOutput { get; init; }
     public GVar? YieldToInput { get; init; }
 
-    public string EnumPositionKey => Input.Id + "$" + Enumerator.Id;
-    public string RecursiveInputKey => Input.Id + "$" + Enumerator.Id + "$rec";
-    public string TempInputKey => Input.Id + ProcessChainGenerator.TempSuffix;
+    // computed once: they are looked up in every step that touches the for-each (Input and Enumerator are init-only)
+    private string? _enumPositionKey, _recursiveInputKey, _tempInputKey;
+    public string EnumPositionKey => _enumPositionKey ??= Input.Id + "$" + Enumerator.Id;
+    public string RecursiveInputKey => _recursiveInputKey ??= Input.Id + "$" + Enumerator.Id + "$rec";
+    public string TempInputKey => _tempInputKey ??= Input.Id + ProcessChainGenerator.TempSuffix;
 }
 
 /// <summary>The yielded variables a for-each output (or recursive input) still waits for, in yield order.</summary>
@@ -59,4 +64,14 @@ internal sealed class PendingCollection
         Remaining++;
         return Items.Count - 1;
     }
+}
+
+/// <summary>
+/// How many of a for-each's unrolled sub-actions have not been executed yet. The ids themselves are the keys of the
+/// generator's sub-action index that point at this object, so marking one executed takes a single lookup.
+/// </summary>
+internal sealed class SubActionWait(string forEachId)
+{
+    public string ForEachId { get; } = forEachId;
+    public int Remaining { get; set; }
 }

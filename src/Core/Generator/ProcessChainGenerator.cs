@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using Steep.Core.Models;
 using Steep.Core.Serialization;
@@ -20,24 +22,35 @@ public sealed partial class ProcessChainGenerator
     private int _pendingCount;
 
     // the state (what Steep keeps) ...
-    private readonly Dictionary<string, object> _values = new();
+    // value key -> value (Steep's variable values) + readers and waiting collections (an index over the pending actions)
+    private readonly Dictionary<string, KeyState> _keys = new();
+    private int _valueCount;
     private readonly Dictionary<string, int> _enumPositions = new();
-    private readonly HashSet<string> _executed = new();
+    private readonly Dictionary<string, ActionState> _actions = new(); // action id -> executed? (Steep's executedExecutableIds + for-eaches), waits
     private readonly Dictionary<string, PendingCollection> _toCollect = new();
     private readonly HashSet<string> _readyToRename = new();
-    private readonly Dictionary<string, HashSet<string>> _subActionsToWaitFor = new();
+    private readonly Dictionary<string, SubActionWait> _subActionsToWaitFor = new(); // for-each id -> count; ids below
     private readonly Dictionary<string, int> _iterations = new();
     private readonly List<GAction> _roots = new(); // pending actions, for saving; compacted lazily
 
     // ... and indexes over it, so that a step only touches what changed
-    private readonly Dictionary<string, List<GAction>> _watchers = new();        // value key -> actions reading it
     private readonly Dictionary<string, List<GAction>> _dependents = new();      // action id -> actions depending on it
-    private readonly Dictionary<string, List<(string Key, int Index)>> _yieldWaiters = new(); // var id -> collections
-    private readonly Dictionary<string, List<string>> _subActionParents = new(); // sub-action id -> for-each ids
     private readonly HashSet<GAction> _dirty = new();
-    private readonly Dictionary<string, List<int>> _readyToCollect = new();
-    private readonly HashSet<string> _collectionsToCheck = new();
+    private int _dirtyAdds; // additions to _dirty since it was last cleared, a bound on the slots it enumerates
+    private Dictionary<string, List<int>> _readyToCollect = new();
+    private HashSet<string> _collectionsToCheck = new();
     private readonly HashSet<string> _forEachesToMark = new();
+
+    // scratch space of CollectForEachOutputs, swapped with the two above and reused from step to step
+    private Dictionary<string, List<int>> _readyToCollectSpare = new();
+    private HashSet<string> _collectionsToCheckSpare = new();
+    private readonly Stack<List<int>> _indexListPool = new();
+
+    // scratch space of CreateProcessChains, reused from chain to chain
+    private long _visitStamp;
+    private readonly HashSet<string> _chainExecutableIds = new();
+    private readonly Dictionary<string, string> _chainArgumentValues = new();
+    private readonly List<string> _chainCapabilities = new();
 
     /// <summary>Creates a generator for a workflow; the workflow should have passed validation.</summary>
     public ProcessChainGenerator(Workflow workflow, IEnumerable<Service> services, GeneratorOptions? options = null)
@@ -71,7 +84,9 @@ public sealed partial class ProcessChainGenerator
     public bool IsFinished => _pendingCount == 0;
 
     /// <summary>The values known so far (workflow results): variable id to value.</summary>
-    public IReadOnlyDictionary<string, object> Values => _values;
+    public IReadOnlyDictionary<string, object> Values => _valuesView ??= new ValuesView(this);
+
+    private ValuesView? _valuesView;
 
     /// <summary>
     /// Produces the process chains that are ready now. Pass the <paramref name="results"/> (output variable id to
@@ -82,15 +97,20 @@ public sealed partial class ProcessChainGenerator
         IReadOnlyDictionary<string, IReadOnlyList<string>>? results = null,
         IEnumerable<string>? executedExecutableIds = null)
     {
-        if (results is not null)
+        // the usual concrete types are enumerated without boxing an enumerator (this runs once per finished chain)
+        if (results is Dictionary<string, IReadOnlyList<string>> dictionary)
         {
-            foreach (var (key, list) in results)
-            {
-                object value = list.Count == 1 ? list[0] : new List<object?>(list);
-                SetValue(key, value);
-            }
+            foreach (var (key, list) in dictionary) SetResult(key, list);
         }
-        if (executedExecutableIds is not null)
+        else if (results is not null)
+        {
+            foreach (var (key, list) in results) SetResult(key, list);
+        }
+        if (executedExecutableIds is List<string> ids)
+        {
+            foreach (var id in ids) MarkExecuted(id);
+        }
+        else if (executedExecutableIds is not null)
         {
             foreach (var id in executedExecutableIds) MarkExecuted(id);
         }
@@ -102,44 +122,57 @@ public sealed partial class ProcessChainGenerator
 
     // ---------------------------------------------------------------- values and indexes
 
+    private void SetResult(string key, IReadOnlyList<string> list) =>
+        SetValue(key, list.Count == 1 ? list[0] : new List<object?>(list));
+
+    private object? GetValue(string key)
+    {
+        ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_keys, key);
+        return Unsafe.IsNullRef(ref entry) ? null : entry.Value;
+    }
+
+    // setting or removing a value and finding what it affects is one lookup (a step of a large workflow is bound by
+    // lookups in tables of 100,000s of entries)
     private void SetValue(string key, object value)
     {
-        _values[key] = value;
-        Touch(key);
+        ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_keys, key, out _);
+        if (entry.Value is null) _valueCount++;
+        entry.Value = value;
+        Touch(ref entry, key);
     }
 
     private void RemoveValue(string key)
     {
-        if (_values.Remove(key)) Touch(key);
+        ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_keys, key);
+        if (Unsafe.IsNullRef(ref entry) || entry.Value is null) return;
+        entry.Value = null;
+        _valueCount--;
+        Touch(ref entry, key);
     }
 
-    private void Touch(string key)
+    /// <summary>Marks the pending readers of a changed key dirty and its waiting collections ready.</summary>
+    private void Touch(ref KeyState entry, string key)
     {
-        if (_watchers.TryGetValue(key, out var list))
+        // (neither MarkDirty nor AddReady changes _keys, so the reference stays valid until the Remove)
+        int readers = entry.KeepPendingReaders();
+        for (int i = 0; i < readers; i++) MarkDirty(entry.ReaderAt(i));
+        int collections = entry.CollectionCount;
+        for (int i = 0; i < collections; i++)
         {
-            int live = 0;
-            for (int i = 0; i < list.Count; i++)
-            {
-                var a = list[i];
-                if (!a.Pending) continue;
-                list[live++] = a;
-                _dirty.Add(a);
-            }
-            list.RemoveRange(live, list.Count - live);
+            var (k, index) = entry.CollectionAt(i);
+            AddReady(k, index);
         }
-        if (_yieldWaiters.TryGetValue(key, out var waiters))
-        {
-            foreach (var (k, i) in waiters) AddReady(k, i);
-        }
+        if (entry.IsEmpty) _keys.Remove(key); // no value, every reader has run and nothing waits: forget the key
     }
 
     private void AddReady(string key, int index)
     {
-        if (!_readyToCollect.TryGetValue(key, out var list)) _readyToCollect[key] = list = [];
+        if (!_readyToCollect.TryGetValue(key, out var list))
+            _readyToCollect[key] = list = _indexListPool.TryPop(out var pooled) ? pooled : [];
         list.Add(index);
     }
 
-    private bool HasValue(GVar v) => v.Value is not null || _values.ContainsKey(v.Id);
+    private bool HasValue(GVar v) => v.Value is not null || GetValue(v.Id) is not null;
 
     private void AddPending(GAction a)
     {
@@ -148,7 +181,32 @@ public sealed partial class ProcessChainGenerator
         _pendingCount++;
         _roots.Add(a);
         Index(a);
-        _dirty.Add(a);
+        MarkDirty(a);
+    }
+
+    private void MarkDirty(GAction a)
+    {
+        if (_dirty.Add(a)) _dirtyAdds++;
+    }
+
+    /// <summary>
+    /// A HashSet enumerates every slot ever used since it was last cleared, removed ones included, so after a step
+    /// that made many actions dirty (the first step of a large for-each) each later step would pay for all of them.
+    /// Clearing the set once it is mostly empty keeps the cost of a step proportional to its own work.
+    /// </summary>
+    private void CompactDirty()
+    {
+        if (_dirtyAdds <= 2 * _dirty.Count + 64) return;
+        if (_dirty.Count == 0)
+        {
+            _dirty.Clear();
+            _dirtyAdds = 0;
+            return;
+        }
+        var rest = _dirty.ToArray();
+        _dirty.Clear();
+        _dirty.UnionWith(rest);
+        _dirtyAdds = rest.Length;
     }
 
     private void RemovePending(GAction a)
@@ -157,6 +215,40 @@ public sealed partial class ProcessChainGenerator
         a.Pending = false;
         _pendingCount--;
         _dirty.Remove(a);
+        Unindex(a);
+    }
+
+    /// <summary>
+    /// Drops the index entries that only point at this (no longer pending) action, so that it and its entries can be
+    /// collected; entries shared with other actions are pruned lazily (every reader skips actions that are not pending).
+    /// </summary>
+    private void Unindex(GAction a)
+    {
+        switch (a)
+        {
+            case GExec e:
+                for (int k = 0; k < e.Inputs.Count; k++) RemoveReaderIfOnly(e.Inputs[k].Var.Id, a);
+                break;
+            case GFor f:
+                RemoveReaderIfOnly(f.Input.Id, a);
+                RemoveReaderIfOnly(f.TempInputKey, a);
+                RemoveReaderIfOnly(f.RecursiveInputKey, a);
+                break;
+        }
+        for (int k = 0; k < a.DependsOn.Count; k++) RemoveIfOnly(_dependents, a.DependsOn[k], a);
+    }
+
+    private void RemoveReaderIfOnly(string key, GAction a)
+    {
+        ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_keys, key);
+        if (Unsafe.IsNullRef(ref entry) || !entry.IsOnlyReader(a)) return;
+        entry.ClearReaders();
+        if (entry.IsEmpty) _keys.Remove(key);
+    }
+
+    private static void RemoveIfOnly(Dictionary<string, List<GAction>> index, string key, GAction a)
+    {
+        if (index.TryGetValue(key, out var list) && list.Count == 1 && ReferenceEquals(list[0], a)) index.Remove(key);
     }
 
     private void Index(GAction a)
@@ -164,7 +256,7 @@ public sealed partial class ProcessChainGenerator
         switch (a)
         {
             case GExec e:
-                foreach (var i in e.Inputs) Watch(i.Var.Id, a);
+                for (int k = 0; k < e.Inputs.Count; k++) Watch(e.Inputs[k].Var.Id, a);
                 break;
             case GFor f:
                 Watch(f.Input.Id, a);
@@ -172,32 +264,47 @@ public sealed partial class ProcessChainGenerator
                 Watch(f.RecursiveInputKey, a);
                 break;
         }
-        foreach (var d in a.DependsOn) AddTo(_dependents, d, a);
+        for (int k = 0; k < a.DependsOn.Count; k++) AddTo(_dependents, a.DependsOn[k], a);
     }
 
-    private void Watch(string key, GAction a) => AddTo(_watchers, key, a);
+    private void Watch(string key, GAction a)
+    {
+        ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_keys, key, out _);
+        entry.AddReader(a);
+    }
 
     private static void AddTo<T>(Dictionary<string, List<T>> index, string key, T item)
     {
-        if (!index.TryGetValue(key, out var list)) index[key] = list = [];
+        // most keys get exactly one entry (the one reader of a variable, the one parent of a sub-action)
+        if (!index.TryGetValue(key, out var list)) index[key] = list = new List<T>(1);
         list.Add(item);
     }
 
+    private bool IsExecuted(string id) => _actions.TryGetValue(id, out var state) && state.Executed;
+
     private void MarkExecuted(string id)
     {
-        if (!_executed.Add(id)) return;
+        // one lookup per executed id: the for-eaches waiting for it are in the same entry as its executed flag (and
+        // are not needed afterwards, as MarkExecuted does nothing for an id a second time)
+        ref var state = ref CollectionsMarshal.GetValueRefOrAddDefault(_actions, id, out _);
+        if (state.Executed) return;
+        state.Executed = true;
+        var waits = state.Waits;
+        state.Waits = default; // (the reference into the table is not used after this)
         if (_dependents.TryGetValue(id, out var deps))
         {
-            foreach (var a in deps) if (a.Pending) _dirty.Add(a);
+            foreach (var a in deps) if (a.Pending) MarkDirty(a);
         }
-        if (_subActionParents.TryGetValue(id, out var parents))
+        if (waits.First is not null)
         {
-            foreach (var p in parents)
-            {
-                if (_subActionsToWaitFor.TryGetValue(p, out var remaining) && remaining.Remove(id) && remaining.Count == 0)
-                    _forEachesToMark.Add(p);
-            }
+            CountExecuted(waits.First);
+            if (waits.More is { } more) foreach (var wait in more) CountExecuted(wait);
         }
+    }
+
+    private void CountExecuted(SubActionWait wait)
+    {
+        if (--wait.Remaining == 0) _forEachesToMark.Add(wait.ForEachId);
     }
 
     // ---------------------------------------------------------------- phase 1: collect for-each outputs
@@ -206,31 +313,32 @@ public sealed partial class ProcessChainGenerator
     {
         while (_readyToCollect.Count > 0 || _collectionsToCheck.Count > 0)
         {
-            var ready = new List<KeyValuePair<string, List<int>>>(_readyToCollect);
-            _readyToCollect.Clear();
-            var keys = new HashSet<string>(_collectionsToCheck);
-            _collectionsToCheck.Clear();
+            // take this round's work and let what it triggers collect in the (empty) spares, without copying:
+            // both are only ever added to and cleared, so they enumerate in insertion order like a fresh copy would
+            var ready = _readyToCollect;
+            _readyToCollect = _readyToCollectSpare;
+            var keys = _collectionsToCheck;
+            _collectionsToCheck = _collectionsToCheckSpare;
             foreach (var (key, indexes) in ready)
             {
                 if (!_toCollect.TryGetValue(key, out var pc)) continue;
                 indexes.Sort();
-                List<object>? collected = null;
+                List<object?>? target = null;
                 int last = -1;
                 foreach (var i in indexes)
                 {
                     if (i == last || pc.Collected[i]) continue;
                     last = i;
                     var v = pc.Items[i];
-                    var value = v.Value ?? _values.GetValueOrDefault(v.Id);
+                    var value = v.Value ?? GetValue(v.Id);
                     if (value is null) continue;
                     pc.Collected[i] = true;
                     pc.Remaining--;
-                    (collected ??= []).Add(value);
+                    // Steep's yieldTo: append to the collected list, flattening one level
+                    target ??= YieldTarget(GetValue(key));
+                    if (value is List<object?> l) target.AddRange(l); else target.Add(value);
                 }
-                if (collected is not null)
-                {
-                    SetValue(key, YieldTo(_values.GetValueOrDefault(key), collected));
-                }
+                if (target is not null) SetValue(key, target);
                 keys.Add(key);
             }
             foreach (var key in keys)
@@ -239,6 +347,16 @@ public sealed partial class ProcessChainGenerator
                 RemoveCollection(key, pc);
                 if (_readyToRename.Remove(key)) RenameTemporaryOutput(key);
             }
+            foreach (var indexes in ready.Values)
+            {
+                if (indexes.Capacity > 1024 || _indexListPool.Count >= 16) continue; // keep the pool small
+                indexes.Clear();
+                _indexListPool.Push(indexes);
+            }
+            ready.Clear();
+            keys.Clear();
+            _readyToCollectSpare = ready;
+            _collectionsToCheckSpare = keys;
         }
     }
 
@@ -247,35 +365,26 @@ public sealed partial class ProcessChainGenerator
         _toCollect.Remove(key);
         foreach (var v in pc.Items)
         {
-            if (_yieldWaiters.TryGetValue(v.Id, out var w))
-            {
-                w.RemoveAll(x => x.Key == key);
-                if (w.Count == 0) _yieldWaiters.Remove(v.Id);
-            }
+            ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_keys, v.Id);
+            if (Unsafe.IsNullRef(ref entry) || entry.CollectionCount == 0) continue;
+            entry.RemoveCollection(key);
+            if (entry.IsEmpty) _keys.Remove(v.Id);
         }
     }
 
-    /// <summary>Appends <paramref name="outputs"/> to <paramref name="dest"/>, flattening one level (Steep's yieldTo).</summary>
-    private static object YieldTo(object? dest, List<object> outputs)
+    /// <summary>The list that collected values are appended to (Steep's yieldTo) given the value collected so far.</summary>
+    private static List<object?> YieldTarget(object? dest) => dest switch
     {
         // the lists stored under collection keys are the generator's own, so appending in place is safe and keeps
         // feeding results one at a time linear
-        var result = dest switch
-        {
-            null => new List<object?>(),
-            List<object?> l => l,
-            _ => new List<object?> { dest },
-        };
-        foreach (var o in outputs)
-        {
-            if (o is List<object?> l) result.AddRange(l); else result.Add(o);
-        }
-        return result;
-    }
+        null => new List<object?>(),
+        List<object?> l => l,
+        _ => new List<object?> { dest },
+    };
 
     private void RenameTemporaryOutput(string key)
     {
-        if (_values.TryGetValue(key, out var v))
+        if (GetValue(key) is { } v)
         {
             SetValue(key[..^TempSuffix.Length], v);
             RemoveValue(key);
@@ -288,8 +397,8 @@ public sealed partial class ProcessChainGenerator
         foreach (var v in vars)
         {
             int i = pc.Add(v);
-            if (!_yieldWaiters.TryGetValue(v.Id, out var w)) _yieldWaiters[v.Id] = w = [];
-            w.Add((key, i));
+            ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_keys, v.Id, out _);
+            entry.AddCollection(key, i);
             if (HasValue(v)) AddReady(key, i);
         }
         if (pc.Remaining == 0) _collectionsToCheck.Add(key);
@@ -305,7 +414,7 @@ public sealed partial class ProcessChainGenerator
             _forEachesToMark.Clear();
             foreach (var id in ids)
             {
-                if (!_subActionsToWaitFor.TryGetValue(id, out var remaining) || remaining.Count > 0) continue;
+                if (!_subActionsToWaitFor.TryGetValue(id, out var wait) || wait.Remaining > 0) continue;
                 _subActionsToWaitFor.Remove(id);
                 MarkExecuted(id);
             }
@@ -316,8 +425,12 @@ public sealed partial class ProcessChainGenerator
 
     private void UnrollForEachActions()
     {
-        var queue = new Queue<GFor>(_dirty.OfType<GFor>().Where(f => f.Pending).OrderBy(f => f.Seq));
-        foreach (var f in queue) _dirty.Remove(f);
+        List<GFor>? ready = null;
+        foreach (var a in _dirty) if (a is GFor f && f.Pending) (ready ??= []).Add(f);
+        if (ready is null) return; // the usual case once the for-eaches are unrolled: no allocation
+        ready.Sort((x, y) => x.Seq.CompareTo(y.Seq)); // Seq is unique, so this is the order OrderBy gave
+        var queue = new Queue<GFor>(ready);
+        foreach (var f in ready) _dirty.Remove(f);
         while (queue.TryDequeue(out var action))
         {
             if (action.Pending) Unroll(action, queue);
@@ -326,15 +439,15 @@ public sealed partial class ProcessChainGenerator
 
     private void Unroll(GFor action, Queue<GFor> queue)
     {
-        foreach (var d in action.DependsOn) if (!_executed.Contains(d)) return;
+        foreach (var d in action.DependsOn) if (!IsExecuted(d)) return;
 
         var enumId = action.Enumerator.Id;
         var enumKey = action.EnumPositionKey;
         var recKey = action.RecursiveInputKey;
         int enumPosition = _enumPositions.GetValueOrDefault(enumKey);
 
-        var tempInput = _values.GetValueOrDefault(action.TempInputKey);
-        var source = tempInput ?? _values.GetValueOrDefault(action.Input.Id) ?? action.Input.Value;
+        var tempInput = GetValue(action.TempInputKey);
+        var source = tempInput ?? GetValue(action.Input.Id) ?? action.Input.Value;
         List<object?>? inputs = null;
         if (source is not null)
         {
@@ -343,22 +456,28 @@ public sealed partial class ProcessChainGenerator
             int from = Math.Min(enumPosition, il.Count);
             inputs = il.GetRange(from, il.Count - from);
         }
-        var recursive = _values.GetValueOrDefault(recKey) as List<object?>;
+        var recursive = GetValue(recKey) as List<object?>;
         if (inputs is not null && recursive is not null) inputs.AddRange(recursive);
         var collection = inputs ?? (recursive is null ? null : new List<object?>(recursive));
         if (collection is null) return;
 
-        var yieldToOutputs = new List<GVar>();
-        var yieldToInputs = new List<GVar>();
-        var unrolledIds = new List<string>();
+        var body = action.Actions;
+        var yieldToOutputs = new List<GVar>(action.YieldToOutput is null ? 0 : collection.Count);
+        var yieldToInputs = new List<GVar>(action.YieldToInput is null ? 0 : collection.Count);
+        var unrolledIds = new List<string>(collection.Count * body.Count);
+        var subst = new Dictionary<string, GVar>(); // one iteration's renames; cleared per iteration
+        int newOutputs = 0;
+        var firstPass = new GAction[body.Count];
+        int iteration = _iterations.TryGetValue(enumId, out var lastIteration) ? lastIteration : -1;
         foreach (var enumValue in collection)
         {
-            int iteration = _iterations.TryGetValue(enumId, out var it) ? it + 1 : 0;
+            iteration++;
             _iterations[enumId] = iteration;
-            var subst = new Dictionary<string, GVar> { [enumId] = new GVar($"{enumId}${iteration}", enumValue) };
+            subst.Clear();
+            subst[enumId] = new GVar($"{enumId}${iteration}", enumValue);
 
             // two passes so that dependsOn may point at a sibling declared later
-            var firstPass = action.Actions.Select(a => RenamePass(a, subst, iteration)).ToList();
+            for (int k = 0; k < body.Count; k++) firstPass[k] = RenamePass(body[k], subst, iteration);
             foreach (var sub in firstPass)
             {
                 var unrolled = SubstitutePass(sub, subst);
@@ -367,6 +486,10 @@ public sealed partial class ProcessChainGenerator
                 {
                     _dirty.Remove(f);
                     queue.Enqueue(f);
+                }
+                else if (unrolled is GExec ue)
+                {
+                    newOutputs += ue.Outputs.Count;
                 }
                 unrolledIds.Add(unrolled.Id);
             }
@@ -381,6 +504,11 @@ public sealed partial class ProcessChainGenerator
                     $"For-each action '{action.Id}' cannot yield non-existing variable '{yi.Id}' to its input"));
             }
         }
+
+        // the results of what was just unrolled will come back one chain at a time: make room for them now, so that
+        // those steps do not rehash tables of 100,000s of entries
+        Reserve(_keys, newOutputs);
+        Reserve(_actions, unrolledIds.Count);
 
         if (action.Output is { } output) AddToCollection(output.Id + TempSuffix, yieldToOutputs);
         RegisterSubActions(action.Id, unrolledIds);
@@ -408,17 +536,51 @@ public sealed partial class ProcessChainGenerator
         }
     }
 
+    /// <summary>Makes room for <paramref name="additional"/> more entries, growing at least geometrically.</summary>
+    private static void Reserve<TValue>(Dictionary<string, TValue> table, int additional)
+    {
+        int needed = table.Count + additional, capacity = table.EnsureCapacity(0);
+        if (needed > capacity) table.EnsureCapacity(Math.Max(needed, 2 * capacity));
+    }
+
+    /// <inheritdoc cref="Reserve{TValue}(Dictionary{string, TValue}, int)"/>
+    private static void Reserve(HashSet<string> table, int additional)
+    {
+        int needed = table.Count + additional, capacity = table.EnsureCapacity(0);
+        if (needed > capacity) table.EnsureCapacity(Math.Max(needed, 2 * capacity));
+    }
+
     private void RegisterSubActions(string forEachId, List<string> ids)
     {
-        if (!_subActionsToWaitFor.TryGetValue(forEachId, out var remaining))
-            _subActionsToWaitFor[forEachId] = remaining = new HashSet<string>();
+        if (!_subActionsToWaitFor.TryGetValue(forEachId, out var wait))
+            _subActionsToWaitFor[forEachId] = wait = new SubActionWait(forEachId);
         foreach (var id in ids)
         {
-            if (_executed.Contains(id)) continue;
-            remaining.Add(id);
-            AddTo(_subActionParents, id, forEachId);
+            ref var state = ref CollectionsMarshal.GetValueRefOrAddDefault(_actions, id, out _);
+            if (state.Executed || state.Waits.Contains(wait)) continue; // already waited for: a set, as in Steep
+            state.Waits.Add(wait);
+            wait.Remaining++;
         }
-        if (remaining.Count == 0) _forEachesToMark.Add(forEachId);
+        if (wait.Remaining == 0) _forEachesToMark.Add(forEachId);
+    }
+
+    /// <summary>The ids each for-each still waits for (Steep's subActionsToWaitFor), for saving.</summary>
+    private Dictionary<SubActionWait, List<string>> SubActionsToWaitForIds()
+    {
+        var result = new Dictionary<SubActionWait, List<string>>(ReferenceEqualityComparer.Instance);
+        foreach (var (id, state) in _actions)
+        {
+            if (state.Waits.First is null) continue;
+            Add(id, state.Waits.First);
+            if (state.Waits.More is { } more) foreach (var wait in more) Add(id, wait);
+        }
+        return result;
+
+        void Add(string id, SubActionWait wait)
+        {
+            if (!result.TryGetValue(wait, out var list)) result[wait] = list = [];
+            list.Add(id);
+        }
     }
 
     private static GVar Rename(GVar v, Dictionary<string, GVar> subst, int iteration)
@@ -428,8 +590,32 @@ public sealed partial class ProcessChainGenerator
         return renamed;
     }
 
-    private static string RenameId(string id, Dictionary<string, GVar> subst, int iteration) =>
-        Rename(new GVar(id, null), subst, iteration).Id;
+    private static string RenameId(string id, Dictionary<string, GVar> subst, int iteration)
+    {
+        var renamed = new GVar($"{id}${iteration}", null);
+        subst[id] = renamed;
+        return renamed.Id;
+    }
+
+    private static IReadOnlyList<GOutput> RenameOutputs(IReadOnlyList<GOutput> outputs, Dictionary<string, GVar> subst, int iteration)
+    {
+        if (outputs.Count == 0) return [];
+        var result = new GOutput[outputs.Count];
+        for (int k = 0; k < result.Length; k++) result[k] = outputs[k] with { Var = Rename(outputs[k].Var, subst, iteration) };
+        return result;
+    }
+
+    private static IReadOnlyList<GInput> SubstituteInputs(IReadOnlyList<GInput> inputs, Dictionary<string, GVar> subst)
+    {
+        if (inputs.Count == 0) return [];
+        var result = new GInput[inputs.Count];
+        for (int k = 0; k < result.Length; k++)
+        {
+            var i = inputs[k];
+            result[k] = subst.TryGetValue(i.Var.Id, out var s) ? i with { Var = s } : i;
+        }
+        return result;
+    }
 
     /// <summary>First pass: new ids for the action and its outputs (enumerators and outputs of nested for-eaches).</summary>
     private static GAction RenamePass(GAction a, Dictionary<string, GVar> subst, int iteration) => a switch
@@ -437,7 +623,7 @@ public sealed partial class ProcessChainGenerator
         GExec e => new GExec
         {
             Id = RenameId(e.Id, subst, iteration), DependsOn = e.DependsOn, Service = e.Service, Inputs = e.Inputs,
-            Outputs = e.Outputs.Select(o => o with { Var = Rename(o.Var, subst, iteration) }).ToList(),
+            Outputs = RenameOutputs(e.Outputs, subst, iteration),
             Retries = e.Retries,
         },
         GFor f => new GFor
@@ -457,7 +643,7 @@ public sealed partial class ProcessChainGenerator
         GExec e => new GExec
         {
             Id = e.Id, Service = e.Service, Outputs = e.Outputs, Retries = e.Retries,
-            Inputs = e.Inputs.Select(i => subst.TryGetValue(i.Var.Id, out var s) ? i with { Var = s } : i).ToList(),
+            Inputs = SubstituteInputs(e.Inputs, subst),
             DependsOn = SubstituteIds(e.DependsOn, subst),
         },
         GFor f => new GFor
@@ -472,81 +658,107 @@ public sealed partial class ProcessChainGenerator
         _ => throw new InvalidOperationException(a.GetType().Name),
     };
 
-    private static IReadOnlyList<string> SubstituteIds(IReadOnlyList<string> ids, Dictionary<string, GVar> subst) =>
-        ids.Count == 0 ? ids : ids.Select(d => subst.TryGetValue(d, out var s) ? s.Id : d).ToList();
+    private static IReadOnlyList<string> SubstituteIds(IReadOnlyList<string> ids, Dictionary<string, GVar> subst)
+    {
+        if (ids.Count == 0) return ids;
+        var result = new string[ids.Count];
+        for (int k = 0; k < result.Length; k++) result[k] = subst.TryGetValue(ids[k], out var s) ? s.Id : ids[k];
+        return result;
+    }
 
     // ---------------------------------------------------------------- phase 4: create process chains
 
-    private List<ProcessChain> CreateProcessChains()
+    private IReadOnlyList<ProcessChain> CreateProcessChains()
     {
-        var starts = new List<GExec>();
-        foreach (var a in _dirty) if (a is GExec e && e.Pending) starts.Add(e);
+        List<GExec>? starts = null;
+        foreach (var a in _dirty) if (a is GExec e && e.Pending) (starts ??= []).Add(e);
+        if (starts is null)
+        {
+            CompactDirty();
+            CompactRoots();
+            return []; // nothing became ready (most steps of a large workflow): no allocation
+        }
         foreach (var e in starts) _dirty.Remove(e);
+        CompactDirty();
         starts.Sort((x, y) => x.Seq.CompareTo(y.Seq));
 
         var chains = new List<ProcessChain>();
-        var visited = new HashSet<GExec>(ReferenceEqualityComparer.Instance);
+        long visit = ++_visitStamp; // an action is visited in this step when its VisitStamp equals this
         var toRemove = new List<GExec>();
+        var executableIds = _chainExecutableIds;
+        var argumentValues = _chainArgumentValues;
+        var capabilities = _chainCapabilities;
         foreach (var start in starts)
         {
-            var executables = new List<Executable>();
-            var executableIds = new HashSet<string>();
-            var capabilities = new List<string>();
-            var argumentValues = new Dictionary<string, string>();
+            // already part of an earlier chain of this step (the usual case for all but a chain's first action)
+            if (start.VisitStamp == visit) continue;
+            List<Executable>? executables = null;
+            executableIds.Clear();
+            argumentValues.Clear();
+            capabilities.Clear();
             var next = start;
-            while (!visited.Contains(next))
+            while (next.VisitStamp != visit)
             {
                 bool ready = true;
-                foreach (var d in next.DependsOn)
+                for (int k = 0; k < next.DependsOn.Count; k++)
                 {
-                    if (!_executed.Contains(d) && !executableIds.Contains(d)) { ready = false; break; }
+                    var d = next.DependsOn[k];
+                    if (!IsExecuted(d) && !executableIds.Contains(d)) { ready = false; break; }
                 }
                 if (ready)
                 {
-                    foreach (var i in next.Inputs)
+                    for (int k = 0; k < next.Inputs.Count; k++)
                     {
-                        if (!HasValue(i.Var) && !argumentValues.ContainsKey(i.Var.Id)) { ready = false; break; }
+                        var v = next.Inputs[k].Var;
+                        if (!HasValue(v) && !argumentValues.ContainsKey(v.Id)) { ready = false; break; }
                     }
                 }
                 if (!ready)
                 {
                     // not executable now; unless it started the chain, it depends on something not yet visited
-                    if (!ReferenceEquals(next, start)) visited.Add(next);
+                    if (!ReferenceEquals(next, start)) next.VisitStamp = visit;
                     break;
                 }
                 var exe = ToExecutable(next, capabilities, argumentValues);
-                executables.Add(exe);
+                (executables ??= []).Add(exe);
                 executableIds.Add(exe.Id);
                 toRemove.Add(next);
-                visited.Add(next);
+                next.VisitStamp = visit;
 
                 var successor = SingleSuccessor(next);
                 if (successor is null) break; // none, or a fork: parallel chains
                 next = successor;
             }
-            if (executables.Count > 0)
+            if (executables is not null)
             {
                 chains.Add(new ProcessChain
                 {
-                    Id = _ids.Next(), Executables = executables, RequiredCapabilities = capabilities, Priority = Priority,
+                    Id = _ids.Next(), Executables = executables, RequiredCapabilities = capabilities.Count == 0 ? [] : capabilities.ToArray(),
+                    Priority = Priority,
                 });
             }
         }
         foreach (var a in toRemove) RemovePending(a);
-        if (_roots.Count > 64 && _pendingCount < _roots.Count / 2) _roots.RemoveAll(a => !a.Pending);
+        CompactRoots();
         return chains;
+    }
+
+    private void CompactRoots()
+    {
+        if (_roots.Count > 64 && _pendingCount < _roots.Count / 2) _roots.RemoveAll(a => !a.Pending);
     }
 
     /// <summary>The one pending execute action that reads this action's outputs or depends on it; null if none or several.</summary>
     private GExec? SingleSuccessor(GExec action)
     {
         GExec? found = null;
-        foreach (var o in action.Outputs)
+        for (int k = 0; k < action.Outputs.Count; k++)
         {
-            if (!_watchers.TryGetValue(o.Var.Id, out var readers)) continue;
-            foreach (var r in readers)
+            if (!_keys.TryGetValue(action.Outputs[k].Var.Id, out var entry)) continue;
+            int readers = entry.ReaderCount;
+            for (int i = 0; i < readers; i++)
             {
-                if (r is not GExec e || !e.Pending || ReferenceEquals(e, found)) continue;
+                if (entry.ReaderAt(i) is not GExec e || !e.Pending || ReferenceEquals(e, found)) continue;
                 if (found is not null) return null;
                 found = e;
             }
@@ -567,16 +779,23 @@ public sealed partial class ProcessChainGenerator
     {
         if (!_services.TryGetValue(action.Service, out var service))
             throw new GeneratorException($"Action '{action.Id}' uses service '{action.Service}', but there is no service with this ID");
-        foreach (var c in service.RequiredCapabilities) if (!capabilities.Contains(c)) capabilities.Add(c);
-
-        var arguments = new List<Argument>();
-        foreach (var sp in service.Parameters)
+        for (int k = 0; k < service.RequiredCapabilities.Count; k++)
         {
+            var c = service.RequiredCapabilities[k];
+            if (!capabilities.Contains(c)) capabilities.Add(c);
+        }
+
+        var arguments = new List<Argument>(service.Parameters.Count);
+        // indexed loops: foreach over an IReadOnlyList allocates an enumerator, and this runs for every executable
+        for (int p = 0; p < service.Parameters.Count; p++)
+        {
+            var sp = service.Parameters[p];
             int before = arguments.Count;
             if (sp.Type == ArgumentTypes.Output)
             {
-                foreach (var o in action.Outputs)
+                for (int k = 0; k < action.Outputs.Count; k++)
                 {
+                    var o = action.Outputs[k];
                     if (o.Id != sp.Id) continue;
                     var v = MakeOutput(sp, o);
                     argumentValues[o.Var.Id] = v;
@@ -585,18 +804,19 @@ public sealed partial class ProcessChainGenerator
             }
             else
             {
-                foreach (var i in action.Inputs)
+                for (int k = 0; k < action.Inputs.Count; k++)
                 {
+                    var i = action.Inputs[k];
                     if (i.Id != sp.Id) continue;
-                    var value = i.Var.Value ?? MergeToDirectory(_values.GetValueOrDefault(i.Var.Id), sp)
+                    var value = i.Var.Value ?? MergeToDirectory(GetValue(i.Var.Id), sp)
                         ?? (argumentValues.TryGetValue(i.Var.Id, out var av) ? av : null)
                         ?? (sp.Default is null ? null : ValueText.Of(sp.Default))
                         ?? throw new GeneratorException($"Parameter '{i.Id}' of action '{action.Id}' does not have a value");
-                    foreach (var s in Flatten(value))
-                    {
-                        argumentValues[i.Var.Id] = s;
-                        arguments.Add(new Argument { Id = sp.Id, Label = sp.Label, Variable = new(i.Var.Id, s), Type = sp.Type, DataType = sp.DataType });
-                    }
+                    // the strings Flatten(value) yields, without an iterator per item (a join over 100,000 values); the
+                    // variable's argument value is the last of them
+                    string? last = null;
+                    AddFlattened(sp, i.Var.Id, value, ref last);
+                    if (last is not null) argumentValues[i.Var.Id] = last;
                 }
             }
             int count = arguments.Count - before;
@@ -616,7 +836,7 @@ public sealed partial class ProcessChainGenerator
             }
         }
 
-        var runtimeArgs = service.RuntimeArgs.Select(r => new Argument
+        var runtimeArgs = service.RuntimeArgs.Count == 0 ? [] : service.RuntimeArgs.Select(r => new Argument
         {
             Id = _ids.Next(), Label = r.Label, Variable = new(r.Id, r.Value ?? ""), Type = ArgumentTypes.Input, DataType = r.DataType,
         }).ToList();
@@ -625,13 +845,28 @@ public sealed partial class ProcessChainGenerator
             Id = action.Id, Path = service.Path, ServiceId = service.Id, Arguments = arguments, Runtime = service.Runtime,
             RuntimeArgs = runtimeArgs, Retries = action.Retries ?? service.Retries,
         };
+
+        void AddFlattened(ServiceParameter sp, string varId, object? v, ref string? last)
+        {
+            if (v is List<object?> list)
+            {
+                for (int n = 0; n < list.Count; n++) AddFlattened(sp, varId, list[n], ref last);
+            }
+            else if (v is not null)
+            {
+                var s = v as string ?? v.ToString() ?? "";
+                arguments.Add(new Argument { Id = sp.Id, Label = sp.Label, Variable = new(varId, s), Type = sp.Type, DataType = sp.DataType });
+                last = s;
+            }
+        }
     }
 
     private string MakeOutput(ServiceParameter sp, GOutput o)
     {
         var basePath = o.Store ? OutPath : TmpPath;
-        var p = o.Prefix is { } prefix ? (prefix.StartsWith('/') ? prefix : basePath + "/" + prefix) : basePath + "/";
-        return NormalizePath(p + _ids.Next() + (sp.FileSuffix ?? ""));
+        if (o.Prefix is not { } prefix) return NormalizePath(string.Concat(basePath, "/", _ids.Next(), sp.FileSuffix));
+        var p = prefix.StartsWith('/') ? prefix : basePath + "/" + prefix;
+        return NormalizePath(string.Concat(p, _ids.Next(), sp.FileSuffix));
     }
 
     /// <summary>For a directory input fed a list of files: their common parent directory; otherwise the value itself.</summary>

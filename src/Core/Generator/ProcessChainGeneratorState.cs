@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Steep.Core.Models;
 using Steep.Core.Serialization;
@@ -28,14 +29,21 @@ public sealed partial class ProcessChainGenerator
         w.WriteEndArray();
 
         w.WriteStartObject("values");
-        foreach (var (k, v) in _values) { w.WritePropertyName(k); WriteValue(w, v); }
+        foreach (var (k, entry) in _keys)
+        {
+            if (entry.Value is null) continue;
+            w.WritePropertyName(k);
+            WriteValue(w, entry.Value);
+        }
         w.WriteEndObject();
 
         w.WriteStartObject("enumPositions");
         foreach (var (k, v) in _enumPositions) w.WriteNumber(k, v);
         w.WriteEndObject();
 
-        WriteStrings(w, "executed", _executed);
+        w.WriteStartArray("executed");
+        foreach (var (id, state) in _actions) if (state.Executed) w.WriteStringValue(id);
+        w.WriteEndArray();
 
         w.WriteStartObject("toCollect");
         foreach (var (k, pc) in _toCollect)
@@ -49,7 +57,8 @@ public sealed partial class ProcessChainGenerator
         WriteStrings(w, "readyToRename", _readyToRename);
 
         w.WriteStartObject("subActionsToWaitFor");
-        foreach (var (k, ids) in _subActionsToWaitFor) WriteStrings(w, k, ids);
+        var waitingFor = SubActionsToWaitForIds();
+        foreach (var (k, wait) in _subActionsToWaitFor) WriteStrings(w, k, waitingFor.GetValueOrDefault(wait) ?? []);
         w.WriteEndObject();
 
         w.WriteStartObject("iterations");
@@ -101,12 +110,20 @@ public sealed partial class ProcessChainGenerator
             g._pendingCount++;
             g._roots.Add(action);
             g.Index(action);
-            g._dirty.Add(action);
+            g.MarkDirty(action);
         }
         g._nextSeq = s.GetProperty("nextSeq").GetInt64();
-        foreach (var p in s.GetProperty("values").EnumerateObject()) g._values[p.Name] = ReadValue(p.Value)!;
+        foreach (var p in s.GetProperty("values").EnumerateObject())
+        {
+            // restored as they were, without touching anything (every pending action is dirty after a load anyway)
+            if (ReadValue(p.Value) is not { } value) continue;
+            ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(g._keys, p.Name, out _);
+            if (entry.Value is null) g._valueCount++;
+            entry.Value = value;
+        }
         foreach (var p in s.GetProperty("enumPositions").EnumerateObject()) g._enumPositions[p.Name] = p.Value.GetInt32();
-        foreach (var e in s.GetProperty("executed").EnumerateArray()) g._executed.Add(e.GetString()!);
+        foreach (var e in s.GetProperty("executed").EnumerateArray())
+            CollectionsMarshal.GetValueRefOrAddDefault(g._actions, e.GetString()!, out _).Executed = true;
         foreach (var p in s.GetProperty("toCollect").EnumerateObject())
         {
             g.AddToCollection(p.Name, p.Value.EnumerateArray().Select(ReadVar).ToList());
