@@ -12,6 +12,7 @@ public sealed class AgentGrain(SteepServices services) : Grain
     private DateTimeOffset _changed;
     private string? _current;
     private CancellationTokenSource? _cts;
+    private Task? _run;
     private bool _registered;
 
     private string AgentId => Id.Key;
@@ -57,7 +58,7 @@ public sealed class AgentGrain(SteepServices services) : Grain
         var chain = stored.Chain;
         var self = Runtime.Get<AgentGrain>(AgentId);
         var token = _cts.Token;
-        _ = Task.Run(async () =>
+        _run = Task.Run(async () =>
         {
             ProcessChainOutcome outcome;
             try
@@ -90,6 +91,24 @@ public sealed class AgentGrain(SteepServices services) : Grain
         services.Events.AgentChanged(new AgentEvent(AgentId, "idle", null));
         Runtime.Get<SchedulerGrain>(SchedulerGrain.Key).Tell(s => s.AgentIdleAsync(AgentId));
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// When the runtime stops (the process shuts down), kills the running chain instead of leaving its processes
+    /// behind. Its end can no longer be stored, so it stays RUNNING and goes back to REGISTERED on the next start.
+    /// </summary>
+    protected internal override async Task OnDeactivateAsync(CancellationToken cancellationToken)
+    {
+        if (!Runtime.IsStopping || _cts is null || _run is null) return;
+        _cts.Cancel();
+        try
+        {
+            await _run.WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+        {
+            // the process tree was told to die; the shutdown does not wait any longer
+        }
     }
 
     /// <summary>Kills the chain if this agent runs it.</summary>

@@ -6,6 +6,7 @@ namespace Steep.Core.Models;
 public sealed record ExecuteAction : WorkflowAction
 {
     /// <inheritdoc />
+    [JsonPropertyName("type"), JsonPropertyOrder(-1)]
     public override string Type => "execute";
 
     /// <summary>The id of the service to run.</summary>

@@ -6,6 +6,7 @@ namespace Steep.Core.Models;
 public sealed record ForEachAction : WorkflowAction
 {
     /// <inheritdoc />
+    [JsonPropertyName("type"), JsonPropertyOrder(-1)]
     public override string Type => "for";
 
     /// <summary>The variable holding the items.</summary>

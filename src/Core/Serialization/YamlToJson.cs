@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace Steep.Core.Serialization;
@@ -10,14 +11,44 @@ namespace Steep.Core.Serialization;
 /// <summary>Converts a YAML document into a JSON tree (YAML 1.2 core schema for plain scalars).</summary>
 public static partial class YamlToJson
 {
+    /// <summary>How deeply a document may nest (JSON documents have the same limit).</summary>
+    public const int MaxDepth = 64;
+
+    /// <summary>How many values aliases may add to a document when they are expanded.</summary>
+    public const int MaxAliasExpansion = 100_000;
+
     /// <summary>Parses the first document of <paramref name="yaml"/>; syntax errors carry line and column.</summary>
     public static JsonNode? Parse(string yaml, string source)
     {
+        // walk the events first: loading builds the tree recursively, so a deeply nested document would overflow the
+        // stack (and crash the process) before anything could be reported
+        int events = 0;
+        Read(yaml, source, scanner =>
+        {
+            var parser = new Parser(scanner);
+            int depth = 0;
+            while (parser.MoveNext())
+            {
+                events++;
+                if (parser.Current is MappingStart or SequenceStart && ++depth > MaxDepth)
+                    throw new ModelFormatException(
+                        $"{source}: line {parser.Current.Start.Line}, column {parser.Current.Start.Column}: the document is nested more than {MaxDepth} levels deep");
+                if (parser.Current is MappingEnd or SequenceEnd) depth--;
+            }
+        });
         var stream = new YamlStream();
+        Read(yaml, source, scanner => stream.Load(new Parser(scanner)));
+        // aliases share nodes, and expanding them can multiply a small text into billions of values
+        var budget = new Budget(events + MaxAliasExpansion);
+        return stream.Documents.Count == 0 ? null : Convert(stream.Documents[0].RootNode, source, 0, budget);
+    }
+
+    private static void Read(string yaml, string source, Action<Scanner> read)
+    {
         var scanner = new Scanner(new StringReader(yaml));
         try
         {
-            stream.Load(new Parser(scanner));
+            read(scanner);
         }
         catch (YamlException e)
         {
@@ -33,7 +64,6 @@ public static partial class YamlToJson
             var at = scanner.CurrentPosition;
             throw new ModelFormatException($"{source}: line {at.Line}, column {at.Column}: YAML syntax error: malformed YAML (an unclosed '[' or '{{'?)");
         }
-        return stream.Documents.Count == 0 ? null : Convert(stream.Documents[0].RootNode, source);
     }
 
     private static string Simplify(string message)
@@ -43,8 +73,12 @@ public static partial class YamlToJson
         return message.StartsWith("(Line", StringComparison.Ordinal) && i >= 0 ? message[(i + 3)..] : message;
     }
 
-    private static JsonNode? Convert(YamlNode node, string source)
+    private static JsonNode? Convert(YamlNode node, string source, int depth, Budget budget)
     {
+        if (++budget.Used > budget.Limit)
+            throw new ModelFormatException($"{source}: line {node.Start.Line}, column {node.Start.Column}: the document's aliases expand to too many values (more than {MaxAliasExpansion} beyond its own)");
+        if (depth > MaxDepth)
+            throw new ModelFormatException($"{source}: line {node.Start.Line}, column {node.Start.Column}: the document is nested more than {MaxDepth} levels deep (a recursive alias?)");
         switch (node)
         {
             case YamlMappingNode map:
@@ -56,12 +90,12 @@ public static partial class YamlToJson
                     var name = key.Value ?? "";
                     if (obj.ContainsKey(name))
                         throw new ModelFormatException($"{source}: line {k.Start.Line}, column {k.Start.Column}: duplicate key '{name}'");
-                    obj[name] = Convert(v, source);
+                    obj[name] = Convert(v, source, depth + 1, budget);
                 }
                 return obj;
             case YamlSequenceNode seq:
                 var arr = new JsonArray();
-                foreach (var item in seq.Children) arr.Add(Convert(item, source));
+                foreach (var item in seq.Children) arr.Add(Convert(item, source, depth + 1, budget));
                 return arr;
             case YamlScalarNode scalar:
                 return ConvertScalar(scalar);
@@ -93,6 +127,12 @@ public static partial class YamlToJson
                 return JsonValue.Create(d);
         }
         return JsonValue.Create(text);
+    }
+
+    private sealed class Budget(int limit)
+    {
+        public int Limit { get; } = limit;
+        public int Used { get; set; }
     }
 
     [GeneratedRegex(@"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")]

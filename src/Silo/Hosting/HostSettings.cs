@@ -31,6 +31,8 @@ public sealed record HostSettings
     public string HttpHost { get; init; } = "127.0.0.1";
     /// <summary>HTTP port.</summary>
     public int HttpPort { get; init; } = 8080;
+    /// <summary>When set, the HTTP API requires <c>Authorization: Bearer &lt;token&gt;</c> (all but /health).</summary>
+    public string? HttpToken { get; init; }
 
     /// <summary>Builds the settings; command-line values (when not null) win over configuration.</summary>
     public static HostSettings From(SteepConfiguration config, string? dataDir, string[]? serviceFiles, int? agents)
@@ -67,6 +69,7 @@ public sealed record HostSettings
             DockerEnvironment = config.GetMap("steep.runtimes.docker.env"),
             HttpHost = config.GetString("steep.http.host") ?? "127.0.0.1",
             HttpPort = config.GetInt("steep.http.port", 8080),
+            HttpToken = config.GetString("steep.http.token"),
         };
     }
 

@@ -13,7 +13,7 @@ namespace Steep.Silo.Hosting;
 /// <summary>
 /// One embedded Steep instance: grain runtime, store, local agents. Used by <c>run</c>, <c>resume</c> and <c>serve</c>.
 /// </summary>
-public sealed class SteepHost : IAsyncDisposable
+public sealed partial class SteepHost : IAsyncDisposable
 {
     private readonly GrainRuntime _runtime;
     private readonly IAsyncDisposable? _storeLifetime;

@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Steep.Api.Http;
+using Steep.Api.Views;
+using Steep.Core.Models;
+
+namespace Steep.Api.Endpoints;
+
+/// <summary><c>/processchains</c>: list, get and cancel process chains.</summary>
+internal static class ProcessChainEndpoints
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/processchains").WithTags("Process chains");
+
+        group.MapGet("", ListAsync).WithName("getProcessChains")
+            .WithSummary("Process chains, newest first, without executables, results and errorMessage")
+            .WithDescription("Query: submissionId, status (a process chain status), size (default 10), offset (default 0). " +
+                "Headers x-page-size, x-page-offset and x-page-total describe the page.")
+            .Produces<ProcessChain[]>(StatusCodes.Status200OK)
+            .Produces<string>(StatusCodes.Status400BadRequest, ApiResults.TextContentType);
+
+        group.MapGet("/{id}", GetAsync).WithName("getProcessChainById")
+            .WithSummary("One process chain with executables, results, errorMessage, agentId and totalRuns")
+            .Produces<ProcessChain>(StatusCodes.Status200OK)
+            .Produces<string>(StatusCodes.Status404NotFound, ApiResults.TextContentType);
+
+        group.MapPut("/{id}", CancelAsync).WithName("putProcessChain")
+            .WithSummary("Update a process chain; only {\"status\": \"CANCELLED\"} is supported")
+            .Accepts<StatusUpdate>("application/json")
+            .Produces<ProcessChain>(StatusCodes.Status200OK)
+            .Produces<string>(StatusCodes.Status400BadRequest, ApiResults.TextContentType)
+            .Produces<string>(StatusCodes.Status404NotFound, ApiResults.TextContentType);
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext context, ISteepInstance steep, CancellationToken ct)
+    {
+        var query = PageQuery.Parse(context.Request.Query, ProcessChainStatus.All, "process chain", out var error);
+        if (query is null) return ApiResults.BadRequest(error!);
+        string? submissionId = null;
+        if (context.Request.Query.TryGetValue("submissionId", out var ids))
+        {
+            if (ids.Count != 1 || string.IsNullOrWhiteSpace(ids[0]))
+                return ApiResults.BadRequest("Parameter 'submissionId' must be given once and must not be empty");
+            submissionId = ids[0]!.Trim();
+        }
+        var page = await steep.ProcessChains.ListAsync(submissionId, query.Status, query.Offset, query.Size, newestFirst: true, ct);
+        query.SetHeaders(context.Response, page.Total);
+        return ApiResults.Json(page.Items.Select(ProcessChainViews.Summary).ToList());
+    }
+
+    private static async Task<IResult> GetAsync(string id, ISteepInstance steep, CancellationToken ct) =>
+        await steep.ProcessChains.GetAsync(id, ct) is { } c ? ApiResults.Json(ProcessChainViews.Full(c)) : UnknownChain(id);
+
+    private static async Task<IResult> CancelAsync(string id, HttpContext context, ISteepInstance steep, CancellationToken ct)
+    {
+        if (await StatusBody.ReadCancelAsync(context.Request, ct) is { } error) return error;
+        if (!await steep.CancelProcessChainAsync(id, ct)) return UnknownChain(id);
+        // a running chain ends once its agent has killed it, so the status may still say RUNNING here
+        var c = await steep.ProcessChains.GetAsync(id, ct);
+        return c is null ? UnknownChain(id) : ApiResults.Json(ProcessChainViews.Summary(c));
+    }
+
+    internal static IResult UnknownChain(string id) =>
+        ApiResults.NotFound($"There is no process chain with ID '{PageQuery.Shorten(id)}'");
+}

@@ -1,0 +1,101 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Steep.Api.Http;
+using Steep.Core.Models;
+using Steep.Core.Serialization;
+using Steep.Core.Validation;
+
+namespace Steep.Api.Endpoints;
+
+/// <summary><c>/workflows</c>: list, get, submit and cancel submissions.</summary>
+internal static class WorkflowEndpoints
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/workflows").WithTags("Submissions");
+
+        group.MapGet("", ListAsync).WithName("getSubmissions")
+            .WithSummary("Submissions, newest first, without workflow, results and errorMessage")
+            .WithDescription("Query: size (default 10), offset (default 0), status (a submission status). " +
+                "Headers x-page-size, x-page-offset and x-page-total describe the page.")
+            .Produces<Submission[]>(StatusCodes.Status200OK)
+            .Produces<string>(StatusCodes.Status400BadRequest, ApiResults.TextContentType);
+
+        group.MapGet("/{id}", GetAsync).WithName("getSubmissionById").WithSummary("One submission with its workflow")
+            .Produces<Submission>(StatusCodes.Status200OK)
+            .Produces<string>(StatusCodes.Status404NotFound, ApiResults.TextContentType);
+
+        group.MapPost("", SubmitAsync).WithName("postWorkflow")
+            .WithSummary("Submit a workflow (YAML or JSON, whatever the content type says)")
+            .Accepts<Workflow>("application/json", "application/yaml", "text/yaml", "application/x-www-form-urlencoded", "text/plain")
+            .Produces<Submission>(StatusCodes.Status202Accepted)
+            .Produces<string>(StatusCodes.Status400BadRequest, ApiResults.TextContentType)
+            .Produces<string>(StatusCodes.Status413PayloadTooLarge, ApiResults.TextContentType);
+
+        group.MapPut("/{id}", CancelAsync).WithName("putSubmission")
+            .WithSummary("Update a submission; only {\"status\": \"CANCELLED\"} is supported")
+            .Accepts<StatusUpdate>("application/json")
+            .Produces<Submission>(StatusCodes.Status200OK)
+            .Produces<string>(StatusCodes.Status400BadRequest, ApiResults.TextContentType)
+            .Produces<string>(StatusCodes.Status404NotFound, ApiResults.TextContentType);
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext context, ISteepInstance steep, CancellationToken ct)
+    {
+        var query = PageQuery.Parse(context.Request.Query, SubmissionStatus.All, "submission", out var error);
+        if (query is null) return ApiResults.BadRequest(error!);
+        var page = await steep.Submissions.ListAsync(query.Offset, query.Size, query.Status, ct);
+        query.SetHeaders(context.Response, page.Total);
+        return ApiResults.Json(page.Items);
+    }
+
+    private static async Task<IResult> GetAsync(string id, ISteepInstance steep, CancellationToken ct) =>
+        await steep.Submissions.GetAsync(id, ct) is { } s ? ApiResults.Json(s) : UnknownSubmission(id);
+
+    private static async Task<IResult> SubmitAsync(HttpContext context, ISteepInstance steep, SteepApiOptions options, CancellationToken ct)
+    {
+        var (text, error) = await BodyReader.ReadTextAsync(context.Request, options.MaxWorkflowBytes, ct);
+        if (error is not null) return error;
+        if (string.IsNullOrWhiteSpace(text))
+            return ApiResults.BadRequest("The request body is empty: send the workflow to run as YAML or JSON");
+
+        Workflow workflow;
+        try
+        {
+            workflow = ModelReader.ReadWorkflow(text, "workflow");
+        }
+        catch (ModelFormatException e)
+        {
+            return ApiResults.BadRequest(e.Message);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // reading is pure: whatever fails here failed because of the text, so it is the client's to fix
+            return ApiResults.BadRequest($"workflow: the workflow could not be read: {e.Message}");
+        }
+
+        Submission submission;
+        try
+        {
+            submission = await steep.SubmitAsync(workflow, ct);
+        }
+        catch (WorkflowRejectedException e)
+        {
+            return ApiResults.BadRequest("The workflow is invalid:\n" + string.Join("\n", e.Problems));
+        }
+        context.Response.Headers.Location = $"/workflows/{Uri.EscapeDataString(submission.Id)}";
+        return ApiResults.Json(submission, StatusCodes.Status202Accepted);
+    }
+
+    private static async Task<IResult> CancelAsync(string id, HttpContext context, ISteepInstance steep, CancellationToken ct)
+    {
+        if (await StatusBody.ReadCancelAsync(context.Request, ct) is { } error) return error;
+        if (!await steep.CancelAsync(id, ct)) return UnknownSubmission(id);
+        var s = await steep.Submissions.GetAsync(id, ct);
+        return s is null ? UnknownSubmission(id) : ApiResults.Json(s with { Workflow = null });
+    }
+
+    private static IResult UnknownSubmission(string id) =>
+        ApiResults.NotFound($"There is no submission with ID '{PageQuery.Shorten(id)}'");
+}

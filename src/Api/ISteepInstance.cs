@@ -1,0 +1,44 @@
+using Steep.Core.Models;
+using Steep.Core.Validation;
+using Steep.Grains;
+using Steep.Persistence;
+
+namespace Steep.Api;
+
+/// <summary>What the HTTP API needs from a running Steep instance; the API keeps no state of its own.</summary>
+public interface ISteepInstance
+{
+    /// <summary>Submissions (with their workflows and chain counts).</summary>
+    ISubmissionStore Submissions { get; }
+
+    /// <summary>Process chains and their run-time state.</summary>
+    IProcessChainStore ProcessChains { get; }
+
+    /// <summary>The service metadata the instance knows.</summary>
+    IReadOnlyList<Service> ServiceMetadata { get; }
+
+    /// <summary>The folder holding the process chain logs (<c>&lt;chainId&gt;.log</c>).</summary>
+    string LogDirectory { get; }
+
+    /// <summary>Version, build, commit and build time of the running software.</summary>
+    SteepVersion Version { get; }
+
+    /// <summary>Validates and stores a workflow, then starts it.</summary>
+    /// <exception cref="WorkflowRejectedException">the workflow has problems; nothing was stored.</exception>
+    Task<Submission> SubmitAsync(Workflow workflow, CancellationToken ct);
+
+    /// <summary>Cancels a submission; false if it is unknown.</summary>
+    Task<bool> CancelAsync(string submissionId, CancellationToken ct);
+
+    /// <summary>Cancels one process chain; false if it is unknown.</summary>
+    Task<bool> CancelProcessChainAsync(string processChainId, CancellationToken ct);
+
+    /// <summary>The agents' current state.</summary>
+    Task<IReadOnlyList<AgentInfo>> GetAgentsAsync(CancellationToken ct);
+
+    /// <summary>Subscribes to submission, process chain and agent changes; dispose the subscription to stop.</summary>
+    Subscription SubscribeEvents();
+
+    /// <summary>Checks the instance's parts (store reachable, runtime running, …).</summary>
+    Task<IReadOnlyList<HealthPart>> CheckHealthAsync(CancellationToken ct);
+}

@@ -1,0 +1,72 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
+using Steep.Api.Endpoints;
+using Steep.Api.Http;
+using Steep.Api.Metrics;
+
+namespace Steep.Api;
+
+/// <summary>Wires Steep's HTTP API into an ASP.NET Core application: <c>AddSteepApi</c>, then <c>MapSteepApi</c>.</summary>
+public static class SteepApiExtensions
+{
+    /// <summary>Registers the API's services for <paramref name="instance"/> (which the caller owns and disposes).</summary>
+    public static IServiceCollection AddSteepApi(this IServiceCollection services, ISteepInstance instance, Action<SteepApiOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        var options = new SteepApiOptions();
+        configure?.Invoke(options);
+        if (options.MaxWorkflowBytes <= 0) throw new ArgumentException("MaxWorkflowBytes must be positive", nameof(configure));
+        if (options.EventKeepAliveInterval <= TimeSpan.Zero) throw new ArgumentException("EventKeepAliveInterval must be positive", nameof(configure));
+        services.AddSingleton(instance);
+        services.AddSingleton(options);
+        services.AddSingleton<SteepMetrics>();
+        services.AddHostedService<MetricsEventFeeder>();
+        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Steep HTTP API";
+            document.Info.Description = "Submit workflows, follow submissions and process chains, read logs, agents, " +
+                "services, metrics and events. Errors are plain-text messages.";
+            return Task.CompletedTask;
+        }));
+        return services;
+    }
+
+    /// <summary>Adds the error handling and (when a token is configured) authentication middleware and maps every endpoint.</summary>
+    public static WebApplication MapSteepApi(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var options = app.Services.GetRequiredService<SteepApiOptions>();
+        app.UseMiddleware<ErrorHandlingMiddleware>();
+        // a bare status (unknown path, wrong method) gets a short plain message too
+        app.UseStatusCodePages(async context =>
+        {
+            var http = context.HttpContext;
+            http.Response.ContentType = ApiResults.TextContentType;
+            var message = http.Response.StatusCode switch
+            {
+                StatusCodes.Status404NotFound => $"Not found: there is no endpoint {http.Request.Method} {http.Request.Path}",
+                StatusCodes.Status405MethodNotAllowed => $"Method {http.Request.Method} is not allowed on {http.Request.Path}",
+                int code => ReasonPhrases.GetReasonPhrase(code),
+            };
+            await http.Response.WriteAsync(message, http.RequestAborted);
+        });
+        if (!string.IsNullOrEmpty(options.Token))
+            app.UseMiddleware<BearerTokenMiddleware>(BearerTokenMiddleware.Hash(options.Token));
+        app.UseRouting();
+
+        InfoEndpoints.Map(app);
+        WorkflowEndpoints.Map(app);
+        ProcessChainEndpoints.Map(app);
+        LogEndpoints.Map(app);
+        AgentEndpoints.Map(app);
+        ServiceEndpoints.Map(app);
+        VmEndpoints.Map(app);
+        MetricsEndpoints.Map(app);
+        EventEndpoints.Map(app);
+        app.MapOpenApi();
+        return app;
+    }
+}

@@ -1,0 +1,14 @@
+namespace Steep.Api;
+
+/// <summary>Settings of the HTTP API.</summary>
+public sealed class SteepApiOptions
+{
+    /// <summary>When set, every endpoint but <c>/health</c> requires <c>Authorization: Bearer &lt;token&gt;</c>.</summary>
+    public string? Token { get; set; }
+
+    /// <summary>The largest workflow <c>POST /workflows</c> accepts; larger bodies get 413.</summary>
+    public long MaxWorkflowBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>How often <c>GET /events</c> sends a comment to keep idle connections open.</summary>
+    public TimeSpan EventKeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);
+}

@@ -1,0 +1,17 @@
+using System.Text.Json.Serialization;
+using Steep.Grains;
+
+namespace Steep.Api.Views;
+
+/// <summary>An agent as <c>GET /agents</c> shows it (Steep's field names).</summary>
+internal sealed record AgentView(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("available")] bool Available,
+    [property: JsonPropertyName("capabilities")] IReadOnlyList<string> Capabilities,
+    [property: JsonPropertyName("startTime")] DateTimeOffset StartTime,
+    [property: JsonPropertyName("stateChangedTime")] DateTimeOffset StateChangedTime,
+    [property: JsonPropertyName("processChainId")] string? ProcessChainId)
+{
+    public static AgentView From(AgentInfo a) =>
+        new(a.Id, a.Available, a.Capabilities, a.StartTime, a.StateChangedTime, a.ProcessChainId);
+}

@@ -1,0 +1,57 @@
+using Steep.Api;
+using Steep.Core.Models;
+using Steep.Grains;
+using Steep.Persistence;
+
+namespace Steep.Silo.Hosting;
+
+/// <summary>The host as the HTTP API sees it (<see cref="ISteepInstance"/>).</summary>
+public sealed partial class SteepHost : ISteepInstance
+{
+    private static readonly TimeSpan HealthTimeout = TimeSpan.FromSeconds(5);
+    private static readonly Lazy<SteepVersion> SoftwareVersion = new(() => SteepVersion.FromAssembly(typeof(SteepHost).Assembly));
+
+    /// <inheritdoc />
+    public SteepVersion Version => SoftwareVersion.Value;
+
+    ISubmissionStore ISteepInstance.Submissions => Services.Submissions;
+
+    IProcessChainStore ISteepInstance.ProcessChains => Services.Chains;
+
+    IReadOnlyList<Service> ISteepInstance.ServiceMetadata => Services.Services;
+
+    string ISteepInstance.LogDirectory => Services.Paths.LogPath;
+
+    Task<bool> ISteepInstance.CancelProcessChainAsync(string processChainId, CancellationToken ct) => CancelChainAsync(processChainId, ct);
+
+    Task<IReadOnlyList<AgentInfo>> ISteepInstance.GetAgentsAsync(CancellationToken ct) => GetAgentsAsync();
+
+    Subscription ISteepInstance.SubscribeEvents() => Events.Subscribe();
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<HealthPart>> CheckHealthAsync(CancellationToken ct)
+    {
+        HealthPart store;
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
+        {
+            timeout.CancelAfter(HealthTimeout);
+            try
+            {
+                var page = await Services.Submissions.ListAsync(0, 0, null, timeout.Token);
+                store = new HealthPart("store", true, page.Total);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                store = new HealthPart("store", false, Message: $"the store did not answer within {HealthTimeout.TotalSeconds} s");
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                store = new HealthPart("store", false, Message: $"the store is not reachable: {e.Message}");
+            }
+        }
+        var runtime = _runtime.IsStopping
+            ? new HealthPart("runtime", false, Message: "the grain runtime is stopping")
+            : new HealthPart("runtime", true);
+        return [store, runtime, new HealthPart("agents", true, AgentIds.Count)];
+    }
+}

@@ -1,0 +1,62 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Steep.Api;
+
+namespace Steep.Silo.Hosting;
+
+/// <summary>The web application of <c>steep serve</c>: Steep's HTTP API over a running instance.</summary>
+public static class SteepWebServer
+{
+    /// <summary>
+    /// Builds (does not start) the application. <paramref name="url"/> is where Kestrel listens (null: leave it to
+    /// <paramref name="configure"/>, e.g. a test server). Stopping is left to the caller (<c>StopAsync</c> or a token
+    /// given to <c>WaitForShutdownAsync</c>): the command line owns the process signals.
+    /// </summary>
+    public static WebApplication Create(ISteepInstance instance, string? url, Action<SteepApiOptions>? api = null,
+        Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            // not the working directory: an appsettings.json that happens to be there must not change the server
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        });
+        // stdout carries only what the command prints (the URL); logs go to stderr
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Services.AddSingleton<IHostLifetime, CommandLineLifetime>();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        if (url is not null) builder.WebHost.UseUrls(url);
+        builder.Services.AddSteepApi(instance, api);
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.MapSteepApi();
+        return app;
+    }
+
+    /// <summary>The URL for a host name or address and a port (IPv6 addresses in brackets).</summary>
+    public static string Url(string host, int port)
+    {
+        var h = host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') ? $"[{host}]" : host;
+        return $"http://{h}:{port}";
+    }
+
+    /// <summary>A lifetime that leaves signals alone: System.CommandLine turns Ctrl-C and SIGTERM into the stop token.</summary>
+    private sealed class CommandLineLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
