@@ -77,8 +77,9 @@ public sealed partial class SteepClient
     }
 
     /// <summary>
-    /// Waits until a submission has reached a final status (<see cref="SubmissionStatus.IsFinal"/>) and returns it
-    /// in full, with results or error message. Follows the server's events to learn about the end at once, and
+    /// Waits until a submission has reached a final status (<see cref="SubmissionStatus.IsFinal"/>) and none of its
+    /// process chains runs any more (a cancelled submission is final at once, its running chains end a moment later),
+    /// and returns it in full, with results or error message. Follows the server's events to learn about the end at once, and
     /// polls <c>GET /workflows/{id}</c> now and then (often when events are not available) so that it never depends
     /// on one lost event.
     /// </summary>
@@ -111,7 +112,8 @@ public sealed partial class SteepClient
                     ?? throw new SteepApiException(HttpStatusCode.NotFound, $"There is no submission with ID '{submissionId}'",
                         "GET", Url("workflows/" + QueryString.Segment(submissionId)));
                 lastStatus = submission.Status;
-                if (submission.IsFinal) return submission;
+                // a cancelled submission is final at once, but its running chains end a moment later
+                if (submission.IsFinal && submission.RunningProcessChains == 0) return submission;
                 TimeSpan wait;
                 if (watch.IsListening) wait = EventSafetyPollInterval;
                 else

@@ -41,7 +41,7 @@ internal sealed class SubmissionWatch : IAsyncDisposable
             {
                 while (await stream.ReadAsync(_stop.Token).ConfigureAwait(false) is { } e)
                 {
-                    if (e is SubmissionEvent s && s.SubmissionId == submissionId && s.IsFinal) _wake.Release();
+                    if (e is SubmissionEvent s && s.SubmissionId == submissionId && s.IsFinal && s.RunningProcessChains == 0) _wake.Release();
                 }
             }
             catch (Exception e) when (e is OperationCanceledException or IOException or HttpRequestException or ObjectDisposedException)
