@@ -8,6 +8,7 @@ internal sealed record BenchResult(
     string Command,
     string ServerCommand,
     string Machine,
+    string LoadBefore,
     string ServerVersion,
     int Agents,
     int Workflows,
@@ -65,6 +66,7 @@ internal sealed record BenchResult(
         sb.AppendLine(Invariant, $"- command: `{Command}`");
         sb.AppendLine(Invariant, $"- server: `{ServerCommand}` (version {ServerVersion})");
         sb.AppendLine(Invariant, $"- machine: {Machine}");
+        sb.AppendLine(Invariant, $"- load average before the run (1/5/15 min): {LoadBefore}; client, server and agents share the machine");
         sb.AppendLine();
         sb.Append(ToMarkdown());
         sb.AppendLine();

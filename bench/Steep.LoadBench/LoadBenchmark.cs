@@ -66,6 +66,7 @@ internal static class LoadBenchmark
 
     private static async Task<int> MeasureAsync(BenchOptions o, string[] args, string root, Uri url, string serverCommand, CancellationToken ct)
     {
+        var loadBefore = Machine.LoadAverage();
         using var admin = new SteepClient(url, o.Token);
         var version = await admin.GetVersionAsync(ct);
         var agents = await admin.ListAgentsAsync(ct);
@@ -141,6 +142,7 @@ internal static class LoadBenchmark
             Command: "dotnet run -c Release --project bench/Steep.LoadBench --" + (args.Length == 0 ? "" : " " + string.Join(' ', args)),
             ServerCommand: serverCommand,
             Machine: Machine.Describe(),
+            LoadBefore: loadBefore,
             ServerVersion: $"{version.Version} ({version.Commit})",
             Agents: agents.Count,
             Workflows: o.Workflows,

@@ -5,6 +5,20 @@ namespace Steep.LoadBench;
 /// <summary>A one-line description of the machine: CPU, cores, memory, OS and .NET.</summary>
 internal static class Machine
 {
+    /// <summary>The 1, 5 and 15 minute load averages (other work on the machine skews the figures).</summary>
+    public static string LoadAverage()
+    {
+        try
+        {
+            if (File.Exists("/proc/loadavg")) return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            // unknown
+        }
+        return "unknown";
+    }
+
     public static string Describe()
     {
         string cpu = "unknown CPU";
