@@ -28,7 +28,7 @@ internal static class ProcessChainEndpoints
 
         group.MapPut("/{id}", CancelAsync).WithName("putProcessChain")
             .WithSummary("Update a process chain; only {\"status\": \"CANCELLED\"} is supported")
-            .Accepts<StatusUpdate>("application/json")
+            .DocumentBody(typeof(StatusUpdate), "{\"status\": \"CANCELLED\"}", "application/json")
             .Produces<ProcessChain>(StatusCodes.Status200OK)
             .Produces<string>(StatusCodes.Status400BadRequest, ApiResults.TextContentType)
             .Produces<string>(StatusCodes.Status404NotFound, ApiResults.TextContentType);

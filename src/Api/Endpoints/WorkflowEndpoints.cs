@@ -28,14 +28,15 @@ internal static class WorkflowEndpoints
 
         group.MapPost("", SubmitAsync).WithName("postWorkflow")
             .WithSummary("Submit a workflow (YAML or JSON, whatever the content type says)")
-            .Accepts<Workflow>("application/json", "application/yaml", "text/yaml", "application/x-www-form-urlencoded", "text/plain")
+            .DocumentBody(typeof(Workflow), "The workflow as YAML or JSON; the content type does not matter",
+                "application/json", "application/yaml", "application/x-www-form-urlencoded")
             .Produces<Submission>(StatusCodes.Status202Accepted)
             .Produces<string>(StatusCodes.Status400BadRequest, ApiResults.TextContentType)
             .Produces<string>(StatusCodes.Status413PayloadTooLarge, ApiResults.TextContentType);
 
         group.MapPut("/{id}", CancelAsync).WithName("putSubmission")
             .WithSummary("Update a submission; only {\"status\": \"CANCELLED\"} is supported")
-            .Accepts<StatusUpdate>("application/json")
+            .DocumentBody(typeof(StatusUpdate), "{\"status\": \"CANCELLED\"}", "application/json")
             .Produces<Submission>(StatusCodes.Status200OK)
             .Produces<string>(StatusCodes.Status400BadRequest, ApiResults.TextContentType)
             .Produces<string>(StatusCodes.Status404NotFound, ApiResults.TextContentType);
