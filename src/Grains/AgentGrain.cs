@@ -5,6 +5,7 @@ using Steep.Grains.Runtime;
 namespace Steep.Grains;
 
 /// <summary>An agent: its capabilities, whether it is busy, and the chain it runs (executed in the background).</summary>
+[KeepAlive] // what it runs lives only in memory: being collected during a long chain would lose the chain's end
 public sealed class AgentGrain(SteepServices services) : Grain
 {
     private IReadOnlyList<string> _capabilities = [];

@@ -7,6 +7,7 @@ namespace Steep.Grains;
 /// Assigns REGISTERED chains to idle agents whose capabilities are a superset of the chain's, in registration order.
 /// A chain nobody can run is skipped without stalling the rest and starts as soon as a fitting agent registers.
 /// </summary>
+[KeepAlive] // its queue and agents live only in memory: being collected when idle would forget them
 public sealed class SchedulerGrain : Grain
 {
     /// <summary>The key of the one scheduler.</summary>

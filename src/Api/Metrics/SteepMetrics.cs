@@ -81,6 +81,13 @@ internal sealed class SteepMetrics : IDisposable
         }
     }
 
+    /// <summary>Collects with the last instance snapshot (for tests of the process and histogram metrics).</summary>
+    internal IReadOnlyList<MetricFamily> CollectWithoutInstance()
+    {
+        _process = ProcessSnapshot.Take();
+        return _collector.Collect();
+    }
+
     private static KeyValuePair<string, object?> Tag(string key, string value) => new(key, value);
 
     /// <inheritdoc />

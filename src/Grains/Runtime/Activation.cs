@@ -83,6 +83,7 @@ internal sealed class Activation : IThreadPoolWorkItem
         lock (_lock)
         {
             if (_isClosed || _grain is null || _pendingCalls > 0 || _idleRequested || _deactivateAfterTurn) return;
+            if (KeepAliveAttribute.IsOn(_grain.GetType())) return;
             if (Runtime.Time.GetElapsedTime(_lastActivity, now) < idleTimeout) return;
             // the loop decides, under the lock, whether the grain is still idle when it gets to it
             _idleRequested = true;
