@@ -26,7 +26,7 @@ public sealed partial class ProcessChainGenerator
     private readonly Dictionary<string, KeyState> _keys = new();
     private int _valueCount;
     private readonly Dictionary<string, int> _enumPositions = new();
-    private readonly Dictionary<string, ActionState> _actions = new(); // action id -> executed? (Steep's executedExecutableIds + for-eaches), waits
+    private readonly Dictionary<string, ActionState> _actions = new(); // action id -> executed (Steep's executed set), waits
     private readonly Dictionary<string, PendingCollection> _toCollect = new();
     private readonly HashSet<string> _readyToRename = new();
     private readonly Dictionary<string, SubActionWait> _subActionsToWaitFor = new(); // for-each id -> count; ids below
@@ -538,13 +538,6 @@ public sealed partial class ProcessChainGenerator
 
     /// <summary>Makes room for <paramref name="additional"/> more entries, growing at least geometrically.</summary>
     private static void Reserve<TValue>(Dictionary<string, TValue> table, int additional)
-    {
-        int needed = table.Count + additional, capacity = table.EnsureCapacity(0);
-        if (needed > capacity) table.EnsureCapacity(Math.Max(needed, 2 * capacity));
-    }
-
-    /// <inheritdoc cref="Reserve{TValue}(Dictionary{string, TValue}, int)"/>
-    private static void Reserve(HashSet<string> table, int additional)
     {
         int needed = table.Count + additional, capacity = table.EnsureCapacity(0);
         if (needed > capacity) table.EnsureCapacity(Math.Max(needed, 2 * capacity));
