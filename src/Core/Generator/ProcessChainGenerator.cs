@@ -329,8 +329,8 @@ public sealed partial class ProcessChainGenerator
                 {
                     if (i == last || pc.Collected[i]) continue;
                     last = i;
-                    var v = pc.Items[i];
-                    var value = v.Value ?? GetValue(v.Id);
+                    var (id, declared) = pc.Items[i];
+                    var value = declared ?? GetValue(id);
                     if (value is null) continue;
                     pc.Collected[i] = true;
                     pc.Remaining--;
@@ -363,12 +363,12 @@ public sealed partial class ProcessChainGenerator
     private void RemoveCollection(string key, PendingCollection pc)
     {
         _toCollect.Remove(key);
-        foreach (var v in pc.Items)
+        foreach (var (id, _) in pc.Items)
         {
-            ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_keys, v.Id);
+            ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_keys, id);
             if (Unsafe.IsNullRef(ref entry) || entry.CollectionCount == 0) continue;
             entry.RemoveCollection(key);
-            if (entry.IsEmpty) _keys.Remove(v.Id);
+            if (entry.IsEmpty) _keys.Remove(id);
         }
     }
 
