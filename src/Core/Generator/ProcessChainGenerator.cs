@@ -288,17 +288,15 @@ public sealed partial class ProcessChainGenerator
         // are not needed afterwards, as MarkExecuted does nothing for an id a second time)
         ref var state = ref CollectionsMarshal.GetValueRefOrAddDefault(_actions, id, out _);
         if (state.Executed) return;
-        state.Executed = true;
-        var waits = state.Waits;
-        state.Waits = default; // (the reference into the table is not used after this)
+        var (first, more) = state.MarkExecuted(); // (the reference into the table is not used after this)
         if (_dependents.TryGetValue(id, out var deps))
         {
             foreach (var a in deps) if (a.Pending) MarkDirty(a);
         }
-        if (waits.First is not null)
+        if (first is not null)
         {
-            CountExecuted(waits.First);
-            if (waits.More is { } more) foreach (var wait in more) CountExecuted(wait);
+            CountExecuted(first);
+            if (more is not null) foreach (var wait in more) CountExecuted(wait);
         }
     }
 
@@ -550,8 +548,8 @@ public sealed partial class ProcessChainGenerator
         foreach (var id in ids)
         {
             ref var state = ref CollectionsMarshal.GetValueRefOrAddDefault(_actions, id, out _);
-            if (state.Executed || state.Waits.Contains(wait)) continue; // already waited for: a set, as in Steep
-            state.Waits.Add(wait);
+            if (state.Executed || state.IsWaitedForBy(wait)) continue; // already waited for: a set, as in Steep
+            state.AddWait(wait);
             wait.Remaining++;
         }
         if (wait.Remaining == 0) _forEachesToMark.Add(forEachId);
@@ -563,9 +561,9 @@ public sealed partial class ProcessChainGenerator
         var result = new Dictionary<SubActionWait, List<string>>(ReferenceEqualityComparer.Instance);
         foreach (var (id, state) in _actions)
         {
-            if (state.Waits.First is null) continue;
-            Add(id, state.Waits.First);
-            if (state.Waits.More is { } more) foreach (var wait in more) Add(id, wait);
+            if (state.FirstWait is not { } first) continue;
+            Add(id, first);
+            if (state.MoreWaits is { } more) foreach (var wait in more) Add(id, wait);
         }
         return result;
 

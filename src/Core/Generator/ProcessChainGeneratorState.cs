@@ -123,7 +123,7 @@ public sealed partial class ProcessChainGenerator
         }
         foreach (var p in s.GetProperty("enumPositions").EnumerateObject()) g._enumPositions[p.Name] = p.Value.GetInt32();
         foreach (var e in s.GetProperty("executed").EnumerateArray())
-            CollectionsMarshal.GetValueRefOrAddDefault(g._actions, e.GetString()!, out _).Executed = true;
+            CollectionsMarshal.GetValueRefOrAddDefault(g._actions, e.GetString()!, out _).MarkExecuted();
         foreach (var p in s.GetProperty("toCollect").EnumerateObject())
         {
             g.AddToCollection(p.Name, p.Value.EnumerateArray().Select(ReadVar).ToList());
