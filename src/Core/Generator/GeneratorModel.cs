@@ -53,13 +53,15 @@ internal sealed class GFor : GAction
 /// <summary>The yielded variables a for-each output (or recursive input) still waits for, in yield order.</summary>
 internal sealed class PendingCollection
 {
-    public List<GVar> Items { get; } = [];
+    // the variables' ids and declared values are kept in the list itself (not as GVar objects) so that collecting one
+    // reads no object beyond the list
+    public List<(string Id, object? Value)> Items { get; } = [];
     public List<bool> Collected { get; } = [];
     public int Remaining { get; set; }
 
     public int Add(GVar v)
     {
-        Items.Add(v);
+        Items.Add((v.Id, v.Value));
         Collected.Add(false);
         Remaining++;
         return Items.Count - 1;

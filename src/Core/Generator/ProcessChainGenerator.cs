@@ -26,7 +26,7 @@ public sealed partial class ProcessChainGenerator
     private readonly Dictionary<string, KeyState> _keys = new();
     private int _valueCount;
     private readonly Dictionary<string, int> _enumPositions = new();
-    private readonly Dictionary<string, ActionState> _actions = new(); // action id -> executed? (Steep's executedExecutableIds + for-eaches), waits
+    private readonly Dictionary<string, ActionState> _actions = new(); // action id -> executed (Steep's executed set), waits
     private readonly Dictionary<string, PendingCollection> _toCollect = new();
     private readonly HashSet<string> _readyToRename = new();
     private readonly Dictionary<string, SubActionWait> _subActionsToWaitFor = new(); // for-each id -> count; ids below
@@ -288,17 +288,15 @@ public sealed partial class ProcessChainGenerator
         // are not needed afterwards, as MarkExecuted does nothing for an id a second time)
         ref var state = ref CollectionsMarshal.GetValueRefOrAddDefault(_actions, id, out _);
         if (state.Executed) return;
-        state.Executed = true;
-        var waits = state.Waits;
-        state.Waits = default; // (the reference into the table is not used after this)
+        var (first, more) = state.MarkExecuted(); // (the reference into the table is not used after this)
         if (_dependents.TryGetValue(id, out var deps))
         {
             foreach (var a in deps) if (a.Pending) MarkDirty(a);
         }
-        if (waits.First is not null)
+        if (first is not null)
         {
-            CountExecuted(waits.First);
-            if (waits.More is { } more) foreach (var wait in more) CountExecuted(wait);
+            CountExecuted(first);
+            if (more is not null) foreach (var wait in more) CountExecuted(wait);
         }
     }
 
@@ -329,8 +327,8 @@ public sealed partial class ProcessChainGenerator
                 {
                     if (i == last || pc.Collected[i]) continue;
                     last = i;
-                    var v = pc.Items[i];
-                    var value = v.Value ?? GetValue(v.Id);
+                    var (id, declared) = pc.Items[i];
+                    var value = declared ?? GetValue(id);
                     if (value is null) continue;
                     pc.Collected[i] = true;
                     pc.Remaining--;
@@ -363,12 +361,12 @@ public sealed partial class ProcessChainGenerator
     private void RemoveCollection(string key, PendingCollection pc)
     {
         _toCollect.Remove(key);
-        foreach (var v in pc.Items)
+        foreach (var (id, _) in pc.Items)
         {
-            ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_keys, v.Id);
+            ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_keys, id);
             if (Unsafe.IsNullRef(ref entry) || entry.CollectionCount == 0) continue;
             entry.RemoveCollection(key);
-            if (entry.IsEmpty) _keys.Remove(v.Id);
+            if (entry.IsEmpty) _keys.Remove(id);
         }
     }
 
@@ -543,13 +541,6 @@ public sealed partial class ProcessChainGenerator
         if (needed > capacity) table.EnsureCapacity(Math.Max(needed, 2 * capacity));
     }
 
-    /// <inheritdoc cref="Reserve{TValue}(Dictionary{string, TValue}, int)"/>
-    private static void Reserve(HashSet<string> table, int additional)
-    {
-        int needed = table.Count + additional, capacity = table.EnsureCapacity(0);
-        if (needed > capacity) table.EnsureCapacity(Math.Max(needed, 2 * capacity));
-    }
-
     private void RegisterSubActions(string forEachId, List<string> ids)
     {
         if (!_subActionsToWaitFor.TryGetValue(forEachId, out var wait))
@@ -557,8 +548,8 @@ public sealed partial class ProcessChainGenerator
         foreach (var id in ids)
         {
             ref var state = ref CollectionsMarshal.GetValueRefOrAddDefault(_actions, id, out _);
-            if (state.Executed || state.Waits.Contains(wait)) continue; // already waited for: a set, as in Steep
-            state.Waits.Add(wait);
+            if (state.Executed || state.IsWaitedForBy(wait)) continue; // already waited for: a set, as in Steep
+            state.AddWait(wait);
             wait.Remaining++;
         }
         if (wait.Remaining == 0) _forEachesToMark.Add(forEachId);
@@ -570,9 +561,9 @@ public sealed partial class ProcessChainGenerator
         var result = new Dictionary<SubActionWait, List<string>>(ReferenceEqualityComparer.Instance);
         foreach (var (id, state) in _actions)
         {
-            if (state.Waits.First is null) continue;
-            Add(id, state.Waits.First);
-            if (state.Waits.More is { } more) foreach (var wait in more) Add(id, wait);
+            if (state.FirstWait is not { } first) continue;
+            Add(id, first);
+            if (state.MoreWaits is { } more) foreach (var wait in more) Add(id, wait);
         }
         return result;
 

@@ -91,25 +91,40 @@ public sealed partial class ProcessChainGenerator
         }
     }
 
-    /// <summary>What the generator knows about one action id: whether it was executed, which for-eaches wait for it.</summary>
+    /// <summary>
+    /// What the generator knows about one action id: that it was executed, or the for-eaches waiting for it (First,
+    /// then More). An executed action has nothing waiting for it, so a mark in First says "executed": two references,
+    /// which keeps the table entries of 100,000s of sub-actions small and dense.
+    /// </summary>
     private struct ActionState
     {
-        public bool Executed;
-        public SubActionWaits Waits;
-    }
+        private static readonly SubActionWait ExecutedMark = new("(executed)");
 
-    /// <summary>The for-eaches that wait for one sub-action: First, then More.</summary>
-    private struct SubActionWaits
-    {
-        public SubActionWait First;
-        public List<SubActionWait>? More;
+        private SubActionWait? _first;
+        private List<SubActionWait>? _more;
 
-        public readonly bool Contains(SubActionWait w) => ReferenceEquals(First, w) || (More?.Contains(w) ?? false);
+        public readonly bool Executed => ReferenceEquals(_first, ExecutedMark);
 
-        public void Add(SubActionWait w)
+        public readonly SubActionWait? FirstWait => Executed ? null : _first;
+
+        public readonly List<SubActionWait>? MoreWaits => Executed ? null : _more;
+
+        public readonly bool IsWaitedForBy(SubActionWait w) =>
+            !Executed && (ReferenceEquals(_first, w) || (_more?.Contains(w) ?? false));
+
+        public void AddWait(SubActionWait w)
         {
-            if (First is null) First = w;
-            else (More ??= new List<SubActionWait>(1)).Add(w);
+            if (_first is null) _first = w;
+            else (_more ??= new List<SubActionWait>(1)).Add(w);
+        }
+
+        /// <summary>Marks the action executed; returns the for-eaches that were waiting for it.</summary>
+        public (SubActionWait? First, List<SubActionWait>? More) MarkExecuted()
+        {
+            var waits = (FirstWait, MoreWaits);
+            _first = ExecutedMark;
+            _more = null;
+            return waits;
         }
     }
 

@@ -49,7 +49,7 @@ public sealed partial class ProcessChainGenerator
         foreach (var (k, pc) in _toCollect)
         {
             w.WriteStartArray(k);
-            for (int i = 0; i < pc.Items.Count; i++) if (!pc.Collected[i]) WriteVar(w, pc.Items[i]);
+            for (int i = 0; i < pc.Items.Count; i++) if (!pc.Collected[i]) WriteVar(w, pc.Items[i].Id, pc.Items[i].Value);
             w.WriteEndArray();
         }
         w.WriteEndObject();
@@ -123,7 +123,7 @@ public sealed partial class ProcessChainGenerator
         }
         foreach (var p in s.GetProperty("enumPositions").EnumerateObject()) g._enumPositions[p.Name] = p.Value.GetInt32();
         foreach (var e in s.GetProperty("executed").EnumerateArray())
-            CollectionsMarshal.GetValueRefOrAddDefault(g._actions, e.GetString()!, out _).Executed = true;
+            CollectionsMarshal.GetValueRefOrAddDefault(g._actions, e.GetString()!, out _).MarkExecuted();
         foreach (var p in s.GetProperty("toCollect").EnumerateObject())
         {
             g.AddToCollection(p.Name, p.Value.EnumerateArray().Select(ReadVar).ToList());
@@ -165,11 +165,13 @@ public sealed partial class ProcessChainGenerator
         _ => e.GetRawText(),
     };
 
-    private static void WriteVar(Utf8JsonWriter w, GVar v)
+    private static void WriteVar(Utf8JsonWriter w, GVar v) => WriteVar(w, v.Id, v.Value);
+
+    private static void WriteVar(Utf8JsonWriter w, string id, object? value)
     {
         w.WriteStartObject();
-        w.WriteString("id", v.Id);
-        if (v.Value is not null) { w.WritePropertyName("value"); WriteValue(w, v.Value); }
+        w.WriteString("id", id);
+        if (value is not null) { w.WritePropertyName("value"); WriteValue(w, value); }
         w.WriteEndObject();
     }
 
