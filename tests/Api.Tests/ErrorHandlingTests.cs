@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Logging;
 using Steep.Api.Tests.Support;
 using Steep.Core.Models;
 using Steep.Grains;
@@ -31,6 +32,12 @@ public sealed class ErrorHandlingTests
         public Subscription SubscribeEvents() => new EventHub().Subscribe();
     }
 
+    private static void Quiet(Microsoft.AspNetCore.Builder.WebApplicationBuilder b)
+    {
+        b.WebHost.UseTestServer();
+        b.Logging.ClearProviders(); // the expected failures are logged with their stack traces
+    }
+
     [Theory]
     [InlineData("GET", "/")]
     [InlineData("GET", "/workflows")]
@@ -44,7 +51,7 @@ public sealed class ErrorHandlingTests
     [InlineData("GET", "/logs/processchains/x")]
     public async Task UnexpectedFailuresAreAGeneric500(string method, string path)
     {
-        await using var app = SteepWebServer.Create(new BrokenInstance(), null, null, b => b.WebHost.UseTestServer());
+        await using var app = SteepWebServer.Create(new BrokenInstance(), null, null, Quiet);
         await app.StartAsync();
         using var client = app.GetTestClient();
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
@@ -62,7 +69,7 @@ public sealed class ErrorHandlingTests
     [Fact]
     public async Task HealthIs503WhenTheInstanceFails()
     {
-        await using var app = SteepWebServer.Create(new BrokenInstance(), null, null, b => b.WebHost.UseTestServer());
+        await using var app = SteepWebServer.Create(new BrokenInstance(), null, null, Quiet);
         await app.StartAsync();
         using var client = app.GetTestClient();
         using var response = await client.GetAsync("/health");

@@ -14,10 +14,6 @@ internal static class ApiResults
     public static IResult Json<T>(T value, int statusCode = StatusCodes.Status200OK) =>
         Results.Json(value, SteepJson.Options, JsonContentType, statusCode);
 
-    /// <summary>A JSON node or other untyped value, with the same settings.</summary>
-    public static IResult JsonText(string json, int statusCode = StatusCodes.Status200OK) =>
-        Results.Text(json, JsonContentType, statusCode: statusCode);
-
     /// <summary>A plain-text message, e.g. an error a client can fix.</summary>
     public static IResult Text(int statusCode, string message) =>
         Results.Text(message, TextContentType, statusCode: statusCode);

@@ -38,19 +38,18 @@ internal static class ServeCommand
             };
             if (settings.HttpPort is < 0 or > 65535)
                 throw new ModelFormatException($"the HTTP port must be from 0 to 65535, not {settings.HttpPort}");
-            if (string.IsNullOrWhiteSpace(settings.HttpHost)) throw new ModelFormatException("the HTTP host must not be empty");
-            return await ServeAsync(settings, ct);
+            var url = SteepWebServer.Url(settings.HttpHost, settings.HttpPort);
+            return await ServeAsync(settings, url, ct);
         }));
         return cmd;
     }
 
-    private static async Task<int> ServeAsync(HostSettings settings, CancellationToken ct)
+    private static async Task<int> ServeAsync(HostSettings settings, string url, CancellationToken ct)
     {
         await using var steep = await SteepHost.StartAsync(settings, ct);
         var resumed = await steep.ResumeAllAsync(ct);
         if (resumed.Count > 0) Console.Error.WriteLine($"resumed {resumed.Count} unfinished submission(s)");
 
-        var url = SteepWebServer.Url(settings.HttpHost, settings.HttpPort);
         await using var app = SteepWebServer.Create(steep, url, api => api.Token = settings.HttpToken);
         try
         {

@@ -1,9 +1,12 @@
+using System.Net;
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Steep.Api;
+using Steep.Core.Serialization;
 
 namespace Steep.Silo.Hosting;
 
@@ -47,11 +50,20 @@ public static class SteepWebServer
         return app;
     }
 
-    /// <summary>The URL for a host name or address and a port (IPv6 addresses in brackets).</summary>
+    /// <summary>
+    /// The URL Kestrel listens on for <c>steep.http.host</c> and a port. Only IP addresses and "localhost" are taken:
+    /// Kestrel would quietly listen on every interface for any other name (a typo must not expose the server).
+    /// </summary>
+    /// <exception cref="ModelFormatException">the host is neither an IP address nor localhost.</exception>
     public static string Url(string host, int port)
     {
-        var h = host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') ? $"[{host}]" : host;
-        return $"http://{h}:{port}";
+        var h = host.Trim();
+        if (h.Equals("localhost", StringComparison.OrdinalIgnoreCase))
+            return port == 0 ? "http://127.0.0.1:0" : $"http://localhost:{port}"; // Kestrel picks no free port for "localhost"
+        if (h.StartsWith('[') && h.EndsWith(']')) h = h[1..^1];
+        if (!IPAddress.TryParse(h, out var ip))
+            throw new ModelFormatException($"the HTTP host must be an IP address (such as 127.0.0.1, 0.0.0.0 or ::) or localhost, not '{host}'");
+        return ip.AddressFamily == AddressFamily.InterNetworkV6 ? $"http://[{ip}]:{port}" : $"http://{ip}:{port}";
     }
 
     /// <summary>A lifetime that leaves signals alone: System.CommandLine turns Ctrl-C and SIGTERM into the stop token.</summary>

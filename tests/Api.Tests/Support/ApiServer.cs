@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Logging;
 using Steep.Core.Serialization;
 using Steep.Silo.Hosting;
 
@@ -92,7 +93,11 @@ public class ApiServer : IAsyncLifetime
         };
         Host = await SteepHost.StartAsync(settings, CancellationToken.None);
         Instance = new CountingInstance(Host);
-        _app = SteepWebServer.Create(Instance, url: null, Configure, b => b.WebHost.UseTestServer());
+        _app = SteepWebServer.Create(Instance, url: null, Configure, b =>
+        {
+            b.WebHost.UseTestServer();
+            b.Logging.ClearProviders(); // the server log would only fill the test output
+        });
         await _app.StartAsync();
         Client = _app.GetTestClient();
         Client.Timeout = TimeSpan.FromSeconds(30);
