@@ -25,21 +25,12 @@ internal static class CliFiles
     /// <summary>The service metadata files given, or else conf/services/*.yaml|yml|json in the working directory.</summary>
     public static IReadOnlyList<Service> ReadServices(string[]? files)
     {
-        var paths = files is { Length: > 0 } ? files.ToList() : DefaultServiceFiles();
+        var paths = files is { Length: > 0 } ? files.ToList()
+            : Hosting.HostSettings.DefaultServiceFiles(Environment.GetEnvironmentVariable("STEEP_HOME") ?? Directory.GetCurrentDirectory());
         foreach (var p in paths) if (!File.Exists(p)) throw new ModelFormatException($"{p}: service metadata file not found");
         var all = new List<Service>();
         foreach (var p in paths) all.AddRange(ModelReader.ReadServices(ReadText(p), p));
         return all;
-    }
-
-    /// <summary>The default service metadata files.</summary>
-    public static List<string> DefaultServiceFiles()
-    {
-        var dir = Path.Combine(Environment.GetEnvironmentVariable("STEEP_HOME") ?? Directory.GetCurrentDirectory(), "conf", "services");
-        if (!Directory.Exists(dir)) return [];
-        return Directory.EnumerateFiles(dir)
-            .Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal) || f.EndsWith(".json", StringComparison.Ordinal))
-            .Order(StringComparer.Ordinal).ToList();
     }
 
     /// <summary>Writes a file atomically: a crash leaves either the old or the new content.</summary>
