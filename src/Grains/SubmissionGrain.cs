@@ -64,7 +64,7 @@ public sealed class SubmissionGrain(SteepServices services) : Grain
                 {
                     // finished before the crash, but its outcome never reached the generator: feed it now
                     _inbox.Add(new FinishedChain(c.Chain.Id, status!, c.Chain.Results, status == ProcessChainStatus.Success
-                        ? c.Chain.Executables.Select(e => e.Id).ToList() : [], c.Chain.ErrorMessage, Counted: true));
+                        ? c.Chain.Executables.Select(e => e.Id).ToList() : [], c.Chain.ErrorMessage));
                 }
             }
         }
@@ -100,7 +100,7 @@ public sealed class SubmissionGrain(SteepServices services) : Grain
         if (_generator is null || _consumed.Contains(chainId) || _inbox.Any(f => f.ChainId == chainId)) return Task.CompletedTask;
         _open.Remove(chainId);
         Count(status, errorMessage);
-        _inbox.Add(new FinishedChain(chainId, status, results, executedExecutableIds, errorMessage, Counted: true));
+        _inbox.Add(new FinishedChain(chainId, status, results, executedExecutableIds, errorMessage));
         ScheduleStep();
         Publish();
         return Task.CompletedTask;
@@ -148,7 +148,7 @@ public sealed class SubmissionGrain(SteepServices services) : Grain
 
         IReadOnlyList<ProcessChain> chains = [];
         string? generatorError = null;
-        if (!_cancelRequested && _step >= 0)
+        if (!_cancelRequested)
         {
             try { chains = _generator.Generate(results, executed); }
             catch (GeneratorException e) { generatorError = e.Message; }
@@ -281,5 +281,5 @@ public sealed class SubmissionGrain(SteepServices services) : Grain
     internal static string IdSeed(string submissionId) => submissionId.ToLowerInvariant() + "-";
 
     private sealed record FinishedChain(string ChainId, string Status, IReadOnlyDictionary<string, IReadOnlyList<string>>? Results,
-        IReadOnlyList<string> ExecutedExecutableIds, string? ErrorMessage, bool Counted);
+        IReadOnlyList<string> ExecutedExecutableIds, string? ErrorMessage);
 }
