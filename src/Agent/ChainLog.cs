@@ -1,18 +1,29 @@
 using System.Text;
+using Microsoft.Win32.SafeHandles;
+using Steep.Agent.Native;
 
 namespace Steep.Agent;
 
 /// <summary>
-/// The log file of one process chain: buffered appends from several threads, in arrival order. Writing never fails
-/// the chain: after an I/O error the log stops and the services keep running.
+/// The log file of one process chain: the agent's own lines (buffered, from several threads, in arrival order) and,
+/// with <see cref="PosixSpawnLauncher"/>, the services' output written by the services themselves. Writing never
+/// fails the chain: after an I/O error the log stops and the services keep running.
 /// </summary>
 internal sealed class ChainLog : IDisposable
 {
+    private const int TailWindowBytes = 256 * 1024;
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
     private readonly Lock _gate = new();
-    private StreamWriter? _writer;
+    private readonly StringBuilder _pending = new();
+    private SafeFileHandle? _file;
+    private SafeFileHandle? _capture; // where output goes when there is no log file
+    private long _end;
 
-    private ChainLog(StreamWriter? writer) => _writer = writer;
+    private ChainLog(SafeFileHandle? file)
+    {
+        _file = file;
+        if (file is not null) _end = RandomAccess.GetLength(file);
+    }
 
     /// <summary>A log that writes nothing.</summary>
     public static ChainLog None => new(null);
@@ -23,9 +34,10 @@ internal sealed class ChainLog : IDisposable
         if (directory is null) return None;
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, FileName(chainId));
-        var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite, bufferSize: 1);
-        // one buffer in the writer is enough; it goes to the OS when an executable ends and when the chain ends
-        return new ChainLog(new StreamWriter(stream, Utf8, bufferSize: 32 * 1024));
+        var file = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite);
+        // the services write into the same file: with O_APPEND every write, ours and theirs, lands at the end
+        if (PosixSpawnLauncher.IsSupported) AppendOnly(file);
+        return new ChainLog(file);
     }
 
     /// <summary>The log file name of a chain (ids are generated, but never let one escape the directory).</summary>
@@ -44,31 +56,89 @@ internal sealed class ChainLog : IDisposable
     {
         lock (_gate)
         {
-            if (_writer is null) return;
-            try
-            {
-                _writer.WriteLine(line);
-            }
-            catch (Exception e) when (e is IOException or ObjectDisposedException)
-            {
-                Abandon();
-            }
+            if (_file is null) return;
+            _pending.Append(line).Append('\n');
         }
     }
 
     /// <summary>Hands what is buffered to the operating system (no fsync).</summary>
     public void Flush()
     {
+        lock (_gate) FlushPending();
+    }
+
+    /// <summary>
+    /// Flushes and returns the file a service's stdout and stderr go to (the log, or a hidden temporary file when
+    /// there is none) and where its output starts; null when neither can be had.
+    /// </summary>
+    public (SafeFileHandle File, long Start)? BeginOutput()
+    {
         lock (_gate)
         {
-            if (_writer is null) return;
+            FlushPending();
+            if (_file is not null) return (_file, _end);
             try
             {
-                _writer.Flush();
+                _capture ??= File.OpenHandle(Path.Combine(Path.GetTempPath(), "steep-output-" + Guid.NewGuid().ToString("N")),
+                    FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.DeleteOnClose);
+                if (PosixSpawnLauncher.IsSupported) AppendOnly(_capture);
+                return (_capture, RandomAccess.GetLength(_capture));
             }
-            catch (Exception e) when (e is IOException or ObjectDisposedException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return null;
+            }
+        }
+    }
+
+    /// <summary>A service that wrote into the file has exited: later lines go after its output.</summary>
+    public void EndOutput()
+    {
+        lock (_gate)
+        {
+            if (_file is null) return;
+            try
+            {
+                _end = RandomAccess.GetLength(_file);
+            }
+            catch (IOException)
             {
                 Abandon();
+            }
+        }
+    }
+
+    /// <summary>The last <paramref name="maxLines"/> lines a service wrote from <paramref name="start"/> on.</summary>
+    public IReadOnlyList<string> ReadOutputTail(long start, int maxLines)
+    {
+        lock (_gate)
+        {
+            var file = _file ?? _capture;
+            if (file is null || maxLines <= 0) return [];
+            try
+            {
+                long end = RandomAccess.GetLength(file);
+                long from = Math.Max(start, end - TailWindowBytes);
+                if (end <= from) return [];
+                var buffer = new byte[end - from];
+                int read = 0;
+                while (read < buffer.Length)
+                {
+                    int n = RandomAccess.Read(file, buffer.AsSpan(read), from + read);
+                    if (n == 0) break;
+                    read += n;
+                }
+                var lines = Utf8.GetString(buffer, 0, read).Split('\n');
+                int first = from > start ? 1 : 0; // the window cut a line
+                int last = lines.Length - (lines[^1].Length == 0 ? 1 : 0);
+                first = Math.Max(first, last - maxLines);
+                var tail = new List<string>(Math.Max(0, last - first));
+                for (int i = first; i < last; i++) tail.Add(lines[i].TrimEnd('\r'));
+                return tail;
+            }
+            catch (IOException)
+            {
+                return [];
             }
         }
     }
@@ -78,29 +148,43 @@ internal sealed class ChainLog : IDisposable
     {
         lock (_gate)
         {
-            if (_writer is null) return;
-            try
-            {
-                _writer.Dispose();
-            }
-            catch (IOException)
-            {
-                // the content that could be written is written; a chain's outcome does not depend on its log
-            }
-            _writer = null;
+            FlushPending();
+            _file?.Dispose();
+            _file = null;
+            _capture?.Dispose();
+            _capture = null;
         }
+    }
+
+    private void FlushPending()
+    {
+        if (_file is null || _pending.Length == 0) return;
+        var bytes = Utf8.GetBytes(_pending.ToString());
+        _pending.Clear();
+        try
+        {
+            RandomAccess.Write(_file, bytes, _end);
+            _end += bytes.Length;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Abandon();
+        }
+    }
+
+    private static void AppendOnly(SafeFileHandle file)
+    {
+        int fd = (int)file.DangerousGetHandle();
+        int flags = LibC.fcntl(fd, LibC.F_GETFL, 0);
+        if (flags < 0 || LibC.fcntl(fd, LibC.F_SETFL, flags | LibC.O_APPEND) < 0)
+            throw new IOException("cannot open the log file for appending");
     }
 
     private void Abandon()
     {
-        try
-        {
-            _writer?.BaseStream.Dispose();
-        }
-        catch (IOException)
-        {
-            // already broken
-        }
-        _writer = null;
+        // a chain's outcome does not depend on its log
+        _file?.Dispose();
+        _file = null;
+        _pending.Clear();
     }
 }

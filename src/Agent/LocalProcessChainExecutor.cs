@@ -1,4 +1,5 @@
 using System.Globalization;
+using Steep.Agent.Native;
 using Steep.Core.Models;
 
 namespace Steep.Agent;
@@ -143,16 +144,30 @@ public sealed class LocalProcessChainExecutor : IProcessChainExecutor
             return new StepResult(false, message);
         }
 
-        var tail = new OutputTail(_options.ErrorOutputLines);
         Func<Task>? onCancel = plan.ContainerName is { } name ? () => KillContainerAsync(plan.FileName, name, workingDirectory) : null;
-        var result = await ProcessRunner.RunAsync(
-            plan.FileName, plan.Arguments, workingDirectory,
-            line =>
-            {
-                log.WriteLine(line);
-                tail.Add(line);
-            },
-            onCancel, _options.OutputDrainTimeout, ct).ConfigureAwait(false);
+        IReadOnlyList<string> tail;
+        ProcessResult result;
+        if (PosixSpawnLauncher.IsSupported && log.BeginOutput() is var (file, start))
+        {
+            result = await PosixSpawnLauncher.RunAsync(plan.FileName, plan.Arguments, workingDirectory, file, onCancel, ct)
+                .ConfigureAwait(false);
+            log.EndOutput();
+            tail = result.ExitCode != 0 && !result.Cancelled && result.StartError is null
+                ? log.ReadOutputTail(start, _options.ErrorOutputLines) : [];
+        }
+        else
+        {
+            var lines = new OutputTail(_options.ErrorOutputLines);
+            result = await ProcessRunner.RunAsync(
+                plan.FileName, plan.Arguments, workingDirectory,
+                line =>
+                {
+                    log.WriteLine(line);
+                    lines.Add(line);
+                },
+                onCancel, _options.OutputDrainTimeout, ct).ConfigureAwait(false);
+            tail = lines.ToList();
+        }
 
         if (result.Cancelled)
         {
@@ -175,8 +190,8 @@ public sealed class LocalProcessChainExecutor : IProcessChainExecutor
         var output = tail.Count switch
         {
             0 => "It printed nothing.",
-            1 => $"Last line of output:\n{tail}",
-            _ => $"Last {tail.Count.ToString(CultureInfo.InvariantCulture)} lines of output:\n{tail}",
+            1 => $"Last line of output:\n{tail[0]}",
+            _ => $"Last {tail.Count.ToString(CultureInfo.InvariantCulture)} lines of output:\n{string.Join('\n', tail)}",
         };
         return new StepResult(false,
             $"S{what[1..]} failed with exit code {result.ExitCode.ToString(CultureInfo.InvariantCulture)}. {output}");

@@ -16,18 +16,9 @@ internal sealed class OutputTail(int capacity)
         }
     }
 
-    /// <summary>The lines kept, one per line.</summary>
-    public override string ToString()
+    /// <summary>The lines kept, oldest first.</summary>
+    public IReadOnlyList<string> ToList()
     {
-        lock (_lines) return string.Join('\n', _lines);
-    }
-
-    /// <summary>How many lines are kept.</summary>
-    public int Count
-    {
-        get
-        {
-            lock (_lines) return _lines.Count;
-        }
+        lock (_lines) return [.. _lines];
     }
 }
