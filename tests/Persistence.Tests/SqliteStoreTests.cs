@@ -139,8 +139,36 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : StoreContractTe
         await using var raw = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
         await raw.OpenAsync();
         Assert.Equal("wal", await Scalar(raw, "PRAGMA journal_mode"));
-        Assert.Equal(1L, await Scalar(raw, "SELECT MAX(version) FROM schema_version"));
+        Assert.Equal(2L, await Scalar(raw, "SELECT MAX(version) FROM schema_version"));
         Assert.Equal(1L, await Scalar(raw, "SELECT COUNT(*) FROM submissions"));
+    }
+
+    [Fact]
+    public async Task A_version_1_file_keeps_its_journal_position_when_upgraded()
+    {
+        await Submissions.AddAsync(NewSubmission("s1"), Ct);
+        await Submissions.CommitStepAsync("s1", Step(1), NewChains("c", 1), Ct);
+        await Submissions.CommitStepAsync("s1", Step(2), NewChains("d", 1), Ct);
+        await ((SqliteStore)Submissions).DisposeAsync();
+        await using (var raw = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            // version 1 kept the journal position in the submissions row
+            await raw.OpenAsync();
+            await using var downgrade = raw.CreateCommand();
+            downgrade.CommandText = """
+                UPDATE submissions SET last_step = 2;
+                DROP TABLE submission_journal;
+                DELETE FROM schema_version WHERE version = 2;
+                """;
+            await downgrade.ExecuteNonQueryAsync();
+        }
+
+        await using var upgraded = new SqliteStore(DatabasePath);
+        ISubmissionStore submissions = upgraded;
+        var stale = await Assert.ThrowsAsync<InvalidOperationException>(() => submissions.CommitStepAsync("s1", Step(2), [], Ct));
+        Assert.Contains("does not follow step 2", stale.Message);
+        await submissions.CommitStepAsync("s1", Step(3), NewChains("e", 1), Ct);
+        Assert.Equal([1L, 2L, 3L], (await submissions.GetStepsAsync("s1", 0, Ct)).Select(x => x.Step));
     }
 
     [Fact]

@@ -73,6 +73,15 @@ internal static class SqliteSchema
             state BLOB NOT NULL
         );
         """,
+        // The journal position moves on every generator step. In the submissions row it made SQLite rewrite the
+        // whole row, workflow included (tens of KiB for a long list), once per finished chain.
+        """
+        CREATE TABLE submission_journal (
+            submission_id TEXT PRIMARY KEY REFERENCES submissions (id),
+            last_step INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        INSERT INTO submission_journal (submission_id, last_step) SELECT id, last_step FROM submissions;
+        """,
     ];
 
     /// <summary>The version this code writes.</summary>

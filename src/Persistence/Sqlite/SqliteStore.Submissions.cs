@@ -29,7 +29,9 @@ public sealed partial class SqliteStore
         {
             if (await s.LastStep.ScalarAsync(token, submission.Id).ConfigureAwait(false) is not null)
                 throw new InvalidOperationException($"A submission with id '{submission.Id}' exists already.");
-            return await s.InsertSubmission.ExecuteAsync(token, values).ConfigureAwait(false);
+            var inserted = await s.InsertSubmission.ExecuteAsync(token, values).ConfigureAwait(false);
+            await s.InsertJournal.ExecuteAsync(token, submission.Id).ConfigureAwait(false);
+            return inserted;
         }, ct);
     }
 

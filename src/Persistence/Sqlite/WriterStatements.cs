@@ -25,9 +25,10 @@ internal sealed class WriterStatements : IDisposable
             WHERE id = $id
             """, "$id", "$status", "$start_time", "$end_time", "$results", "$error_message");
         AdvanceStep = new(writer,
-            "UPDATE submissions SET last_step = $step WHERE id = $id AND last_step = $step - 1",
+            "UPDATE submission_journal SET last_step = $step WHERE submission_id = $id AND last_step = $step - 1",
             "$id", "$step");
-        LastStep = new(writer, "SELECT last_step FROM submissions WHERE id = $id", "$id");
+        LastStep = new(writer, "SELECT last_step FROM submission_journal WHERE submission_id = $id", "$id");
+        InsertJournal = new(writer, "INSERT INTO submission_journal (submission_id, last_step) VALUES ($id, 0)", "$id");
         InsertStep = new(writer,
             "INSERT INTO generator_steps (submission_id, step, input) VALUES ($id, $step, $input)",
             "$id", "$step", "$input");
@@ -54,9 +55,9 @@ internal sealed class WriterStatements : IDisposable
             WHERE id = $id
             """, "$id", "$status", "$start_time", "$end_time", "$results", "$error_message", "$agent_id", "$run_number", "$reset");
         CheckpointState = new(writer, """
-            SELECT s.last_step, c.step FROM submissions s
-            LEFT JOIN generator_checkpoints c ON c.submission_id = s.id
-            WHERE s.id = $id
+            SELECT j.last_step, c.step FROM submission_journal j
+            LEFT JOIN generator_checkpoints c ON c.submission_id = j.submission_id
+            WHERE j.submission_id = $id
             """, "$id");
         UpsertCheckpoint = new(writer, """
             INSERT INTO generator_checkpoints (submission_id, step, state) VALUES ($id, $step, $state)
@@ -74,6 +75,7 @@ internal sealed class WriterStatements : IDisposable
     public PreparedStatement UpdateSubmission { get; }
     public PreparedStatement AdvanceStep { get; }
     public PreparedStatement LastStep { get; }
+    public PreparedStatement InsertJournal { get; }
     public PreparedStatement InsertStep { get; }
     public PreparedStatement InsertChain { get; }
     public PreparedStatement AddRegisteredCount { get; }
@@ -85,7 +87,7 @@ internal sealed class WriterStatements : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        foreach (var s in new[] { Begin, Commit, Rollback, InsertSubmission, UpdateSubmission, AdvanceStep, LastStep, InsertStep, InsertChain, AddRegisteredCount, UpdateChain, CheckpointState, UpsertCheckpoint, DropSteps })
+        foreach (var s in new[] { Begin, Commit, Rollback, InsertSubmission, UpdateSubmission, AdvanceStep, LastStep, InsertJournal, InsertStep, InsertChain, AddRegisteredCount, UpdateChain, CheckpointState, UpsertCheckpoint, DropSteps })
             s.Dispose();
     }
 }
