@@ -117,6 +117,20 @@ public sealed class LocalProcessChainExecutorTests : IDisposable
     }
 
     [Fact]
+    public async Task ServicesStartWithNoSignalIgnoredOrBlockedAndStdinAtEndOfFile()
+    {
+        // .NET ignores SIGPIPE; a tool that inherited that would print "Broken pipe" errors instead of ending quietly
+        var probe = _dir.Script("signals.sh", """grep -E '^Sig(Ign|Blk):' /proc/$$/status > "$1"; cat >> "$1" """);
+        var outcome = await Executor().ExecuteAsync(Of(Exe(probe, Param(_dir["signals.txt"]))), CancellationToken.None);
+
+        Assert.Equal(ProcessChainStatus.Success, outcome.Status);
+        var masks = File.ReadAllLines(_dir["signals.txt"]).Select(l => l.Split(':')).ToDictionary(p => p[0], p => Convert.ToUInt64(p[1].Trim(), 16));
+        Assert.Equal(0UL, masks["SigBlk"]);
+        // signals 1-31 (bit n-1 for signal n); glibc's own 32 and 33 are re-initialised by every program that uses them
+        Assert.Equal(0UL, masks["SigIgn"] & 0x7fff_ffffUL);
+    }
+
+    [Fact]
     public async Task ANonZeroExitCodeIsAnErrorWithTheCodeAndTheLastLines()
     {
         var fail = _dir.Script("fail.sh", """i=1; while [ $i -le 150 ]; do echo "line $i"; i=$((i+1)); done; echo "bad thing" >&2; exit 3""");

@@ -79,6 +79,31 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : StoreContractTe
     }
 
     [Fact]
+    public async Task A_failing_write_among_concurrent_ones_is_undone_alone()
+    {
+        await Submissions.AddAsync(NewSubmission("s1"), Ct);
+        // many writers at once share transactions; the stale journal steps and the duplicate must fail on their own
+        var writes = Enumerable.Range(0, 60).Select(i => Task.Run(() => i switch
+        {
+            0 => Submissions.CommitStepAsync("s1", Step(1), NewChains("c", 3), Ct),
+            _ when i % 10 == 5 => Submissions.AddAsync(NewSubmission("s1"), Ct),
+            _ => Submissions.AddAsync(NewSubmission($"n{i}"), Ct),
+        })).ToList();
+        var outcomes = await Task.WhenAll(writes.Select(async w =>
+        {
+            try { await w; return "ok"; }
+            catch (InvalidOperationException) { return "conflict"; }
+        }));
+
+        Assert.Equal(6, outcomes.Count(o => o == "conflict"));
+        Assert.Equal(54, outcomes.Count(o => o == "ok"));
+        Assert.Equal(54, (await Submissions.ListAsync(0, 100, null, Ct)).Total);
+        Assert.Equal(3, (await Chains.ListAsync(null, null, 0, 10, false, Ct)).Total);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Submissions.CommitStepAsync("s1", Step(1), [], Ct));
+        await Submissions.CommitStepAsync("s1", Step(2), [], Ct);
+    }
+
+    [Fact]
     public async Task Concurrent_writers_on_two_instances_do_not_fail()
     {
         const int tasks = 20, rounds = 50;

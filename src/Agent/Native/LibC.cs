@@ -8,7 +8,6 @@ internal static unsafe partial class LibC
     private const string Lib = "libc";
 
     public const int SIGKILL = 9;
-    public const int SIGPIPE = 13;
     public const int EINTR = 4;
     public const int ECHILD = 10;
     public const short POLLIN = 0x001;
@@ -50,7 +49,7 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib)] public static partial int posix_spawnattr_setsigmask(void* attributes, void* sigset);
     [LibraryImport(Lib)] public static partial int posix_spawnattr_setsigdefault(void* attributes, void* sigset);
     [LibraryImport(Lib)] public static partial int sigemptyset(void* sigset);
-    [LibraryImport(Lib)] public static partial int sigaddset(void* sigset, int signal);
+    [LibraryImport(Lib)] public static partial int sigfillset(void* sigset);
 
     [LibraryImport(Lib, SetLastError = true)] public static partial int waitpid(int pid, int* status, int options);
     [LibraryImport(Lib, SetLastError = true)] public static partial int kill(int pid, int signal);

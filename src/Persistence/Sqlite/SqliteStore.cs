@@ -176,41 +176,6 @@ public sealed partial class SqliteStore : ISubmissionStore, IProcessChainStore, 
         while (_idleReaders.TryTake(out var connection)) connection.Dispose();
     }
 
-    /// <summary>Runs <paramref name="write"/> in one IMMEDIATE transaction on the writer connection and commits.</summary>
-    private async Task<T> WriteAsync<T>(Func<WriterStatements, CancellationToken, Task<T>> write, CancellationToken ct)
-    {
-        ThrowIfDisposed();
-        await _writeLock.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            ThrowIfDisposed();
-            // IMMEDIATE takes the write lock at BEGIN, so another instance's writer makes this one wait (busy
-            // timeout) rather than fail when a read lock would have to be upgraded. BEGIN/COMMIT are prepared
-            // statements of their own: the provider's transaction object would prepare both anew on every write.
-            await _statements.Begin.ExecuteAsync(ct).ConfigureAwait(false);
-            try
-            {
-                var result = await write(_statements, ct).ConfigureAwait(false);
-                // Not cancellable: once the changes are made, committing them is cheaper than undoing them.
-                await _statements.Commit.ExecuteAsync(CancellationToken.None).ConfigureAwait(false);
-                return result;
-            }
-            catch (Exception e)
-            {
-                // SQLite may have rolled back already: some errors end the transaction by themselves.
-                if (SQLitePCL.raw.sqlite3_get_autocommit(_writer.Handle) == 0)
-                    await _statements.Rollback.ExecuteAsync(CancellationToken.None).ConfigureAwait(false);
-                if (e is SqliteException { SqliteErrorCode: SqliteConstraint })
-                    throw new InvalidOperationException($"The change conflicts with stored data: {e.Message}", e);
-                throw;
-            }
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
-
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
 
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? tx, string sql, params ReadOnlySpan<(string Name, object? Value)> parameters)

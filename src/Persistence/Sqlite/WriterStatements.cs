@@ -11,6 +11,9 @@ internal sealed class WriterStatements : IDisposable
         Begin = new(writer, "BEGIN IMMEDIATE");
         Commit = new(writer, "COMMIT");
         Rollback = new(writer, "ROLLBACK");
+        Savepoint = new(writer, "SAVEPOINT write");
+        ReleaseSavepoint = new(writer, "RELEASE write");
+        RollbackToSavepoint = new(writer, "ROLLBACK TO write");
         InsertSubmission = new(writer, """
             INSERT INTO submissions (id, status, start_time, end_time, required_capabilities, workflow, results, error_message)
             VALUES ($id, $status, $start_time, $end_time, $required_capabilities, $workflow, $results, $error_message)
@@ -71,6 +74,9 @@ internal sealed class WriterStatements : IDisposable
     public PreparedStatement Begin { get; }
     public PreparedStatement Commit { get; }
     public PreparedStatement Rollback { get; }
+    public PreparedStatement Savepoint { get; }
+    public PreparedStatement ReleaseSavepoint { get; }
+    public PreparedStatement RollbackToSavepoint { get; }
     public PreparedStatement InsertSubmission { get; }
     public PreparedStatement UpdateSubmission { get; }
     public PreparedStatement AdvanceStep { get; }
@@ -87,7 +93,7 @@ internal sealed class WriterStatements : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        foreach (var s in new[] { Begin, Commit, Rollback, InsertSubmission, UpdateSubmission, AdvanceStep, LastStep, InsertJournal, InsertStep, InsertChain, AddRegisteredCount, UpdateChain, CheckpointState, UpsertCheckpoint, DropSteps })
+        foreach (var s in new[] { Begin, Commit, Rollback, Savepoint, ReleaseSavepoint, RollbackToSavepoint, InsertSubmission, UpdateSubmission, AdvanceStep, LastStep, InsertJournal, InsertStep, InsertChain, AddRegisteredCount, UpdateChain, CheckpointState, UpsertCheckpoint, DropSteps })
             s.Dispose();
     }
 }
