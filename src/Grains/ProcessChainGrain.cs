@@ -16,7 +16,9 @@ public sealed class ProcessChainGrain(SteepServices services) : Grain
 
     /// <inheritdoc />
     protected internal override async Task OnActivateAsync(CancellationToken ct) =>
-        _chain = await services.Chains.GetAsync(ChainId, ct);
+        _chain = services.FreshChains.TryTake(ChainId, out var fresh)
+            ? new StoredProcessChain(fresh, null, 0, 0) // its store sequence is unknown here; only a requeue needs it
+            : await services.Chains.GetAsync(ChainId, ct);
 
     /// <summary>The stored chain (null if unknown).</summary>
     public Task<StoredProcessChain?> GetAsync() => Task.FromResult(_chain);
@@ -78,7 +80,8 @@ public sealed class ProcessChainGrain(SteepServices services) : Grain
         if (_chain is null || _chain.Chain.Status != ProcessChainStatus.Running) return;
         await services.Chains.UpdateAsync(new ProcessChainUpdate(ChainId) { Status = ProcessChainStatus.Registered, Reset = true }, default);
         _chain = _chain with { Chain = _chain.Chain with { Status = ProcessChainStatus.Registered, StartTime = null }, AgentId = null };
-        var q = new QueuedChain(ChainId, _chain.Chain.SubmissionId ?? "", _chain.Chain.RequiredCapabilities, _chain.Sequence);
+        // any positive sequence puts a requeued chain before the new ones
+        var q = new QueuedChain(ChainId, _chain.Chain.SubmissionId ?? "", _chain.Chain.RequiredCapabilities, Math.Max(1, _chain.Sequence));
         Runtime.Get<SchedulerGrain>(SchedulerGrain.Key).Tell(s => s.EnqueueAsync([q]));
     }
 

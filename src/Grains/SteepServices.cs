@@ -12,4 +12,8 @@ public sealed record SteepServices(
     SteepPaths Paths,
     IProcessChainExecutor Executor,
     IEventSink Events,
-    TimeProvider Clock);
+    TimeProvider Clock)
+{
+    /// <summary>Chains registered a moment ago, for their first activation.</summary>
+    public FreshChains FreshChains { get; init; } = new();
+}

@@ -157,6 +157,7 @@ public sealed class SubmissionGrain(SteepServices services) : Grain
         _step++;
         await services.Submissions.CommitStepAsync(SubmissionId,
             new GeneratorStep(_step, JsonSerializer.SerializeToUtf8Bytes(input, SteepJson.Options)), stored, default);
+        services.FreshChains.Add(stored);
         foreach (var f in inbox) _consumed.Add(f.ChainId);
         AddResults(results);
 
