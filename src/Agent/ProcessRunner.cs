@@ -6,7 +6,8 @@ namespace Steep.Agent;
 /// <summary>Runs one program with an argument list (never a shell), streaming its output lines as they arrive.</summary>
 internal static class ProcessRunner
 {
-    private static readonly TimeSpan KillWait = TimeSpan.FromSeconds(2);
+    /// <summary>How long a killed process tree is given to be gone.</summary>
+    public static readonly TimeSpan KillWait = TimeSpan.FromSeconds(2);
 
     /// <summary>
     /// Starts <paramref name="fileName"/> and waits for its exit. Each line of stdout and stderr goes to
@@ -93,7 +94,8 @@ internal static class ProcessRunner
         }
     }
 
-    private static async Task WaitQuietlyAsync(Task task, TimeSpan timeout)
+    /// <summary>Waits for <paramref name="task"/> at most <paramref name="timeout"/>, ignoring how it ends.</summary>
+    public static async Task WaitQuietlyAsync(Task task, TimeSpan timeout)
     {
         try
         {

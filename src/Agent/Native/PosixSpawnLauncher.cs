@@ -14,7 +14,6 @@ namespace Steep.Agent.Native;
 /// </summary>
 internal static class PosixSpawnLauncher
 {
-    private static readonly TimeSpan KillWait = TimeSpan.FromSeconds(2);
 
     /// <summary>True where this launcher works (Linux with glibc's posix_spawn extensions).</summary>
     public static bool IsSupported { get; } = OperatingSystem.IsLinux() && Probe();
@@ -51,8 +50,8 @@ internal static class PosixSpawnLauncher
             if (exit.IsCompleted) return new ProcessResult(await exit.ConfigureAwait(false), null, false);
             var extra = onCancel?.Invoke();
             KillTree(pid);
-            await WaitQuietlyAsync(exit, KillWait).ConfigureAwait(false);
-            if (extra is not null) await WaitQuietlyAsync(extra, KillWait).ConfigureAwait(false);
+            await ProcessRunner.WaitQuietlyAsync(exit, ProcessRunner.KillWait).ConfigureAwait(false);
+            if (extra is not null) await ProcessRunner.WaitQuietlyAsync(extra, ProcessRunner.KillWait).ConfigureAwait(false);
             return new ProcessResult(-1, null, true);
         }
     }
@@ -164,18 +163,6 @@ internal static class PosixSpawnLauncher
         catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
         {
             return false;
-        }
-    }
-
-    private static async Task WaitQuietlyAsync(Task task, TimeSpan timeout)
-    {
-        try
-        {
-            await task.WaitAsync(timeout).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is TimeoutException or OperationCanceledException or InvalidOperationException)
-        {
-            // bounded wait: the result is decided already
         }
     }
 }
