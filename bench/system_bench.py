@@ -2,19 +2,46 @@
 """Whole-system benchmark (issue 3): `./steep run` of a for-each over N items, each chain one `touch` of a new file,
 against the raw cost of spawning the same N `touch` processes from a minimal program (this script), in one run.
 
-Usage: python3 bench/system_bench.py [N ...]        (default: 1000 10000)
-Prints wall time, CPU time and peak memory; the ratio steep/raw is the figure the target (<= 1.3) refers to.
+Usage: python3 bench/system_bench.py [--reps R] [--dir DIR] [N ...]      (default: 3 repetitions of 1000 and 10000)
+
+Each repetition runs the raw loop (one process at a time, and as many at a time as steep has agents) and `steep run`,
+in a rotating order, and nothing is deleted before the end: on ext4 the deletion of thousands of files makes the next
+thousands of file creations several times slower for half a minute, whichever program makes them. The table shows
+medians; the ratio steep/raw (median over median) is the figure the target (<= 1.3) refers to. --dir chooses where the
+files go (default: the system's temporary folder; /dev/shm takes the disk out of the comparison).
 """
-import os, resource, shutil, subprocess, sys, tempfile, time
+import argparse, os, shutil, statistics, subprocess, sys, tempfile, time
 from concurrent.futures import ThreadPoolExecutor
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STEEP = os.path.join(ROOT, "steep")
 
+SERVICES = """- id: touch
+  name: touch
+  description: Create an empty file
+  path: touch
+  runtime: other
+  parameters:
+    - {id: file, name: File, description: The file to create, type: output, cardinality: 1..1}
+"""
 
-def raw_spawn(n, folder, workers=1):
-    os.makedirs(folder, exist_ok=True)
+
+def workflow(n):
+    return ("api: 4.0.0\nvars:\n  - id: items\n    value: [" + ", ".join(str(i) for i in range(n)) + "]\n"
+            "  - id: i\n  - id: f\nactions:\n  - type: for\n    input: items\n    enumerator: i\n    actions:\n"
+            "      - type: execute\n        service: touch\n        outputs:\n          - id: file\n            var: f\n")
+
+
+def children_cpu():
+    r = os.times()
+    return r.children_user + r.children_system
+
+
+def raw_spawn(n, folder, workers):
+    """The minimal program: spawn `touch` n times, `workers` at a time. Returns (wall s, cpu s of the touches)."""
+    os.makedirs(folder)
     paths = [os.path.join(folder, f"f{i}") for i in range(n)]
+    cpu = children_cpu()
     t = time.perf_counter()
     if workers == 1:
         for p in paths:
@@ -22,56 +49,67 @@ def raw_spawn(n, folder, workers=1):
     else:
         with ThreadPoolExecutor(workers) as ex:
             list(ex.map(lambda p: subprocess.run(["touch", p], check=True), paths))
-    return time.perf_counter() - t
+    return time.perf_counter() - t, children_cpu() - cpu
 
 
-def steep_run(n, folder, agents):
-    os.makedirs(folder, exist_ok=True)
-    wf = os.path.join(folder, "workflow.yaml")
-    svc = os.path.join(folder, "services.yaml")
-    with open(svc, "w") as f:
-        f.write("""- id: touch
-  name: touch
-  description: Create an empty file
-  path: touch
-  runtime: other
-  parameters:
-    - {id: file, name: File, description: The file to create, type: output, cardinality: 1..1}
-""")
-    with open(wf, "w") as f:
-        f.write("api: 4.0.0\nvars:\n  - id: items\n    value: [" + ", ".join(str(i) for i in range(n)) + "]\n"
-                "  - id: i\n  - id: f\nactions:\n  - type: for\n    input: items\n    enumerator: i\n    actions:\n"
-                "      - type: execute\n        service: touch\n        outputs:\n          - id: file\n            var: f\n")
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+def steep_run(n, folder, wf, svc, agents):
+    """`./steep run` as a user types it. Returns (wall s, cpu s of steep and its children, peak resident MiB)."""
+    data = os.path.join(folder, "data")
     t = time.perf_counter()
-    p = subprocess.run([STEEP, "run", wf, "--services", svc, "--data", os.path.join(folder, "data"), "--agents", str(agents)],
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    p = subprocess.Popen([STEEP, "run", wf, "--services", svc, "--data", data, "--agents", str(agents)],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    stderr = p.stderr.read()
+    _, status, usage = os.wait4(p.pid, 0)
     wall = time.perf_counter() - t
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    p.returncode = os.waitstatus_to_exitcode(status)
     if p.returncode != 0:
-        sys.exit(f"steep run failed ({p.returncode}): {p.stderr[-2000:]}")
-    files = sum(len(fs) for _, _, fs in os.walk(os.path.join(folder, "data", "tmp")))
+        sys.exit(f"steep run failed ({p.returncode}): {stderr.decode(errors='replace')[-2000:]}")
+    files = sum(len(fs) for _, _, fs in os.walk(os.path.join(data, "tmp")))
     if files != n:
         sys.exit(f"expected {n} files, found {files}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu, after.ru_maxrss / 1024
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def main():
-    sizes = [int(a) for a in sys.argv[1:]] or [1000, 10000]
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("sizes", nargs="*", type=int, default=[1000, 10000])
+    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--dir", default=None)
+    args = ap.parse_args()
     agents = os.cpu_count() or 2
     subprocess.run([STEEP, "--help"], stdout=subprocess.DEVNULL, check=True)  # build once, outside the timings
-    print(f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}; steep run with {agents} agents")
-    print(f"{'N':>7} {'raw seq s':>10} {'raw x' + str(agents) + ' s':>10} {'steep s':>9} {'steep cpu s':>12} {'peak MiB':>9} {'steep/raw':>10} {'per chain ms':>13}")
-    for n in sizes:
-        base = tempfile.mkdtemp(prefix="steep-bench-")
-        try:
-            raw = raw_spawn(n, os.path.join(base, "raw"))
-            rawp = raw_spawn(n, os.path.join(base, "rawp"), workers=agents)
-            wall, cpu, peak = steep_run(n, os.path.join(base, "steep"), agents)
-            print(f"{n:>7} {raw:>10.2f} {rawp:>10.2f} {wall:>9.2f} {cpu:>12.2f} {peak:>9.0f} {wall / raw:>10.2f} {1000 * wall / n:>13.2f}")
-        finally:
-            shutil.rmtree(base, ignore_errors=True)
+    base = tempfile.mkdtemp(prefix="steep-bench-", dir=args.dir)
+    try:
+        print(f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}; files in {base}; "
+              f"steep run with {agents} agents; {args.reps} repetitions, medians")
+        print(f"{'N':>7} {'raw seq s':>10} {'raw x' + str(agents) + ' s':>10} {'steep s':>9} {'raw cpu s':>10} "
+              f"{'steep cpu s':>12} {'peak MiB':>9} {'steep/raw':>10} {'ms/chain':>9}")
+        for n in args.sizes:
+            folder = os.path.join(base, str(n))
+            os.makedirs(folder)
+            wf, svc = os.path.join(folder, "workflow.yaml"), os.path.join(folder, "services.yaml")
+            with open(wf, "w") as f:
+                f.write(workflow(n))
+            with open(svc, "w") as f:
+                f.write(SERVICES)
+            raw, rawp, rawcpu, steep, cpu, peak = [], [], [], [], [], []
+            for rep in range(args.reps):
+                runs = [
+                    lambda: raw.append(raw_spawn(n, os.path.join(folder, f"raw{rep}"), 1)),
+                    lambda: rawp.append(raw_spawn(n, os.path.join(folder, f"rawp{rep}"), agents)),
+                    lambda: steep.append(steep_run(n, os.path.join(folder, f"steep{rep}"), wf, svc, agents)),
+                ]
+                for run in runs[rep % 3:] + runs[:rep % 3]:
+                    run()
+                print(f"{'':>7} rep {rep + 1}: raw {raw[-1][0]:.2f} s, raw x{agents} {rawp[-1][0]:.2f} s, "
+                      f"steep {steep[-1][0]:.2f} s", flush=True)
+            med = statistics.median
+            r, rp, s = med(w for w, _ in raw), med(w for w, _ in rawp), med(w for w, _, _ in steep)
+            print(f"{n:>7} {r:>10.2f} {rp:>10.2f} {s:>9.2f} {med(c for _, c in raw):>10.2f} "
+                  f"{med(c for _, c, _ in steep):>12.2f} {max(m for _, _, m in steep):>9.0f} {s / r:>10.2f} "
+                  f"{1000 * s / n:>9.2f}", flush=True)
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ public static class SteepJson
             ReadCommentHandling = JsonCommentHandling.Skip,
             NumberHandling = JsonNumberHandling.AllowReadingFromString,
         };
+        o.Converters.Add(new UtcTimestampConverter());
         o.MakeReadOnly(populateMissingResolver: true);
         return o;
     }
