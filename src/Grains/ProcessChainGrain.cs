@@ -11,6 +11,7 @@ public sealed class ProcessChainGrain(SteepServices services) : Grain
 {
     private StoredProcessChain? _chain;
     private string? _cancelledBeforeStart;
+    private Task? _startWrite; // the RUNNING write, while it is on its way
 
     private string ChainId => Id.Key;
 
@@ -24,18 +25,44 @@ public sealed class ProcessChainGrain(SteepServices services) : Grain
     public Task<StoredProcessChain?> GetAsync() => Task.FromResult(_chain);
 
     /// <summary>Marks the chain RUNNING on <paramref name="agentId"/> and returns it; null if it must not run (cancelled, finished or unknown).</summary>
-    public async Task<StoredProcessChain?> StartAsync(string agentId)
+    public Task<StoredProcessChain?> StartAsync(string agentId)
     {
-        if (_chain is null || _chain.Chain.Status != ProcessChainStatus.Registered || _cancelledBeforeStart is not null) return null;
+        if (_chain is null || _chain.Chain.Status != ProcessChainStatus.Registered || _cancelledBeforeStart is not null)
+            return Task.FromResult<StoredProcessChain?>(null);
         var now = services.Clock.GetUtcNow();
         int run = _chain.RunNumber + 1;
-        await services.Chains.UpdateAsync(new ProcessChainUpdate(ChainId)
+        _chain = _chain with { Chain = _chain.Chain with { Status = ProcessChainStatus.Running, StartTime = now }, AgentId = agentId, RunNumber = run };
+        // The agent starts the process while RUNNING is being written: if this process dies first, the store still
+        // says REGISTERED and the chain runs again after the restart, as a chain that was running would. Observers
+        // hear of the start only once it is stored; every later write of this chain waits for it.
+        _startWrite = WriteStartAsync(new ProcessChainUpdate(ChainId)
         {
             Status = ProcessChainStatus.Running, StartTime = now, AgentId = agentId, RunNumber = run,
-        }, default);
-        _chain = _chain with { Chain = _chain.Chain with { Status = ProcessChainStatus.Running, StartTime = now }, AgentId = agentId, RunNumber = run };
-        services.Events.ProcessChainChanged(new ProcessChainEvent(ChainId, _chain.Chain.SubmissionId ?? "", ProcessChainStatus.Running, agentId, null, null));
-        return _chain;
+        }, new ProcessChainEvent(ChainId, _chain.Chain.SubmissionId ?? "", ProcessChainStatus.Running, agentId, null, null));
+        return Task.FromResult<StoredProcessChain?>(_chain);
+    }
+
+    private async Task WriteStartAsync(ProcessChainUpdate update, ProcessChainEvent started)
+    {
+        await services.Chains.UpdateAsync(update, default).ConfigureAwait(false);
+        services.Events.ProcessChainChanged(started);
+    }
+
+    /// <summary>Waits for the RUNNING write; when it failed, <paramref name="next"/> carries the start as well.</summary>
+    private async Task<ProcessChainUpdate> AfterStartWriteAsync(ProcessChainUpdate next)
+    {
+        var pending = _startWrite;
+        _startWrite = null;
+        if (pending is null) return next;
+        try
+        {
+            await pending;
+            return next;
+        }
+        catch (Exception)
+        {
+            return next.Reset ? next : next with { StartTime = _chain?.Chain.StartTime, AgentId = _chain?.AgentId, RunNumber = _chain?.RunNumber };
+        }
     }
 
     /// <summary>Stores how the run ended and tells the submission.</summary>
@@ -43,10 +70,10 @@ public sealed class ProcessChainGrain(SteepServices services) : Grain
     {
         if (_chain is null || _chain.Chain.Status != ProcessChainStatus.Running) return;
         var now = services.Clock.GetUtcNow();
-        await services.Chains.UpdateAsync(new ProcessChainUpdate(ChainId)
+        await services.Chains.UpdateAsync(await AfterStartWriteAsync(new ProcessChainUpdate(ChainId)
         {
             Status = outcome.Status, EndTime = now, Results = outcome.Results, ErrorMessage = outcome.ErrorMessage,
-        }, default);
+        }), default);
         var c = _chain.Chain;
         _chain = _chain with { Chain = c with { Status = outcome.Status, EndTime = now, Results = outcome.Results, ErrorMessage = outcome.ErrorMessage } };
         services.Events.ProcessChainChanged(new ProcessChainEvent(ChainId, c.SubmissionId ?? "", outcome.Status, _chain.AgentId,
@@ -78,7 +105,7 @@ public sealed class ProcessChainGrain(SteepServices services) : Grain
     public async Task RequeueAsync()
     {
         if (_chain is null || _chain.Chain.Status != ProcessChainStatus.Running) return;
-        await services.Chains.UpdateAsync(new ProcessChainUpdate(ChainId) { Status = ProcessChainStatus.Registered, Reset = true }, default);
+        await services.Chains.UpdateAsync(await AfterStartWriteAsync(new ProcessChainUpdate(ChainId) { Status = ProcessChainStatus.Registered, Reset = true }), default);
         _chain = _chain with { Chain = _chain.Chain with { Status = ProcessChainStatus.Registered, StartTime = null }, AgentId = null };
         // any positive sequence puts a requeued chain before the new ones
         var q = new QueuedChain(ChainId, _chain.Chain.SubmissionId ?? "", _chain.Chain.RequiredCapabilities, Math.Max(1, _chain.Sequence));

@@ -12,6 +12,7 @@ namespace Steep.Grains.Tests.Steep;
 public sealed class SteepGrainsTests : IAsyncLifetime
 {
     private readonly InMemoryStore _store = new();
+    private readonly StartWriteFailures _chains;
     private readonly ScriptedExecutor _executor = new();
     private readonly EventHub _events = new();
     private GrainRuntime _runtime = null!;
@@ -36,9 +37,11 @@ public sealed class SteepGrainsTests : IAsyncLifetime
             - {id: o, name: o, description: o, type: output, cardinality: 1..1}
         """, "services");
 
+    public SteepGrainsTests() => _chains = new StartWriteFailures(_store);
+
     public Task InitializeAsync()
     {
-        var services = new SteepServices(_store, _store, Services, new SteepPaths("/tmp/t", "/tmp/o", "/tmp/l"), _executor, _events, TimeProvider.System);
+        var services = new SteepServices(_store, _chains, Services, new SteepPaths("/tmp/t", "/tmp/o", "/tmp/l"), _executor, _events, TimeProvider.System);
         _runtime = new GrainRuntime();
         _runtime.Register(_ => new SubmissionGrain(services));
         _runtime.Register(_ => new ProcessChainGrain(services));
@@ -160,6 +163,50 @@ public sealed class SteepGrainsTests : IAsyncLifetime
         Assert.Equal(200, s.Results!["all"].Count);
         var chains = await ((Persistence.IProcessChainStore)_store).ListBySubmissionAsync(s.Id, null, default);
         Assert.Equal(2, chains.Select(c => c.AgentId).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task AChainWhoseRunningWriteFailedIsStoredWithItsStartWhenItEnds()
+    {
+        _chains.FailNextStart = true;
+        await _runtime.Get<AgentGrain>("a1").CallAsync(a => a.RegisterAsync([]));
+        var s = await WaitFinal(await Submit(Chain));
+
+        Assert.Equal(SubmissionStatus.Success, s.Status);
+        var chains = await ((Persistence.IProcessChainStore)_store).ListBySubmissionAsync(s.Id, null, default);
+        Assert.All(chains, c =>
+        {
+            Assert.Equal(ProcessChainStatus.Success, c.Chain.Status);
+            Assert.NotNull(c.Chain.StartTime);
+            Assert.NotNull(c.AgentId);
+            Assert.Equal(1, c.RunNumber);
+        });
+        Assert.False(_chains.FailNextStart);
+    }
+
+    /// <summary>The in-memory store, except that the next RUNNING write can be made to fail once.</summary>
+    private sealed class StartWriteFailures(InMemoryStore inner) : Persistence.IProcessChainStore
+    {
+        private int _fail;
+
+        public bool FailNextStart { get => Volatile.Read(ref _fail) == 1; set => Volatile.Write(ref _fail, value ? 1 : 0); }
+
+        public Task<bool> UpdateAsync(Persistence.ProcessChainUpdate update, CancellationToken ct) =>
+            update.Status == ProcessChainStatus.Running && Interlocked.Exchange(ref _fail, 0) == 1
+                ? Task.FromException<bool>(new IOException("disk full"))
+                : ((Persistence.IProcessChainStore)inner).UpdateAsync(update, ct);
+
+        public Task<Persistence.StoredProcessChain?> GetAsync(string id, CancellationToken ct) => ((Persistence.IProcessChainStore)inner).GetAsync(id, ct);
+        public Task<Persistence.Page<Persistence.StoredProcessChain>> ListAsync(string? submissionId, string? status, int offset, int size, bool newestFirst, CancellationToken ct) =>
+            ((Persistence.IProcessChainStore)inner).ListAsync(submissionId, status, offset, size, newestFirst, ct);
+        public Task<IReadOnlyList<Persistence.StoredProcessChain>> ListBySubmissionAsync(string submissionId, string? status, CancellationToken ct) =>
+            ((Persistence.IProcessChainStore)inner).ListBySubmissionAsync(submissionId, status, ct);
+        public Task<IReadOnlyList<Persistence.StoredProcessChain>> ListByStatusAsync(string status, CancellationToken ct) =>
+            ((Persistence.IProcessChainStore)inner).ListByStatusAsync(status, ct);
+        public Task UpdateManyAsync(IReadOnlyList<Persistence.ProcessChainUpdate> updates, CancellationToken ct) =>
+            ((Persistence.IProcessChainStore)inner).UpdateManyAsync(updates, ct);
+        public Task<IReadOnlyDictionary<string, int>> CountByStatusAsync(string? submissionId, CancellationToken ct) =>
+            ((Persistence.IProcessChainStore)inner).CountByStatusAsync(submissionId, ct);
     }
 
     /// <summary>Succeeds (outputs = their paths), fails or blocks until cancelled, and records what it ran where.</summary>
