@@ -23,6 +23,9 @@ public static class SteepApiExtensions
         services.AddSingleton(instance);
         services.AddSingleton(options);
         services.AddSingleton<SteepMetrics>();
+        // listings of thousands of chains shrink about tenfold; the event stream (text/event-stream) and partial
+        // responses (Range) stay uncompressed, so events arrive at once and byte offsets keep their meaning
+        services.AddResponseCompression(o => o.EnableForHttps = true);
         services.AddHostedService<MetricsEventFeeder>();
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
@@ -34,11 +37,15 @@ public static class SteepApiExtensions
         return services;
     }
 
-    /// <summary>Adds the error handling and (when a token is configured) authentication middleware and maps every endpoint.</summary>
+    /// <summary>
+    /// Adds response compression (gzip or Brotli when the client asks), the error handling and (when a token is
+    /// configured) authentication middleware, and maps every endpoint.
+    /// </summary>
     public static WebApplication MapSteepApi(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         var options = app.Services.GetRequiredService<SteepApiOptions>();
+        app.UseResponseCompression();
         app.UseMiddleware<ErrorHandlingMiddleware>();
         // a bare status (unknown path, wrong method) gets a short plain message too
         app.UseStatusCodePages(async context =>

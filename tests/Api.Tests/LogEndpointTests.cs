@@ -75,4 +75,39 @@ public sealed class LogEndpointTests(ApiServer server) : IClassFixture<ApiServer
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
         Assert.Contains("has no log", await gone.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task ResponsesAreCompressedWhenTheClientAsksExceptPartialOnes()
+    {
+        var chainId = await EchoChainAsync(string.Concat(Enumerable.Repeat("compress me ", 50)));
+        using var plain = await Client.GetAsync($"/logs/processchains/{chainId}");
+        var expected = await plain.Content.ReadAsByteArrayAsync();
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/logs/processchains/{chainId}");
+        request.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("gzip"));
+        using var gz = await Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, gz.StatusCode);
+        Assert.Equal(["gzip"], gz.Content.Headers.ContentEncoding);
+        var compressed = await gz.Content.ReadAsByteArrayAsync();
+        Assert.True(compressed.Length < expected.Length, $"{compressed.Length} >= {expected.Length}");
+        using (var unzip = new System.IO.Compression.GZipStream(new MemoryStream(compressed), System.IO.Compression.CompressionMode.Decompress))
+        using (var copy = new MemoryStream())
+        {
+            await unzip.CopyToAsync(copy);
+            Assert.Equal(expected, copy.ToArray());
+        }
+
+        using var list = new HttpRequestMessage(HttpMethod.Get, "/processchains");
+        list.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("gzip"));
+        using var listed = await Client.SendAsync(list);
+        Assert.Equal(["gzip"], listed.Content.Headers.ContentEncoding);
+
+        using var part = new HttpRequestMessage(HttpMethod.Get, $"/logs/processchains/{chainId}");
+        part.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("gzip"));
+        part.Headers.Range = new RangeHeaderValue(0, 9);
+        using var partial = await Client.SendAsync(part);
+        Assert.Equal(HttpStatusCode.PartialContent, partial.StatusCode);
+        Assert.Empty(partial.Content.Headers.ContentEncoding);
+        Assert.Equal(expected[..10], await partial.Content.ReadAsByteArrayAsync());
+    }
 }
