@@ -20,6 +20,7 @@ public static class SteepApiExtensions
         configure?.Invoke(options);
         if (options.MaxWorkflowBytes <= 0) throw new ArgumentException("MaxWorkflowBytes must be positive", nameof(configure));
         if (options.EventKeepAliveInterval <= TimeSpan.Zero) throw new ArgumentException("EventKeepAliveInterval must be positive", nameof(configure));
+        if (options.CancelWait < TimeSpan.Zero) throw new ArgumentException("CancelWait must not be negative", nameof(configure));
         services.AddSingleton(instance);
         services.AddSingleton(options);
         services.AddSingleton<SteepMetrics>();

@@ -11,4 +11,10 @@ public sealed class SteepApiOptions
 
     /// <summary>How often <c>GET /events</c> sends a comment to keep idle connections open.</summary>
     public TimeSpan EventKeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// How long a cancelling <c>PUT</c> waits for the running processes to be killed before it answers; the answer
+    /// then shows the final counts (a submission or chain that is still settling after this answers as it is).
+    /// </summary>
+    public TimeSpan CancelWait { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -119,7 +119,15 @@ public sealed class ServeEndToEndTests
         var longId = await SubmitAsync(http, quickStart.Replace("value: 1", "value: 60"));
         await WaitAsync(http, longId, s => s["runningProcessChains"]!.GetValue<int>() == 1, 30);
         using (var cancel = await http.PutAsync($"/workflows/{longId}", new StringContent("""{"status": "CANCELLED"}""", Encoding.UTF8, "application/json")))
+        {
             Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
+            // as in Steep's documentation: the answer shows the cancelled submission, nothing running, ended
+            var answer = JsonNode.Parse(await cancel.Content.ReadAsStringAsync())!;
+            Assert.Equal("CANCELLED", answer["status"]!.GetValue<string>());
+            Assert.Equal(0, answer["runningProcessChains"]!.GetValue<int>());
+            Assert.Equal(1, answer["cancelledProcessChains"]!.GetValue<int>());
+            Assert.NotNull(answer["endTime"]);
+        }
         var cancelled = await WaitAsync(http, longId, Ended, 15);
         Assert.Equal("CANCELLED", cancelled["status"]!.GetValue<string>());
         Assert.Equal(1, cancelled["cancelledProcessChains"]!.GetValue<int>());

@@ -53,12 +53,13 @@ internal static class ProcessChainEndpoints
     private static async Task<IResult> GetAsync(string id, ISteepInstance steep, CancellationToken ct) =>
         await steep.ProcessChains.GetAsync(id, ct) is { } c ? ApiResults.Json(ProcessChainViews.Full(c)) : UnknownChain(id);
 
-    private static async Task<IResult> CancelAsync(string id, HttpContext context, ISteepInstance steep, CancellationToken ct)
+    private static async Task<IResult> CancelAsync(string id, HttpContext context, ISteepInstance steep, SteepApiOptions options, CancellationToken ct)
     {
         if (await StatusBody.ReadCancelAsync(context.Request, ct) is { } error) return error;
         if (!await steep.CancelProcessChainAsync(id, ct)) return UnknownChain(id);
-        // a running chain ends once its agent has killed it, so the status may still say RUNNING here
-        var c = await steep.ProcessChains.GetAsync(id, ct);
+        // a running chain ends once its agent has killed its processes: answer with that end when it comes in time
+        var c = await Settling.WaitAsync(token => steep.ProcessChains.GetAsync(id, token),
+            c => c.Chain.Status is not (ProcessChainStatus.Registered or ProcessChainStatus.Running), options.CancelWait, ct);
         return c is null ? UnknownChain(id) : ApiResults.Json(ProcessChainViews.Summary(c));
     }
 

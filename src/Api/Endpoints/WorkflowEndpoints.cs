@@ -89,11 +89,13 @@ internal static class WorkflowEndpoints
         return ApiResults.Json(submission, StatusCodes.Status202Accepted);
     }
 
-    private static async Task<IResult> CancelAsync(string id, HttpContext context, ISteepInstance steep, CancellationToken ct)
+    private static async Task<IResult> CancelAsync(string id, HttpContext context, ISteepInstance steep, SteepApiOptions options, CancellationToken ct)
     {
         if (await StatusBody.ReadCancelAsync(context.Request, ct) is { } error) return error;
         if (!await steep.CancelAsync(id, ct)) return UnknownSubmission(id);
-        var s = await steep.Submissions.GetAsync(id, ct);
+        // as in Steep, the answer shows the submission after the cancellation: no chain running, the end time set
+        var s = await Settling.WaitAsync(token => steep.Submissions.GetAsync(id, token),
+            s => s.EndTime is not null && s.RunningProcessChains == 0, options.CancelWait, ct);
         return s is null ? UnknownSubmission(id) : ApiResults.Json(s with { Workflow = null });
     }
 
