@@ -76,15 +76,26 @@ internal static class RunCommand
                 Console.Error.WriteLine($"no submissions: {db} does not exist");
                 return 0;
             }
+            var holder = DataDirectoryLock.HolderIfLocked(settings.DataDirectory);
             await using var store = new Steep.Persistence.Sqlite.SqliteStore(db);
             Console.WriteLine($"{"ID",-22} {"STATUS",-16} {"DONE",6} {"RUNNING",8} {"FAILED",7} {"TOTAL",7}  START");
+            int unfinished = 0;
             for (int offset = 0; ; offset += 100)
             {
                 var page = await store.ListAsync(offset, 100, null, ct);
                 foreach (var s in page.Items)
+                {
                     Console.WriteLine($"{s.Id,-22} {s.Status,-16} {s.SucceededProcessChains,6} {s.RunningProcessChains,8} {s.FailedProcessChains,7} {s.TotalProcessChains,7}  {s.StartTime:u}");
+                    if (!SubmissionStatus.IsFinal(s.Status)) unfinished++;
+                }
                 if (offset + page.Items.Count >= page.Total || page.Items.Count == 0) break;
             }
+            // RUNNING in the store means "was running when last written": say whether anything is running now
+            if (holder is not null)
+                Console.Error.WriteLine(holder > 0 ? $"in use by steep process {holder}" : "in use by another steep process");
+            else if (unfinished > 0)
+                Console.Error.WriteLine($"no steep process works on this data directory: `steep resume --data {settings.DataDirectory}` " +
+                    $"continues the {unfinished} unfinished submission(s)");
             return 0;
         }));
         return cmd;

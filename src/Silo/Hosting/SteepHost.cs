@@ -17,14 +17,17 @@ public sealed partial class SteepHost : IAsyncDisposable
 {
     private readonly GrainRuntime _runtime;
     private readonly IAsyncDisposable? _storeLifetime;
+    private readonly DataDirectoryLock _lock;
 
-    private SteepHost(HostSettings settings, SteepServices services, GrainRuntime runtime, EventHub events, IAsyncDisposable? storeLifetime)
+    private SteepHost(HostSettings settings, SteepServices services, GrainRuntime runtime, EventHub events, IAsyncDisposable? storeLifetime,
+        DataDirectoryLock dataLock)
     {
         Settings = settings;
         Services = services;
         _runtime = runtime;
         Events = events;
         _storeLifetime = storeLifetime;
+        _lock = dataLock;
     }
 
     /// <summary>The settings the host was started with.</summary>
@@ -42,7 +45,20 @@ public sealed partial class SteepHost : IAsyncDisposable
     /// <summary>Opens the store, recovers from a crash, registers the local agents and (optionally) resumes submissions.</summary>
     public static async Task<SteepHost> StartAsync(HostSettings settings, CancellationToken ct)
     {
-        Directory.CreateDirectory(settings.DataDirectory);
+        var dataLock = DataDirectoryLock.Acquire(settings.DataDirectory);
+        try
+        {
+            return await StartLockedAsync(settings, dataLock, ct);
+        }
+        catch
+        {
+            dataLock.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task<SteepHost> StartLockedAsync(HostSettings settings, DataDirectoryLock dataLock, CancellationToken ct)
+    {
         var paths = new SteepPaths(settings.TmpPath, settings.OutPath, Path.Combine(settings.DataDirectory, "logs"));
         Directory.CreateDirectory(paths.LogPath);
 
@@ -78,7 +94,7 @@ public sealed partial class SteepHost : IAsyncDisposable
         runtime.Register(_ => new ProcessChainGrain(services));
         runtime.Register(_ => new SchedulerGrain());
         runtime.Register(_ => new AgentGrain(services));
-        var host = new SteepHost(settings, services, runtime, events, lifetime);
+        var host = new SteepHost(settings, services, runtime, events, lifetime, dataLock);
 
         // Embedded mode: every agent lived in this process, so chains that were RUNNING when it stopped run again
         // (at-least-once); SUCCESS chains are never touched.
@@ -219,5 +235,6 @@ public sealed partial class SteepHost : IAsyncDisposable
     {
         await _runtime.StopAsync(CancellationToken.None);
         if (_storeLifetime is not null) await _storeLifetime.DisposeAsync();
+        _lock.Dispose();
     }
 }
