@@ -71,7 +71,7 @@ internal static class ProgramResolver
         return null;
     }
 
-    private static bool IsExecutableFile(string path)
+    internal static bool IsExecutableFile(string path)
     {
         try
         {

@@ -1,5 +1,6 @@
 using Steep.Core.Models;
 using Steep.Core.Validation;
+using Steep.Contracts;
 using Steep.Grains;
 using Steep.Persistence;
 

@@ -1,12 +1,15 @@
+using Orleans.Placement;
 using Steep.Agent;
+using Steep.Contracts;
 using Steep.Core.Models;
-using Steep.Grains.Runtime;
+using Steep.Core.Scheduling;
 
 namespace Steep.Grains;
 
 /// <summary>An agent: its capabilities, whether it is busy, and the chain it runs (executed in the background).</summary>
 [KeepAlive] // what it runs lives only in memory: being collected during a long chain would lose the chain's end
-public sealed class AgentGrain(SteepServices services) : Grain
+[PreferLocalPlacement] // the silo that registers an agent is the machine whose processes it runs
+public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) : Grain, IAgentGrain
 {
     private IReadOnlyList<string> _capabilities = [];
     private DateTimeOffset _startTime;
@@ -15,41 +18,43 @@ public sealed class AgentGrain(SteepServices services) : Grain
     private CancellationTokenSource? _cts;
     private Task? _run;
     private bool _registered;
+    private volatile bool _stopping; // the silo stops: a chain killed for that is not reported (it runs again later)
 
-    private string AgentId => Id.Key;
+    private string AgentId => this.GetPrimaryKeyString();
 
-    /// <summary>Registers the agent with the scheduler.</summary>
-    public Task RegisterAsync(IReadOnlyList<string> capabilities)
+    private ISchedulerGrain Scheduler => GrainFactory.GetGrain<ISchedulerGrain>(SchedulerGrain.Key);
+
+    /// <inheritdoc />
+    public async Task RegisterAsync(IReadOnlyList<string> capabilities)
     {
         _capabilities = capabilities;
         _startTime = _changed = services.Clock.GetUtcNow();
         _registered = true;
         services.Events.AgentChanged(new AgentEvent(AgentId, "registered", null));
-        Runtime.Get<SchedulerGrain>(SchedulerGrain.Key).Tell(s => s.RegisterAgentAsync(AgentId, capabilities));
-        return Task.CompletedTask;
+        await Scheduler.RegisterAgentAsync(AgentId, capabilities);
     }
 
-    /// <summary>What is known about this agent.</summary>
+    /// <inheritdoc />
     public Task<AgentInfo?> GetInfoAsync() => Task.FromResult(_registered
-        ? new AgentInfo(AgentId, _current is null, _capabilities, _startTime, _changed, _current) : null);
+        ? new AgentInfo(AgentId, _current is null, _capabilities, _startTime, _changed, _current, silo.Name)
+        : null);
 
-    /// <summary>Runs a chain; the call returns at once and the chain runs in the background.</summary>
+    /// <inheritdoc />
     public async Task AssignAsync(string chainId)
     {
-        var scheduler = Runtime.Get<SchedulerGrain>(SchedulerGrain.Key);
+        var chainGrain = GrainFactory.GetGrain<IProcessChainGrain>(chainId);
         if (_current is not null)
         {
             // the scheduler thought this agent idle: give the chain back, at the front of the queue
-            var stored0 = await Runtime.Get<ProcessChainGrain>(chainId).CallAsync(g => g.GetAsync());
+            var stored0 = await chainGrain.GetAsync();
             if (stored0 is null) return;
-            var again = new Steep.Core.Scheduling.QueuedChain(chainId, stored0.Chain.SubmissionId ?? "", stored0.Chain.RequiredCapabilities, 1);
-            scheduler.Tell(s => s.EnqueueAsync([again]));
+            await Scheduler.EnqueueAsync([new QueuedChain(chainId, stored0.Chain.SubmissionId ?? "", stored0.Chain.RequiredCapabilities, 1)]);
             return;
         }
-        var stored = await Runtime.Get<ProcessChainGrain>(chainId).CallAsync(g => g.StartAsync(AgentId));
+        var stored = await chainGrain.StartAsync(AgentId);
         if (stored is null)
         {
-            scheduler.Tell(s => s.AgentIdleAsync(AgentId));
+            await Scheduler.AgentIdleAsync(AgentId);
             return;
         }
         _current = chainId;
@@ -57,8 +62,9 @@ public sealed class AgentGrain(SteepServices services) : Grain
         services.Events.AgentChanged(new AgentEvent(AgentId, "busy", chainId));
         _cts = new CancellationTokenSource();
         var chain = stored.Chain;
-        var self = Runtime.Get<AgentGrain>(AgentId);
+        var self = this.AsReference<IAgentGrain>();
         var token = _cts.Token;
+        // the chain runs outside the grain's turns (it may take hours); its end comes back as a message
         _run = Task.Run(async () =>
         {
             ProcessChainOutcome outcome;
@@ -74,33 +80,34 @@ public sealed class AgentGrain(SteepServices services) : Grain
             {
                 outcome = new ProcessChainOutcome(ProcessChainStatus.Error, null, $"The agent failed to run the chain: {e.Message}", []);
             }
-            self.Tell(a => a.CompletedAsync(chainId, outcome));
+            if (!token.IsCancellationRequested || !_stopping) await self.CompletedAsync(chainId, outcome);
         });
     }
 
-    /// <summary>The background run ended.</summary>
-    public Task CompletedAsync(string chainId, ProcessChainOutcome outcome)
+    /// <inheritdoc />
+    public async Task CompletedAsync(string chainId, ProcessChainOutcome outcome)
     {
-        if (_current != chainId) return Task.CompletedTask;
+        if (_current != chainId) return;
         // recording the outcome need not delay the next chain: if this process dies before it is stored, the chain
         // is still RUNNING in the store and runs again after the restart (at-least-once)
-        Runtime.Get<ProcessChainGrain>(chainId).Tell(g => g.CompleteAsync(outcome));
+        await GrainFactory.GetGrain<IProcessChainGrain>(chainId).CompleteAsync(outcome);
         _current = null;
         _cts?.Dispose();
         _cts = null;
+        _run = null;
         _changed = services.Clock.GetUtcNow();
         services.Events.AgentChanged(new AgentEvent(AgentId, "idle", null));
-        Runtime.Get<SchedulerGrain>(SchedulerGrain.Key).Tell(s => s.AgentIdleAsync(AgentId));
-        return Task.CompletedTask;
+        await Scheduler.AgentIdleAsync(AgentId);
     }
 
     /// <summary>
-    /// When the runtime stops (the process shuts down), kills the running chain instead of leaving its processes
-    /// behind. Its end can no longer be stored, so it stays RUNNING and goes back to REGISTERED on the next start.
+    /// When the silo stops (the process shuts down), kills the running chain instead of leaving its processes
+    /// behind. Its end is not stored, so it stays RUNNING and goes back to REGISTERED on the next start.
     /// </summary>
-    protected internal override async Task OnDeactivateAsync(CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (!Runtime.IsStopping || _cts is null || _run is null) return;
+        if (_cts is null || _run is null) return;
+        _stopping = true;
         _cts.Cancel();
         try
         {
@@ -112,7 +119,7 @@ public sealed class AgentGrain(SteepServices services) : Grain
         }
     }
 
-    /// <summary>Kills the chain if this agent runs it.</summary>
+    /// <inheritdoc />
     public Task CancelAsync(string chainId)
     {
         if (_current == chainId) _cts?.Cancel();

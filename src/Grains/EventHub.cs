@@ -1,5 +1,7 @@
 using System.Threading.Channels;
 
+using Steep.Contracts;
+
 namespace Steep.Grains;
 
 /// <summary>Fans events out to any number of subscribers; a slow subscriber loses old events rather than blocking grains.</summary>

@@ -1,3 +1,5 @@
+using Steep.Contracts;
+
 namespace Steep.Grains;
 
 /// <summary>Receives notifications of changes (for progress displays, server-sent events and metrics). Must not block.</summary>

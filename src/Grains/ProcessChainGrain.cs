@@ -1,30 +1,30 @@
 using Steep.Agent;
 using Steep.Core.Models;
 using Steep.Core.Scheduling;
-using Steep.Grains.Runtime;
+using Steep.Contracts;
 using Steep.Persistence;
 
 namespace Steep.Grains;
 
 /// <summary>One process chain's run-time state (status, agent, times, results, run count), kept in the store.</summary>
-public sealed class ProcessChainGrain(SteepServices services) : Grain
+public sealed class ProcessChainGrain(SteepServices services) : Grain, IProcessChainGrain
 {
     private StoredProcessChain? _chain;
     private string? _cancelledBeforeStart;
     private Task? _startWrite; // the RUNNING write, while it is on its way
 
-    private string ChainId => Id.Key;
+    private string ChainId => this.GetPrimaryKeyString();
 
     /// <inheritdoc />
-    protected internal override async Task OnActivateAsync(CancellationToken ct) =>
+    public override async Task OnActivateAsync(CancellationToken ct) =>
         _chain = services.FreshChains.TryTake(ChainId, out var fresh)
             ? new StoredProcessChain(fresh, null, 0, 0) // its store sequence is unknown here; only a requeue needs it
             : await services.Chains.GetAsync(ChainId, ct);
 
-    /// <summary>The stored chain (null if unknown).</summary>
+    /// <inheritdoc />
     public Task<StoredProcessChain?> GetAsync() => Task.FromResult(_chain);
 
-    /// <summary>Marks the chain RUNNING on <paramref name="agentId"/> and returns it; null if it must not run (cancelled, finished or unknown).</summary>
+    /// <inheritdoc />
     public Task<StoredProcessChain?> StartAsync(string agentId)
     {
         if (_chain is null || _chain.Chain.Status != ProcessChainStatus.Registered || _cancelledBeforeStart is not null)
@@ -44,7 +44,7 @@ public sealed class ProcessChainGrain(SteepServices services) : Grain
 
     private async Task WriteStartAsync(ProcessChainUpdate update, ProcessChainEvent started)
     {
-        await services.Chains.UpdateAsync(update, default).ConfigureAwait(false);
+        await services.Chains.UpdateAsync(update, default);
         services.Events.ProcessChainChanged(started);
     }
 
@@ -65,7 +65,7 @@ public sealed class ProcessChainGrain(SteepServices services) : Grain
         }
     }
 
-    /// <summary>Stores how the run ended and tells the submission.</summary>
+    /// <inheritdoc />
     public async Task CompleteAsync(ProcessChainOutcome outcome)
     {
         if (_chain is null || _chain.Chain.Status != ProcessChainStatus.Running) return;
@@ -81,7 +81,7 @@ public sealed class ProcessChainGrain(SteepServices services) : Grain
         NotifySubmission(outcome.Status, outcome.Results, outcome.ExecutedExecutableIds, outcome.ErrorMessage);
     }
 
-    /// <summary>Cancels the chain: a queued one is dropped at once, a running one is killed by its agent.</summary>
+    /// <inheritdoc />
     public async Task CancelAsync()
     {
         if (_chain is null) return;
@@ -89,19 +89,19 @@ public sealed class ProcessChainGrain(SteepServices services) : Grain
         {
             case ProcessChainStatus.Registered:
                 _cancelledBeforeStart = "cancelled";
-                Runtime.Get<SchedulerGrain>(SchedulerGrain.Key).Tell(s => s.RemoveAsync(ChainId));
+                GrainFactory.GetGrain<ISchedulerGrain>(SchedulerGrain.Key).RemoveAsync(ChainId).Ignore();
                 await services.Chains.UpdateAsync(new ProcessChainUpdate(ChainId) { Status = ProcessChainStatus.Cancelled, EndTime = services.Clock.GetUtcNow() }, default);
                 _chain = _chain with { Chain = _chain.Chain with { Status = ProcessChainStatus.Cancelled } };
                 services.Events.ProcessChainChanged(new ProcessChainEvent(ChainId, _chain.Chain.SubmissionId ?? "", ProcessChainStatus.Cancelled, null, null, null));
                 NotifySubmission(ProcessChainStatus.Cancelled, null, [], null);
                 break;
             case ProcessChainStatus.Running when _chain.AgentId is { } agent:
-                Runtime.Get<AgentGrain>(agent).Tell(a => a.CancelAsync(ChainId));
+                GrainFactory.GetGrain<IAgentGrain>(agent).CancelAsync(ChainId).Ignore();
                 break;
         }
     }
 
-    /// <summary>Puts a chain whose agent is gone back into the queue (at-least-once execution).</summary>
+    /// <inheritdoc />
     public async Task RequeueAsync()
     {
         if (_chain is null || _chain.Chain.Status != ProcessChainStatus.Running) return;
@@ -109,13 +109,13 @@ public sealed class ProcessChainGrain(SteepServices services) : Grain
         _chain = _chain with { Chain = _chain.Chain with { Status = ProcessChainStatus.Registered, StartTime = null }, AgentId = null };
         // any positive sequence puts a requeued chain before the new ones
         var q = new QueuedChain(ChainId, _chain.Chain.SubmissionId ?? "", _chain.Chain.RequiredCapabilities, Math.Max(1, _chain.Sequence));
-        Runtime.Get<SchedulerGrain>(SchedulerGrain.Key).Tell(s => s.EnqueueAsync([q]));
+        GrainFactory.GetGrain<ISchedulerGrain>(SchedulerGrain.Key).EnqueueAsync([q]).Ignore();
     }
 
     private void NotifySubmission(string status, IReadOnlyDictionary<string, IReadOnlyList<string>>? results, IReadOnlyList<string> executed, string? error)
     {
         if (_chain?.Chain.SubmissionId is not { } sid) return;
-        Runtime.Get<SubmissionGrain>(sid).Tell(s => s.ChainFinishedAsync(ChainId, status, results, executed, error));
+        GrainFactory.GetGrain<ISubmissionGrain>(sid).ChainFinishedAsync(new ChainFinished(ChainId, status, results, executed, error)).Ignore();
         DeactivateOnIdle();
     }
 }

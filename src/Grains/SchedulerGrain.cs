@@ -1,5 +1,4 @@
 using Steep.Core.Scheduling;
-using Steep.Grains.Runtime;
 
 namespace Steep.Grains;
 
@@ -8,7 +7,7 @@ namespace Steep.Grains;
 /// A chain nobody can run is skipped without stalling the rest and starts as soon as a fitting agent registers.
 /// </summary>
 [KeepAlive] // its queue and agents live only in memory: being collected when idle would forget them
-public sealed class SchedulerGrain : Grain
+public sealed class SchedulerGrain : Grain, ISchedulerGrain
 {
     /// <summary>The key of the one scheduler.</summary>
     public const string Key = "scheduler";
@@ -19,10 +18,10 @@ public sealed class SchedulerGrain : Grain
     private long _sequence;
     private long _requeued;
 
-    /// <summary>Number of chains waiting.</summary>
+    /// <inheritdoc />
     public Task<int> QueuedAsync() => Task.FromResult(_queue.Count);
 
-    /// <summary>Adds chains to the queue (new ones in registration order; requeued ones go first).</summary>
+    /// <inheritdoc />
     public Task EnqueueAsync(IReadOnlyList<QueuedChain> chains)
     {
         foreach (var c in chains)
@@ -31,14 +30,14 @@ public sealed class SchedulerGrain : Grain
         return Task.CompletedTask;
     }
 
-    /// <summary>Drops a queued chain (it was cancelled).</summary>
+    /// <inheritdoc />
     public Task RemoveAsync(string chainId)
     {
         _queue.Remove(chainId);
         return Task.CompletedTask;
     }
 
-    /// <summary>An agent joined (or re-joined) and is idle.</summary>
+    /// <inheritdoc />
     public Task RegisterAgentAsync(string agentId, IReadOnlyList<string> capabilities)
     {
         _agents[agentId] = new HashSet<string>(capabilities);
@@ -47,7 +46,7 @@ public sealed class SchedulerGrain : Grain
         return Task.CompletedTask;
     }
 
-    /// <summary>An agent left.</summary>
+    /// <inheritdoc />
     public Task UnregisterAgentAsync(string agentId)
     {
         _agents.Remove(agentId);
@@ -55,7 +54,7 @@ public sealed class SchedulerGrain : Grain
         return Task.CompletedTask;
     }
 
-    /// <summary>An agent finished its chain and is idle again.</summary>
+    /// <inheritdoc />
     public Task AgentIdleAsync(string agentId)
     {
         if (_agents.ContainsKey(agentId) && !_idle.Contains(agentId)) _idle.Add(agentId);
@@ -73,7 +72,7 @@ public sealed class SchedulerGrain : Grain
             var chain = _queue.TryTake(_agents[agentId]);
             if (chain is null) continue;
             _idle.Remove(agentId);
-            Runtime.Get<AgentGrain>(agentId).Tell(a => a.AssignAsync(chain.Id));
+            GrainFactory.GetGrain<IAgentGrain>(agentId).AssignAsync(chain.Id).Ignore();
             if (_queue.Count == 0) break;
         }
     }

@@ -14,6 +14,9 @@ public sealed record SteepServices(
     IEventSink Events,
     TimeProvider Clock)
 {
+    /// <summary>Directory of each service's metadata file, to resolve relative program paths when a workflow is accepted.</summary>
+    public IReadOnlyDictionary<string, string> ServiceDirectories { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Chains registered a moment ago, for their first activation.</summary>
     public FreshChains FreshChains { get; init; } = new();
 }

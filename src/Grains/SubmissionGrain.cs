@@ -2,7 +2,9 @@ using System.Text.Json;
 using Steep.Core.Generator;
 using Steep.Core.Models;
 using Steep.Core.Scheduling;
-using Steep.Grains.Runtime;
+using Microsoft.Extensions.Logging;
+using Orleans.Utilities;
+using Steep.Contracts;
 using Steep.Persistence;
 using Steep.Core.Serialization;
 
@@ -13,14 +15,16 @@ namespace Steep.Grains;
 /// transaction), hands the chains to the scheduler, feeds finished chains back, and finishes the submission.
 /// After a crash it rebuilds the generator by replaying the stored steps, so nothing is lost and nothing re-runs.
 /// </summary>
-public sealed class SubmissionGrain(SteepServices services) : Grain
+public sealed class SubmissionGrain(SteepServices services, ILogger<SubmissionGrain> logger) : Grain, ISubmissionGrain
 {
+    private readonly ObserverManager<ISubmissionObserver> _observers = new(ISubmissionGrain.SubscriptionLifetime, logger);
     private Submission? _submission;
     private ProcessChainGenerator? _generator;
     private long _step;
     private readonly HashSet<string> _open = new();     // REGISTERED or RUNNING chains of this submission
     private readonly HashSet<string> _consumed = new(); // finished chains whose outcome the generator has seen
-    private readonly List<FinishedChain> _inbox = new();
+    private readonly List<ChainFinished> _inbox = new();
+    private readonly HashSet<string> _inboxIds = new();
     private readonly Dictionary<string, List<string>> _results = new();
     private readonly HashSet<string> _storedOutputs = new();
     private readonly HashSet<string> _forEachOutputs = new();
@@ -29,10 +33,12 @@ public sealed class SubmissionGrain(SteepServices services) : Grain
     private bool _stepScheduled;
     private bool _cancelRequested;
 
-    private string SubmissionId => Id.Key;
+    private string SubmissionId => this.GetPrimaryKeyString();
+
+    private ISchedulerGrain Scheduler => GrainFactory.GetGrain<ISchedulerGrain>(SchedulerGrain.Key);
 
     /// <inheritdoc />
-    protected internal override async Task OnActivateAsync(CancellationToken ct)
+    public override async Task OnActivateAsync(CancellationToken ct)
     {
         _submission = await services.Submissions.GetAsync(SubmissionId, ct);
         if (_submission is null || SubmissionStatus.IsFinal(_submission.Status)) return;
@@ -40,7 +46,8 @@ public sealed class SubmissionGrain(SteepServices services) : Grain
         var workflow = _submission.Workflow ?? throw new InvalidOperationException($"Submission {SubmissionId} has no workflow");
         CollectStoredOutputs(workflow.Actions);
 
-        _generator = new ProcessChainGenerator(workflow, services.Services, new GeneratorOptions(
+        // the services it was accepted with; older submissions stored none and run with the silo's
+        _generator = new ProcessChainGenerator(workflow, _submission.ServiceMetadata ?? services.Services, new GeneratorOptions(
             Path.Combine(services.Paths.TmpPath, SubmissionId), Path.Combine(services.Paths.OutPath, SubmissionId), IdSeed(SubmissionId)));
         foreach (var step in await services.Submissions.GetStepsAsync(SubmissionId, 0, ct))
         {
@@ -63,14 +70,38 @@ public sealed class SubmissionGrain(SteepServices services) : Grain
                 if (!_consumed.Contains(c.Chain.Id))
                 {
                     // finished before the crash, but its outcome never reached the generator: feed it now
-                    _inbox.Add(new FinishedChain(c.Chain.Id, status!, c.Chain.Results, status == ProcessChainStatus.Success
+                    _inbox.Add(new ChainFinished(c.Chain.Id, status!, c.Chain.Results, status == ProcessChainStatus.Success
                         ? c.Chain.Executables.Select(e => e.Id).ToList() : [], c.Chain.ErrorMessage));
+                    _inboxIds.Add(c.Chain.Id);
                 }
             }
         }
     }
 
-    /// <summary>Starts (or resumes) the submission.</summary>
+    /// <inheritdoc />
+    public async Task<SubmissionSnapshot?> GetStatusAsync()
+    {
+        var s = await services.Submissions.GetAsync(SubmissionId, default);
+        return s is null ? null : new SubmissionSnapshot(s.Id, s.Status, s.StartTime, s.EndTime, s.RequiredCapabilities,
+            s.TotalProcessChains, s.RunningProcessChains, s.SucceededProcessChains, s.FailedProcessChains, s.CancelledProcessChains,
+            s.Results, s.ErrorMessage);
+    }
+
+    /// <inheritdoc />
+    public Task SubscribeAsync(ISubmissionObserver observer)
+    {
+        _observers.Subscribe(observer, observer);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task UnsubscribeAsync(ISubmissionObserver observer)
+    {
+        _observers.Unsubscribe(observer);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
     public async Task StartAsync()
     {
         if (_submission is null || _generator is null) return;
@@ -87,26 +118,26 @@ public sealed class SubmissionGrain(SteepServices services) : Grain
         if (waiting.Count > 0)
         {
             var queued = waiting.Select(c => new QueuedChain(c.Chain.Id, SubmissionId, c.Chain.RequiredCapabilities, 0)).ToList();
-            Runtime.Get<SchedulerGrain>(SchedulerGrain.Key).Tell(s => s.EnqueueAsync(queued));
+            await Scheduler.EnqueueAsync(queued);
         }
         if (_step == 0 || _inbox.Count > 0) ScheduleStep();
         else await FinishIfDoneAsync();
     }
 
-    /// <summary>A chain of this submission ended (SUCCESS, ERROR or CANCELLED).</summary>
-    public Task ChainFinishedAsync(string chainId, string status, IReadOnlyDictionary<string, IReadOnlyList<string>>? results,
-        IReadOnlyList<string> executedExecutableIds, string? errorMessage)
+    /// <inheritdoc />
+    public Task ChainFinishedAsync(ChainFinished finished)
     {
-        if (_generator is null || _consumed.Contains(chainId) || _inbox.Any(f => f.ChainId == chainId)) return Task.CompletedTask;
+        var chainId = finished.ChainId;
+        if (_generator is null || _consumed.Contains(chainId) || !_inboxIds.Add(chainId)) return Task.CompletedTask;
         _open.Remove(chainId);
-        Count(status, errorMessage);
-        _inbox.Add(new FinishedChain(chainId, status, results, executedExecutableIds, errorMessage));
+        Count(finished.Status, finished.ErrorMessage);
+        _inbox.Add(finished);
         ScheduleStep();
         Publish();
         return Task.CompletedTask;
     }
 
-    /// <summary>Cancels the submission: queued chains are dropped, running ones killed.</summary>
+    /// <inheritdoc />
     public async Task CancelAsync()
     {
         if (_submission is null || SubmissionStatus.IsFinal(_submission.Status) && !_cancelRequested) return;
@@ -116,7 +147,7 @@ public sealed class SubmissionGrain(SteepServices services) : Grain
             await services.Submissions.UpdateAsync(new SubmissionUpdate(SubmissionId) { Status = SubmissionStatus.Cancelled }, default);
             _submission = _submission with { Status = SubmissionStatus.Cancelled };
         }
-        foreach (var id in _open.ToList()) Runtime.Get<ProcessChainGrain>(id).Tell(g => g.CancelAsync());
+        foreach (var id in _open.ToList()) GrainFactory.GetGrain<IProcessChainGrain>(id).CancelAsync().Ignore();
         await FinishIfDoneAsync();
     }
 
@@ -124,17 +155,19 @@ public sealed class SubmissionGrain(SteepServices services) : Grain
     {
         if (_stepScheduled) return;
         _stepScheduled = true;
-        // one turn per burst of finished chains: they are fed to the generator together
-        Runtime.Get<SubmissionGrain>(SubmissionId).Tell(g => g.RunStepAsync());
+        // one turn per burst of finished chains: the step message queues behind the ones already waiting, which are
+        // then fed to the generator together
+        this.AsReference<ISubmissionGrain>().RunStepAsync().Ignore();
     }
 
-    /// <summary>Feeds the finished chains to the generator and registers the chains it produces.</summary>
+    /// <inheritdoc />
     public async Task RunStepAsync()
     {
         _stepScheduled = false;
         if (_generator is null || _submission is null || SubmissionStatus.IsFinal(_submission.Status) && !_cancelRequested) return;
         var inbox = _inbox.ToList();
         _inbox.Clear();
+        _inboxIds.Clear();
 
         var results = new Dictionary<string, IReadOnlyList<string>>();
         var executed = new List<string>();
@@ -171,7 +204,7 @@ public sealed class SubmissionGrain(SteepServices services) : Grain
             _total += stored.Count;
             foreach (var c in stored) _open.Add(c.Id);
             var queued = stored.Select(c => new QueuedChain(c.Id, SubmissionId, c.RequiredCapabilities, 0)).ToList();
-            Runtime.Get<SchedulerGrain>(SchedulerGrain.Key).Tell(s => s.EnqueueAsync(queued));
+            await Scheduler.EnqueueAsync(queued);
             Publish();
         }
         await FinishIfDoneAsync();
@@ -181,7 +214,7 @@ public sealed class SubmissionGrain(SteepServices services) : Grain
     {
         _firstError ??= message;
         _cancelRequested = true;
-        foreach (var id in _open.ToList()) Runtime.Get<ProcessChainGrain>(id).Tell(g => g.CancelAsync());
+        foreach (var id in _open.ToList()) GrainFactory.GetGrain<IProcessChainGrain>(id).CancelAsync().Ignore();
         await FinishIfDoneAsync(forcedError: message);
     }
 
@@ -275,12 +308,11 @@ public sealed class SubmissionGrain(SteepServices services) : Grain
     {
         if (_submission is null) return;
         int running = Math.Max(0, _open.Count);
-        services.Events.SubmissionChanged(new SubmissionEvent(SubmissionId, _submission.Status, _total, running, _succeeded, _failed, _cancelled));
+        var change = new SubmissionEvent(SubmissionId, _submission.Status, _total, running, _succeeded, _failed, _cancelled);
+        services.Events.SubmissionChanged(change);
+        if (_observers.Count > 0) _observers.Notify(o => o.OnSubmissionChanged(change));
     }
 
     /// <summary>Generated names start with a seed derived from the submission id, so they are unique and stable across restarts.</summary>
     internal static string IdSeed(string submissionId) => submissionId.ToLowerInvariant() + "-";
-
-    private sealed record FinishedChain(string ChainId, string Status, IReadOnlyDictionary<string, IReadOnlyList<string>>? Results,
-        IReadOnlyList<string> ExecutedExecutableIds, string? ErrorMessage);
 }

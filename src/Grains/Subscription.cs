@@ -1,5 +1,7 @@
 using System.Threading.Channels;
 
+using Steep.Contracts;
+
 namespace Steep.Grains;
 
 /// <summary>A stream of events (<see cref="SubmissionEvent"/>, <see cref="ProcessChainEvent"/>, <see cref="AgentEvent"/>).</summary>

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Logging;
 using Steep.Api.Tests.Support;
 using Steep.Core.Models;
+using Steep.Contracts;
 using Steep.Grains;
 using Steep.Persistence;
 using Steep.Silo.Hosting;

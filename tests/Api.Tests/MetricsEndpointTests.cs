@@ -61,8 +61,8 @@ public sealed partial class MetricsEndpointTests(ApiServer server) : IClassFixtu
         Assert.Equal("gauge", types["steep_agents"]);
         Assert.Equal("histogram", types["steep_process_chain_duration_seconds"]);
         Assert.Equal("counter", types["process_cpu_seconds_total"]);
-        Assert.Equal("counter", types["dotnet_gc_collections_total"]);
-        foreach (var g in new[] { "process_resident_memory_bytes", "process_start_time_seconds", "process_num_threads", "dotnet_total_memory_bytes" })
+        Assert.Equal("counter", types["dotnet_collection_count_total"]);
+        foreach (var g in new[] { "process_working_set_bytes", "process_start_time_seconds", "process_num_threads", "dotnet_total_memory_bytes" })
             Assert.Equal("gauge", types[g]);
 
         Assert.Equal(2, values["steep_agents"]);
@@ -71,7 +71,7 @@ public sealed partial class MetricsEndpointTests(ApiServer server) : IClassFixtu
         Assert.True(values["steep_scheduler_process_chains{status=\"SUCCESS\"}"] >= 1);
         Assert.True(values["steep_scheduler_process_chains{status=\"ERROR\"}"] >= 1);
         Assert.True(values.ContainsKey("steep_scheduler_process_chains{status=\"REGISTERED\"}"));
-        Assert.True(values.ContainsKey("dotnet_gc_collections_total{generation=\"0\"}"));
+        Assert.True(values.ContainsKey("dotnet_collection_count_total{generation=\"0\"}"));
         Assert.True(values["process_start_time_seconds"] > 1_600_000_000);
 
         // the histogram: cumulative buckets ending in +Inf, which equals _count

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Hosting;
 using Steep.Api.Http;
 using Steep.Api.Views;
+using Steep.Contracts;
 using Steep.Grains;
 
 namespace Steep.Api.Endpoints;

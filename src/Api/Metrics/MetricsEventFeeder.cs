@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Hosting;
+using Steep.Contracts;
 using Steep.Grains;
 
 namespace Steep.Api.Metrics;

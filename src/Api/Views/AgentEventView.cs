@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Steep.Contracts;
 using Steep.Grains;
 
 namespace Steep.Api.Views;

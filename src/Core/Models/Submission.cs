@@ -53,6 +53,14 @@ public sealed record Submission
     [JsonPropertyName("results")]
     public IReadOnlyDictionary<string, IReadOnlyList<string>>? Results { get; init; }
 
+    /// <summary>
+    /// The metadata (with resolved paths) of the services the workflow calls, as they were when it was accepted: a
+    /// resumed or moved submission runs with these, whatever the silo that finishes it was started with. Not part of
+    /// the HTTP API.
+    /// </summary>
+    [JsonIgnore]
+    public IReadOnlyList<Service>? ServiceMetadata { get; init; }
+
     /// <summary>A human-readable error message, when the submission failed.</summary>
     [JsonPropertyName("errorMessage")]
     public string? ErrorMessage { get; init; }

@@ -55,7 +55,7 @@ public sealed class InMemoryStore : ISubmissionStore, IProcessChainStore
         {
             var matching = Enumerable.Reverse(_submissionOrder).Where(r => status is null || r.Submission.Status == status).ToList();
             var items = matching.Skip(offset).Take(size)
-                .Select(r => WithCounts(r.Submission with { Workflow = null, Results = null, ErrorMessage = null }, r))
+                .Select(r => WithCounts(r.Submission with { Workflow = null, Results = null, ErrorMessage = null, ServiceMetadata = null }, r))
                 .ToList();
             return Task.FromResult(new Page<Submission>(items, matching.Count));
         }

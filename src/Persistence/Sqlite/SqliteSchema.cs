@@ -82,6 +82,11 @@ internal static class SqliteSchema
         ) WITHOUT ROWID;
         INSERT INTO submission_journal (submission_id, last_step) SELECT id, last_step FROM submissions;
         """,
+        // The service metadata a submission was accepted with (JSON array, paths resolved), so that it can be resumed
+        // or finished by another silo whatever service files that one was started with.
+        """
+        ALTER TABLE submissions ADD COLUMN services TEXT;
+        """,
     ];
 
     /// <summary>The version this code writes.</summary>

@@ -24,6 +24,7 @@ public sealed partial class SqliteStore
         {
             submission.Id, submission.Status, Time(submission.StartTime), Time(submission.EndTime),
             Json(submission.RequiredCapabilities), Json(submission.Workflow), Json(submission.Results), submission.ErrorMessage,
+            submission.ServiceMetadata is null ? null : Json(submission.ServiceMetadata),
         };
         return WriteAsync(async (s, token) =>
         {
@@ -40,7 +41,7 @@ public sealed partial class SqliteStore
     {
         await using var command = Command(connection, null, $"""
             SELECT s.id, s.status, s.start_time, s.end_time, s.required_capabilities, {CountColumns},
-                   s.workflow, s.results, s.error_message
+                   s.workflow, s.results, s.error_message, s.services
             FROM submissions s WHERE s.id = $id
             """, ("$id", id));
         await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
@@ -50,6 +51,7 @@ public sealed partial class SqliteStore
             Workflow = FromJsonOrNull<Workflow>(reader, 10),
             Results = FromJsonOrNull<IReadOnlyDictionary<string, IReadOnlyList<string>>>(reader, 11),
             ErrorMessage = StringOrNull(reader, 12),
+            ServiceMetadata = FromJsonOrNull<IReadOnlyList<Service>>(reader, 13),
         };
     }, ct);
 

@@ -15,9 +15,9 @@ internal sealed class WriterStatements : IDisposable
         ReleaseSavepoint = new(writer, "RELEASE write");
         RollbackToSavepoint = new(writer, "ROLLBACK TO write");
         InsertSubmission = new(writer, """
-            INSERT INTO submissions (id, status, start_time, end_time, required_capabilities, workflow, results, error_message)
-            VALUES ($id, $status, $start_time, $end_time, $required_capabilities, $workflow, $results, $error_message)
-            """, "$id", "$status", "$start_time", "$end_time", "$required_capabilities", "$workflow", "$results", "$error_message");
+            INSERT INTO submissions (id, status, start_time, end_time, required_capabilities, workflow, results, error_message, services)
+            VALUES ($id, $status, $start_time, $end_time, $required_capabilities, $workflow, $results, $error_message, $services)
+            """, "$id", "$status", "$start_time", "$end_time", "$required_capabilities", "$workflow", "$results", "$error_message", "$services");
         UpdateSubmission = new(writer, """
             UPDATE submissions SET
                 status = COALESCE($status, status),

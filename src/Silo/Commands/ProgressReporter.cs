@@ -1,3 +1,4 @@
+using Steep.Contracts;
 using Steep.Grains;
 
 namespace Steep.Silo.Commands;

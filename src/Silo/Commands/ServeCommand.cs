@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Orleans.Dashboard;
 using Steep.Core.Serialization;
 using Steep.Silo.Configuration;
 using Steep.Silo.Hosting;
@@ -46,22 +47,31 @@ internal static class ServeCommand
 
     private static async Task<int> ServeAsync(HostSettings settings, string url, CancellationToken ct)
     {
-        await using var steep = await SteepHost.StartAsync(settings, ct);
-        var resumed = await steep.ResumeAllAsync(ct);
-        if (resumed.Count > 0) Console.Error.WriteLine($"resumed {resumed.Count} unfinished submission(s)");
-
-        await using var app = SteepWebServer.Create(steep, url, api => api.Token = settings.HttpToken);
+        // disposed last: the registry and the data directory outlive the silo, which stops with the web application
+        await using var steep = SteepHost.Open(settings);
+        await using var app = SteepWebServer.Create(steep, url, api => api.Token = settings.HttpToken,
+            builder => steep.ConfigureSilo(builder, gateway: true, silo => silo.AddDashboard()));
+        app.MapOrleansDashboard("/orleans");
         try
         {
             await app.StartAsync(ct);
         }
-        catch (Exception e) when (e is IOException or InvalidOperationException && e is not OperationCanceledException)
+        catch (Exception e) when (e is IOException or InvalidOperationException or System.Net.Sockets.SocketException
+            && e is not OperationCanceledException)
         {
-            throw new IOException($"cannot listen on {url}: {e.Message}", e);
+            throw new IOException($"cannot listen on {url} (Orleans silo port {steep.SiloPort}, gateway port {steep.GatewayPort}): {e.Message}", e);
         }
+        await steep.AttachAsync(app.Services, ct);
+        var resumed = await steep.ResumeAllAsync(ct);
+        if (resumed.Count > 0) Console.Error.WriteLine($"resumed {resumed.Count} unfinished submission(s)");
+
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [url];
         Console.Error.WriteLine($"data directory {settings.DataDirectory}, {settings.AgentCount} agents" +
-            (string.IsNullOrEmpty(settings.HttpToken) ? "" : ", bearer token required"));
+            (string.IsNullOrEmpty(settings.HttpToken) ? "" : ", bearer token required") +
+            $"; Orleans gateway on 127.0.0.1:{steep.GatewayPort}, dashboard at /orleans");
+        if (settings.GatewayPort is null && steep.GatewayPort != SteepHost.DefaultGatewayPort)
+            Console.Error.WriteLine($"the Orleans gateway port {SteepHost.DefaultGatewayPort} is taken; using {steep.GatewayPort} " +
+                "(steep.cluster.gatewayPort or STEEP_CLUSTER_GATEWAYPORT chooses one)");
         foreach (var a in addresses) Console.WriteLine($"Listening on {a}");
         Console.Out.Flush();
 

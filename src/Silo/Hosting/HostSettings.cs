@@ -31,6 +31,10 @@ public sealed record HostSettings
     public string HttpHost { get; init; } = "127.0.0.1";
     /// <summary>HTTP port.</summary>
     public int HttpPort { get; init; } = 8080;
+    /// <summary>Orleans silo-to-silo port on 127.0.0.1; null: any free port.</summary>
+    public int? SiloPort { get; init; }
+    /// <summary>Orleans gateway port (for Orleans clients) on 127.0.0.1; null: no gateway for run/resume, 30000 (or any free port when taken) for serve.</summary>
+    public int? GatewayPort { get; init; }
     /// <summary>When set, the HTTP API requires <c>Authorization: Bearer &lt;token&gt;</c> (all but /health).</summary>
     public string? HttpToken { get; init; }
 
@@ -70,7 +74,18 @@ public sealed record HostSettings
             HttpHost = config.GetString("steep.http.host") ?? "127.0.0.1",
             HttpPort = config.GetInt("steep.http.port", 8080),
             HttpToken = config.GetString("steep.http.token"),
+            SiloPort = Port(config, "steep.cluster.siloPort"),
+            GatewayPort = Port(config, "steep.cluster.gatewayPort"),
         };
+    }
+
+    private static int? Port(SteepConfiguration config, string key)
+    {
+        if (config.GetString(key) is null) return null;
+        int port = config.GetInt(key, 0);
+        if (port is < 0 or > 65535)
+            throw new ModelFormatException($"configuration '{key}' must be a port from 1 to 65535 (or 0 for any free port), not {port}");
+        return port;
     }
 
     /// <summary>conf/services/*.yaml|yml|json below <paramref name="home"/>, in name order.</summary>

@@ -1,5 +1,6 @@
 using Steep.Api;
 using Steep.Core.Models;
+using Steep.Contracts;
 using Steep.Grains;
 using Steep.Persistence;
 
@@ -49,9 +50,10 @@ public sealed partial class SteepHost : ISteepInstance
                 store = new HealthPart("store", false, Message: $"the store is not reachable: {e.Message}");
             }
         }
-        var runtime = _runtime.IsStopping
-            ? new HealthPart("runtime", false, Message: "the grain runtime is stopping")
-            : new HealthPart("runtime", true);
+        var runtime = IsStopping
+            ? new HealthPart("runtime", false, Message: "the silo is stopping")
+            : _grains.Task.IsCompletedSuccessfully ? new HealthPart("runtime", true)
+            : new HealthPart("runtime", false, Message: "the silo is not running");
         return [store, runtime, new HealthPart("agents", true, AgentIds.Count)];
     }
 }

@@ -1,9 +1,14 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using Orleans.Serialization;
 using Steep.Agent;
+using Steep.Contracts;
 using Steep.Core.Models;
-using Steep.Core.Serialization;
-using Steep.Core.Validation;
 using Steep.Grains;
-using Steep.Grains.Runtime;
 using Steep.Persistence;
 using Steep.Persistence.InMemory;
 using Steep.Persistence.Sqlite;
@@ -11,20 +16,23 @@ using Steep.Persistence.Sqlite;
 namespace Steep.Silo.Hosting;
 
 /// <summary>
-/// One embedded Steep instance: grain runtime, store, local agents. Used by <c>run</c>, <c>resume</c> and <c>serve</c>.
+/// One embedded Steep instance: an Orleans silo (localhost clustering) with the grains, the registry (SQLite by
+/// default) and the local agents. Used by <c>run</c>, <c>resume</c> and <c>serve</c>. Open it, add its silo to a host
+/// builder (<see cref="ConfigureSilo"/>), build and start the host, then <see cref="AttachAsync"/>; or do all of it with
+/// <see cref="StartAsync"/>.
 /// </summary>
 public sealed partial class SteepHost : IAsyncDisposable
 {
-    private readonly GrainRuntime _runtime;
     private readonly IAsyncDisposable? _storeLifetime;
     private readonly DataDirectoryLock _lock;
+    private readonly TaskCompletionSource<IGrainFactory> _grains = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private IHost? _ownedHost;
+    private IHostApplicationLifetime? _lifetime;
 
-    private SteepHost(HostSettings settings, SteepServices services, GrainRuntime runtime, EventHub events, IAsyncDisposable? storeLifetime,
-        DataDirectoryLock dataLock)
+    private SteepHost(HostSettings settings, SteepServices services, EventHub events, IAsyncDisposable? storeLifetime, DataDirectoryLock dataLock)
     {
         Settings = settings;
         Services = services;
-        _runtime = runtime;
         Events = events;
         _storeLifetime = storeLifetime;
         _lock = dataLock;
@@ -42,13 +50,74 @@ public sealed partial class SteepHost : IAsyncDisposable
     /// <summary>The local agents' ids.</summary>
     public IReadOnlyList<string> AgentIds { get; private set; } = [];
 
-    /// <summary>Opens the store, recovers from a crash, registers the local agents and (optionally) resumes submissions.</summary>
+    /// <summary>The Orleans gateway port Orleans clients connect to; 0 when the silo has no gateway.</summary>
+    public int GatewayPort { get; private set; }
+
+    /// <summary>The Orleans silo-to-silo port.</summary>
+    public int SiloPort { get; private set; }
+
+    /// <summary>Starts everything in a host of its own (no HTTP): <c>run</c> and <c>resume</c>.</summary>
     public static async Task<SteepHost> StartAsync(HostSettings settings, CancellationToken ct)
+    {
+        var steep = Open(settings);
+        try
+        {
+            var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+            ConfigureLogging(builder.Logging);
+            steep.ConfigureSilo(builder, gateway: false);
+            var host = builder.Build();
+            steep._ownedHost = host;
+            await host.StartAsync(ct);
+            await steep.AttachAsync(host.Services, ct);
+            return steep;
+        }
+        catch
+        {
+            await steep.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Takes the data directory (an OS lock), opens the registry and prepares the grains' services.</summary>
+    /// <exception cref="DataDirectoryInUseException">another steep process works on the data directory.</exception>
+    public static SteepHost Open(HostSettings settings)
     {
         var dataLock = DataDirectoryLock.Acquire(settings.DataDirectory);
         try
         {
-            return await StartLockedAsync(settings, dataLock, ct);
+            var paths = new SteepPaths(settings.TmpPath, settings.OutPath, Path.Combine(settings.DataDirectory, "logs"));
+            Directory.CreateDirectory(paths.LogPath);
+
+            ISubmissionStore submissions;
+            IProcessChainStore chains;
+            IAsyncDisposable? lifetime = null;
+            if (settings.StoreKind == "memory")
+            {
+                var memory = new InMemoryStore();
+                submissions = memory;
+                chains = memory;
+            }
+            else
+            {
+                var sqlite = new SqliteStore(Path.Combine(settings.DataDirectory, "steep.db"));
+                submissions = sqlite;
+                chains = sqlite;
+                lifetime = sqlite;
+            }
+
+            var executor = new LocalProcessChainExecutor(new AgentOptions
+            {
+                LogDirectory = paths.LogPath,
+                ServiceDirectories = settings.ServiceDirectories,
+                DockerVolumes = settings.DockerVolumes,
+                DockerEnvironment = settings.DockerEnvironment.Select(kv => $"{kv.Key}={kv.Value}").ToList(),
+            });
+            var events = new EventHub();
+            var services = new SteepServices(submissions, chains, settings.Services, paths, executor, events, TimeProvider.System)
+            {
+                ServiceDirectories = settings.ServiceDirectories,
+            };
+            return new SteepHost(settings, services, events, lifetime, dataLock);
         }
         catch
         {
@@ -57,51 +126,73 @@ public sealed partial class SteepHost : IAsyncDisposable
         }
     }
 
-    private static async Task<SteepHost> StartLockedAsync(HostSettings settings, DataDirectoryLock dataLock, CancellationToken ct)
+    /// <summary>Logging of a command-line host: warnings and errors on stderr, one line each; Orleans' own chatter only when it matters.</summary>
+    public static void ConfigureLogging(ILoggingBuilder logging)
     {
-        var paths = new SteepPaths(settings.TmpPath, settings.OutPath, Path.Combine(settings.DataDirectory, "logs"));
-        Directory.CreateDirectory(paths.LogPath);
-
-        ISubmissionStore submissions;
-        IProcessChainStore chains;
-        IAsyncDisposable? lifetime = null;
-        if (settings.StoreKind == "memory")
+        logging.ClearProviders();
+        logging.AddSimpleConsole(o =>
         {
-            var memory = new InMemoryStore();
-            submissions = memory;
-            chains = memory;
-        }
-        else
-        {
-            var sqlite = new SqliteStore(Path.Combine(settings.DataDirectory, "steep.db"));
-            submissions = sqlite;
-            chains = sqlite;
-            lifetime = sqlite;
-        }
-
-        var executor = new LocalProcessChainExecutor(new AgentOptions
-        {
-            LogDirectory = paths.LogPath,
-            ServiceDirectories = settings.ServiceDirectories,
-            DockerVolumes = settings.DockerVolumes,
-            DockerEnvironment = settings.DockerEnvironment.Select(kv => $"{kv.Key}={kv.Value}").ToList(),
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
         });
-        var events = new EventHub();
-        var services = new SteepServices(submissions, chains, settings.Services, paths, executor, events, TimeProvider.System);
+        logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        logging.SetMinimumLevel(LogLevel.Warning);
+        logging.AddFilter("Orleans", LogLevel.Error);
+        logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.Critical);
+    }
 
-        var runtime = new GrainRuntime(new GrainRuntimeOptions { IdleTimeout = TimeSpan.FromMinutes(2) });
-        runtime.Register(_ => new SubmissionGrain(services));
-        runtime.Register(_ => new ProcessChainGrain(services));
-        runtime.Register(_ => new SchedulerGrain());
-        runtime.Register(_ => new AgentGrain(services));
-        var host = new SteepHost(settings, services, runtime, events, lifetime, dataLock);
+    /// <summary>
+    /// Adds the Orleans silo (localhost clustering on 127.0.0.1) with Steep's grains and services to
+    /// <paramref name="builder"/>. <paramref name="gateway"/> opens the gateway port for Orleans clients.
+    /// </summary>
+    public void ConfigureSilo(IHostApplicationBuilder builder, bool gateway, Action<ISiloBuilder>? configure = null)
+    {
+        SiloPort = Settings.SiloPort is > 0 and var s ? s : FreePort();
+        GatewayPort = !gateway ? 0 : Settings.GatewayPort switch
+        {
+            > 0 and var g => g,
+            0 => FreePort(),
+            _ => IsFree(DefaultGatewayPort) ? DefaultGatewayPort : FreePort(),
+        };
+        builder.Services.AddSingleton(Services);
+        builder.Services.AddSingleton<IEventSink>(Events);
+        builder.Services.AddSingleton<SubmissionIntake>();
+        builder.UseOrleans(silo =>
+        {
+            // embedded: a cluster of one; Orleans clients connect with service and cluster id "steep"
+            silo.UseLocalhostClustering(SiloPort, GatewayPort, null, serviceId: "steep", clusterId: "steep");
+            silo.Configure<EndpointOptions>(o =>
+            {
+                o.AdvertisedIPAddress = IPAddress.Loopback;
+                o.SiloListeningEndpoint = new IPEndPoint(IPAddress.Loopback, SiloPort);
+                o.GatewayListeningEndpoint = GatewayPort > 0 ? new IPEndPoint(IPAddress.Loopback, GatewayPort) : null;
+            });
+            silo.Configure<SiloOptions>(o => o.SiloName = $"{Environment.MachineName.ToLowerInvariant()}-{Environment.ProcessId}");
+            // idle submissions and chains go after two minutes, as before; a resumed submission replays its journal
+            silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = TimeSpan.FromMinutes(2));
+            silo.Services.AddSerializer(b => b.AddSteepModels());
+            configure?.Invoke(silo);
+        });
+    }
+
+    /// <summary>The gateway port of <c>steep serve</c> unless configured (Orleans' usual one).</summary>
+    public const int DefaultGatewayPort = 30000;
+
+    /// <summary>
+    /// Once the silo runs: puts chains that were RUNNING when the last process stopped back to REGISTERED and registers
+    /// the local agents. Grain calls made through this host before it wait for it.
+    /// </summary>
+    public async Task AttachAsync(IServiceProvider services, CancellationToken ct)
+    {
+        var grains = services.GetRequiredService<IGrainFactory>();
+        _lifetime = services.GetService<IHostApplicationLifetime>();
 
         // Embedded mode: every agent lived in this process, so chains that were RUNNING when it stopped run again
         // (at-least-once); SUCCESS chains are never touched.
-        var orphans = await chains.ListByStatusAsync(ProcessChainStatus.Running, ct);
+        var orphans = await Services.Chains.ListByStatusAsync(ProcessChainStatus.Running, ct);
         if (orphans.Count > 0)
         {
-            await chains.UpdateManyAsync(orphans.Select(o => new ProcessChainUpdate(o.Chain.Id)
+            await Services.Chains.UpdateManyAsync(orphans.Select(o => new ProcessChainUpdate(o.Chain.Id)
             {
                 Status = ProcessChainStatus.Registered, Reset = true,
             }).ToList(), ct);
@@ -109,47 +200,39 @@ public sealed partial class SteepHost : IAsyncDisposable
 
         var agentIds = new List<string>();
         var machine = Environment.MachineName.ToLowerInvariant();
-        for (int i = 1; i <= settings.AgentCount; i++)
-        {
-            var id = $"{machine}-{Environment.ProcessId}-{i}";
-            agentIds.Add(id);
-            await runtime.Get<AgentGrain>(id).CallAsync(a => a.RegisterAsync(settings.AgentCapabilities));
-        }
-        host.AgentIds = agentIds;
-        return host;
+        for (int i = 1; i <= Settings.AgentCount; i++) agentIds.Add($"{machine}-{Environment.ProcessId}-{i}");
+        await Task.WhenAll(agentIds.Select(id => grains.GetGrain<IAgentGrain>(id).RegisterAsync(Settings.AgentCapabilities)));
+        AgentIds = agentIds;
+        _grains.TrySetResult(grains);
     }
+
+    private Task<IGrainFactory> Grains => _grains.Task;
+
+    private bool IsStopping => _lifetime?.ApplicationStopping.IsCancellationRequested ?? false;
 
     /// <summary>Resumes every unfinished submission; returns their ids.</summary>
     public async Task<IReadOnlyList<string>> ResumeAllAsync(CancellationToken ct)
     {
+        var grains = await Grains.WaitAsync(ct);
         var ids = await Services.Submissions.ListUnfinishedIdsAsync(ct);
-        foreach (var id in ids) await _runtime.Get<SubmissionGrain>(id).CallAsync(g => g.StartAsync());
+        foreach (var id in ids) await grains.GetGrain<ISubmissionGrain>(id).StartAsync();
         return ids;
     }
 
     /// <summary>Validates and stores a workflow, then starts it.</summary>
-    /// <exception cref="WorkflowRejectedException">the workflow has problems; nothing was stored.</exception>
+    /// <exception cref="Core.Validation.WorkflowRejectedException">the workflow has problems; nothing was stored.</exception>
     public async Task<Submission> SubmitAsync(Workflow workflow, CancellationToken ct)
     {
-        var problems = WorkflowValidator.Validate(workflow, Services.Services);
-        if (problems.Count > 0) throw new WorkflowRejectedException(problems);
-        var submission = new Submission
-        {
-            Id = UniqueIds.Next(Services.Clock),
-            Workflow = workflow with { Api = workflow.Api ?? Workflow.LatestApiVersion },
-            Status = SubmissionStatus.Accepted,
-            RequiredCapabilities = RequiredCapabilities(workflow),
-        };
-        await Services.Submissions.AddAsync(submission, ct);
-        await _runtime.Get<SubmissionGrain>(submission.Id).CallAsync(g => g.StartAsync());
-        return submission;
+        var grains = await Grains.WaitAsync(ct);
+        return await new SubmissionIntake(Services, grains).SubmitAsync(workflow, ct);
     }
 
     /// <summary>Cancels a submission; false if it is unknown.</summary>
     public async Task<bool> CancelAsync(string submissionId, CancellationToken ct)
     {
         if (await Services.Submissions.GetAsync(submissionId, ct) is null) return false;
-        await _runtime.Get<SubmissionGrain>(submissionId).CallAsync(g => g.CancelAsync());
+        var grains = await Grains.WaitAsync(ct);
+        await grains.GetGrain<ISubmissionGrain>(submissionId).CancelAsync();
         return true;
     }
 
@@ -157,19 +240,17 @@ public sealed partial class SteepHost : IAsyncDisposable
     public async Task<bool> CancelChainAsync(string chainId, CancellationToken ct)
     {
         if (await Services.Chains.GetAsync(chainId, ct) is null) return false;
-        await _runtime.Get<ProcessChainGrain>(chainId).CallAsync(g => g.CancelAsync());
+        var grains = await Grains.WaitAsync(ct);
+        await grains.GetGrain<IProcessChainGrain>(chainId).CancelAsync();
         return true;
     }
 
     /// <summary>The local agents' state.</summary>
     public async Task<IReadOnlyList<AgentInfo>> GetAgentsAsync()
     {
-        var list = new List<AgentInfo>();
-        foreach (var id in AgentIds)
-        {
-            if (await _runtime.Get<AgentGrain>(id).CallAsync(a => a.GetInfoAsync()) is { } info) list.Add(info);
-        }
-        return list;
+        var grains = await Grains;
+        var infos = await Task.WhenAll(AgentIds.Select(id => grains.GetGrain<IAgentGrain>(id).GetInfoAsync()));
+        return infos.OfType<AgentInfo>().ToList();
     }
 
     /// <summary>Waits until the given submissions are finished; returns them.</summary>
@@ -214,27 +295,48 @@ public sealed partial class SteepHost : IAsyncDisposable
         return result;
     }
 
-    private IReadOnlyList<string> RequiredCapabilities(Workflow workflow)
-    {
-        var byId = Services.Services.ToDictionary(s => s.Id);
-        var caps = new SortedSet<string>(StringComparer.Ordinal);
-        void Visit(IEnumerable<WorkflowAction> actions)
-        {
-            foreach (var a in actions)
-            {
-                if (a is ExecuteAction e && byId.TryGetValue(e.Service, out var s)) caps.UnionWith(s.RequiredCapabilities);
-                if (a is ForEachAction f) Visit(f.Actions);
-            }
-        }
-        Visit(workflow.Actions);
-        return caps.ToList();
-    }
-
-    /// <inheritdoc />
+    /// <summary>
+    /// Stops the silo it started (grains are deactivated: running chains are killed and run again on the next
+    /// start), closes the registry and releases the data directory. A host built by the caller is stopped by the caller
+    /// before.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        await _runtime.StopAsync(CancellationToken.None);
+        _grains.TrySetException(new ObjectDisposedException(nameof(SteepHost), "the steep instance has stopped"));
+        if (_ownedHost is not null)
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                await _ownedHost.StopAsync(timeout.Token);
+            }
+            finally
+            {
+                _ownedHost.Dispose();
+            }
+        }
         if (_storeLifetime is not null) await _storeLifetime.DisposeAsync();
         _lock.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            socket.Bind(new IPEndPoint(IPAddress.Loopback, port));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 }

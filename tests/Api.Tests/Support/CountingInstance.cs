@@ -1,4 +1,5 @@
 using Steep.Core.Models;
+using Steep.Contracts;
 using Steep.Grains;
 using Steep.Persistence;
 

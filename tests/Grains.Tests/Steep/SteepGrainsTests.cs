@@ -2,20 +2,26 @@ using System.Collections.Concurrent;
 using Steep.Agent;
 using Steep.Core.Models;
 using Steep.Core.Serialization;
+using Steep.Contracts;
 using Steep.Grains;
-using Steep.Grains.Runtime;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Serialization;
 using Steep.Persistence.InMemory;
 
 namespace Steep.Grains.Tests.Steep;
 
-/// <summary>The Steep grains together, over the in-memory store and a scripted executor (no processes).</summary>
+/// <summary>The Steep grains together in a real Orleans silo, over the in-memory store and a scripted executor (no processes).</summary>
 public sealed class SteepGrainsTests : IAsyncLifetime
 {
     private readonly InMemoryStore _store = new();
     private readonly StartWriteFailures _chains;
     private readonly ScriptedExecutor _executor = new();
     private readonly EventHub _events = new();
-    private GrainRuntime _runtime = null!;
+    private IHost _silo = null!;
+    private IGrainFactory _grains = null!;
 
     private static readonly IReadOnlyList<Service> Services = ModelReader.ReadServices("""
         - id: cp
@@ -39,25 +45,43 @@ public sealed class SteepGrainsTests : IAsyncLifetime
 
     public SteepGrainsTests() => _chains = new StartWriteFailures(_store);
 
-    public Task InitializeAsync()
+    public async Task InitializeAsync()
     {
         var services = new SteepServices(_store, _chains, Services, new SteepPaths("/tmp/t", "/tmp/o", "/tmp/l"), _executor, _events, TimeProvider.System);
-        _runtime = new GrainRuntime();
-        _runtime.Register(_ => new SubmissionGrain(services));
-        _runtime.Register(_ => new ProcessChainGrain(services));
-        _runtime.Register(_ => new SchedulerGrain());
-        _runtime.Register(_ => new AgentGrain(services));
-        return Task.CompletedTask;
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddSingleton(services);
+        builder.Services.AddSingleton<SubmissionIntake>();
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(FreePort(), 0, null, "steep-tests", $"grains-{Guid.NewGuid():N}");
+            silo.Services.AddSerializer(b => b.AddSteepModels());
+        });
+        _silo = builder.Build();
+        await _silo.StartAsync();
+        _grains = _silo.Services.GetRequiredService<IGrainFactory>();
     }
 
-    public async Task DisposeAsync() => await _runtime.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _silo.StopAsync();
+        _silo.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+
+    private Task Agent(string id, params string[] capabilities) => _grains.GetGrain<IAgentGrain>(id).RegisterAsync(capabilities);
 
     private async Task<string> Submit(string yaml)
     {
         var wf = ModelReader.ReadWorkflow(yaml, "wf");
         var id = UniqueIds.Next(TimeProvider.System);
         await ((Persistence.ISubmissionStore)_store).AddAsync(new Submission { Id = id, Workflow = wf, Status = SubmissionStatus.Accepted }, default);
-        await _runtime.Get<SubmissionGrain>(id).CallAsync(g => g.StartAsync());
+        await _grains.GetGrain<ISubmissionGrain>(id).StartAsync();
         return id;
     }
 
@@ -87,7 +111,7 @@ public sealed class SteepGrainsTests : IAsyncLifetime
     [Fact]
     public async Task A_workflow_runs_to_success_with_its_results()
     {
-        await _runtime.Get<AgentGrain>("a1").CallAsync(a => a.RegisterAsync([]));
+        await Agent("a1");
         var id = await Submit(Chain);
         var s = await WaitFinal(id);
         Assert.Equal(SubmissionStatus.Success, s.Status);
@@ -99,7 +123,7 @@ public sealed class SteepGrainsTests : IAsyncLifetime
     public async Task A_failed_chain_ends_the_submission_with_error_and_its_message()
     {
         _executor.Fail = "exit code 3";
-        await _runtime.Get<AgentGrain>("a1").CallAsync(a => a.RegisterAsync([]));
+        await Agent("a1");
         var s = await WaitFinal(await Submit(Chain));
         Assert.Equal(SubmissionStatus.Error, s.Status);
         Assert.Contains("exit code 3", s.ErrorMessage);
@@ -108,7 +132,7 @@ public sealed class SteepGrainsTests : IAsyncLifetime
     [Fact]
     public async Task Chains_nobody_can_run_wait_without_stalling_others_and_start_when_a_fitting_agent_registers()
     {
-        await _runtime.Get<AgentGrain>("plain").CallAsync(a => a.RegisterAsync([]));
+        await Agent("plain");
         var gpuWorkflow = await Submit("""
             api: 4.0.0
             vars: [{id: a, value: a.txt}, {id: b}]
@@ -120,7 +144,7 @@ public sealed class SteepGrainsTests : IAsyncLifetime
         Assert.Equal(SubmissionStatus.Running, (await ((Persistence.ISubmissionStore)_store).GetAsync(gpuWorkflow, default))!.Status);
         Assert.DoesNotContain(_executor.Ran, c => c.Executables[0].ServiceId == "gpu");
 
-        await _runtime.Get<AgentGrain>("gpu-agent").CallAsync(a => a.RegisterAsync(["gpu"]));
+        await Agent("gpu-agent", "gpu");
         Assert.Equal(SubmissionStatus.Success, (await WaitFinal(gpuWorkflow)).Status);
         var gpuChains = await ((Persistence.IProcessChainStore)_store).ListBySubmissionAsync(gpuWorkflow, null, default);
         Assert.All(gpuChains, c => Assert.Equal("gpu-agent", c.AgentId));
@@ -130,11 +154,11 @@ public sealed class SteepGrainsTests : IAsyncLifetime
     public async Task Cancelling_kills_the_running_chain_and_ends_cancelled()
     {
         _executor.Block = true;
-        await _runtime.Get<AgentGrain>("a1").CallAsync(a => a.RegisterAsync([]));
+        await Agent("a1");
         var id = await Submit(Chain);
         var until = DateTime.UtcNow.AddSeconds(5);
         while (_executor.Running == 0) { Assert.True(DateTime.UtcNow < until); await Task.Delay(5); }
-        await _runtime.Get<SubmissionGrain>(id).CallAsync(g => g.CancelAsync());
+        await _grains.GetGrain<ISubmissionGrain>(id).CancelAsync();
         var s = await WaitFinal(id);
         Assert.Equal(SubmissionStatus.Cancelled, s.Status);
         Assert.Equal(1, s.CancelledProcessChains);
@@ -143,8 +167,8 @@ public sealed class SteepGrainsTests : IAsyncLifetime
     [Fact]
     public async Task A_for_each_over_many_items_runs_every_chain_once_on_two_agents()
     {
-        await _runtime.Get<AgentGrain>("a1").CallAsync(a => a.RegisterAsync([]));
-        await _runtime.Get<AgentGrain>("a2").CallAsync(a => a.RegisterAsync([]));
+        await Agent("a1");
+        await Agent("a2");
         var items = string.Join(", ", Enumerable.Range(0, 200));
         var s = await WaitFinal(await Submit($$"""
             api: 4.0.0
@@ -169,7 +193,7 @@ public sealed class SteepGrainsTests : IAsyncLifetime
     public async Task AChainWhoseRunningWriteFailedIsStoredWithItsStartWhenItEnds()
     {
         _chains.FailNextStart = true;
-        await _runtime.Get<AgentGrain>("a1").CallAsync(a => a.RegisterAsync([]));
+        await Agent("a1");
         var s = await WaitFinal(await Submit(Chain));
 
         Assert.Equal(SubmissionStatus.Success, s.Status);

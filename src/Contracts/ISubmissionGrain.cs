@@ -1,0 +1,42 @@
+using Orleans.Concurrency;
+
+namespace Steep.Contracts;
+
+/// <summary>
+/// One submission (keyed by its id): drives the generator, tells the scheduler about new process chains, consumes
+/// finished ones and ends the submission. Orleans clients read its state, cancel it and observe its changes.
+/// </summary>
+[Alias("steep.ISubmissionGrain")]
+public interface ISubmissionGrain : IGrainWithStringKey
+{
+    /// <summary>How long a subscription lasts unless renewed by subscribing again.</summary>
+    static readonly TimeSpan SubscriptionLifetime = TimeSpan.FromMinutes(5);
+
+    /// <summary>The submission's current state; null if no submission has this id.</summary>
+    [Alias("GetStatus")]
+    Task<SubmissionSnapshot?> GetStatusAsync();
+
+    /// <summary>Cancels the submission: waiting chains are dropped, running ones killed; it ends as CANCELLED.</summary>
+    [Alias("Cancel")]
+    Task CancelAsync();
+
+    /// <summary>Subscribes (or renews the subscription of) <paramref name="observer"/> to the submission's changes.</summary>
+    [Alias("Subscribe")]
+    Task SubscribeAsync(ISubmissionObserver observer);
+
+    /// <summary>Ends the subscription of <paramref name="observer"/>.</summary>
+    [Alias("Unsubscribe")]
+    Task UnsubscribeAsync(ISubmissionObserver observer);
+
+    /// <summary>Starts a stored ACCEPTED submission, or resumes an unfinished one after a restart. Used by the silo.</summary>
+    [Alias("Start")]
+    Task StartAsync();
+
+    /// <summary>A chain of this submission ended. Used by the process chain grains.</summary>
+    [OneWay, Alias("ChainFinished")]
+    Task ChainFinishedAsync(ChainFinished finished);
+
+    /// <summary>Feeds the chains that ended since the last step to the generator. Sent by the grain to itself.</summary>
+    [OneWay, Alias("RunStep")]
+    Task RunStepAsync();
+}

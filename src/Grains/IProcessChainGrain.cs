@@ -1,0 +1,30 @@
+using Orleans.Concurrency;
+using Steep.Agent;
+using Steep.Persistence;
+
+namespace Steep.Grains;
+
+/// <summary>One process chain (keyed by its id): owns its status, agent, times and results, kept in the registry.</summary>
+[Alias("steep.IProcessChainGrain")]
+public interface IProcessChainGrain : IGrainWithStringKey
+{
+    /// <summary>The stored chain (null if unknown).</summary>
+    [Alias("Get")]
+    Task<StoredProcessChain?> GetAsync();
+
+    /// <summary>Marks the chain RUNNING on <paramref name="agentId"/> and returns it; null if it must not run (cancelled, finished or unknown).</summary>
+    [Alias("Start")]
+    Task<StoredProcessChain?> StartAsync(string agentId);
+
+    /// <summary>Stores how the run ended and tells the submission.</summary>
+    [OneWay, Alias("Complete")]
+    Task CompleteAsync(ProcessChainOutcome outcome);
+
+    /// <summary>Cancels the chain: a queued one is dropped at once, a running one is killed by its agent.</summary>
+    [Alias("Cancel")]
+    Task CancelAsync();
+
+    /// <summary>Puts a chain whose agent is gone back into the queue (at-least-once execution).</summary>
+    [Alias("Requeue")]
+    Task RequeueAsync();
+}

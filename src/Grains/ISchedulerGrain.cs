@@ -1,0 +1,33 @@
+using Orleans.Concurrency;
+using Steep.Core.Scheduling;
+
+namespace Steep.Grains;
+
+/// <summary>The one scheduler of a cluster (key <see cref="SchedulerGrain.Key"/>): matches waiting chains to idle agents.</summary>
+[Alias("steep.ISchedulerGrain")]
+public interface ISchedulerGrain : IGrainWithStringKey
+{
+    /// <summary>Number of chains waiting.</summary>
+    [Alias("Queued")]
+    Task<int> QueuedAsync();
+
+    /// <summary>Adds chains to the queue (new ones in registration order; requeued ones go first).</summary>
+    [OneWay, Alias("Enqueue")]
+    Task EnqueueAsync(IReadOnlyList<QueuedChain> chains);
+
+    /// <summary>Drops a queued chain (it was cancelled).</summary>
+    [OneWay, Alias("Remove")]
+    Task RemoveAsync(string chainId);
+
+    /// <summary>An agent joined (or re-joined) and is idle.</summary>
+    [Alias("RegisterAgent")]
+    Task RegisterAgentAsync(string agentId, IReadOnlyList<string> capabilities);
+
+    /// <summary>An agent left.</summary>
+    [Alias("UnregisterAgent")]
+    Task UnregisterAgentAsync(string agentId);
+
+    /// <summary>An agent finished its chain and is idle again.</summary>
+    [OneWay, Alias("AgentIdle")]
+    Task AgentIdleAsync(string agentId);
+}

@@ -1,0 +1,57 @@
+using Steep.Agent;
+using Steep.Contracts;
+using Steep.Core.Models;
+using Steep.Core.Validation;
+
+namespace Steep.Grains;
+
+/// <summary>
+/// Accepts workflows: validates them against the silo's service metadata, stores the submission (with the services it
+/// was accepted with, so that any silo can finish it later) and starts its grain. One path for the HTTP API, the
+/// command line and Orleans clients.
+/// </summary>
+public sealed class SubmissionIntake(SteepServices services, IGrainFactory grains)
+{
+    /// <summary>Validates and stores a workflow, then starts it.</summary>
+    /// <exception cref="WorkflowRejectedException">the workflow has problems; nothing was stored.</exception>
+    public async Task<Submission> SubmitAsync(Workflow workflow, CancellationToken ct)
+    {
+        var problems = WorkflowValidator.Validate(workflow, services.Services);
+        if (problems.Count > 0) throw new WorkflowRejectedException(problems);
+        var submission = new Submission
+        {
+            Id = UniqueIds.Next(services.Clock),
+            Workflow = workflow with { Api = workflow.Api ?? Workflow.LatestApiVersion },
+            Status = SubmissionStatus.Accepted,
+            RequiredCapabilities = RequiredCapabilities(workflow, services.Services),
+            ServiceMetadata = UsedServices(workflow, services.Services)
+                .Select(s => ServicePaths.Resolve(s, services.ServiceDirectories.GetValueOrDefault(s.Id))).ToList(),
+        };
+        await services.Submissions.AddAsync(submission, ct);
+        await grains.GetGrain<ISubmissionGrain>(submission.Id).StartAsync();
+        return submission;
+    }
+
+    private static IReadOnlyList<string> RequiredCapabilities(Workflow workflow, IReadOnlyList<Service> known)
+    {
+        var caps = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var s in UsedServices(workflow, known)) caps.UnionWith(s.RequiredCapabilities);
+        return caps.ToList();
+    }
+
+    /// <summary>The metadata of the services the workflow calls, in the order of the silo's list.</summary>
+    private static IReadOnlyList<Service> UsedServices(Workflow workflow, IReadOnlyList<Service> known)
+    {
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        void Visit(IEnumerable<WorkflowAction> actions)
+        {
+            foreach (var a in actions)
+            {
+                if (a is ExecuteAction e) used.Add(e.Service);
+                if (a is ForEachAction f) Visit(f.Actions);
+            }
+        }
+        Visit(workflow.Actions);
+        return known.Where(s => used.Contains(s.Id)).ToList();
+    }
+}

@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Steep.Persistence.Sqlite;
+
+namespace Steep.EndToEnd.Tests;
+
+/// <summary>
+/// Twenty crashes at random moments: each round starts `steep run` of a 24-chain for-each in a process group of its
+/// own, kills the whole group with SIGKILL (steep and the services it started) after a random delay, then
+/// `steep resume`s the data directory to the end. Every round must end SUCCESS with every result; a chain the store
+/// had as SUCCESS at the kill never runs again, and only the chains running at the kill run a second time.
+/// </summary>
+public sealed class RepeatedCrashTests(ITestOutputHelper output)
+{
+    private const int Items = 24;
+    private const int Agents = 2;
+    private const int Rounds = 20;
+
+    [Fact]
+    public async Task Twenty_kills_at_random_moments_lose_and_repeat_nothing()
+    {
+        var seed = Environment.TickCount;
+        output.WriteLine($"seed {seed}");
+        var random = new Random(seed);
+        var dir = SteepCli.TempDirectory("crash20");
+        var services = await WriteServicesAsync(dir);
+        var killedMidRun = 0;
+        for (int round = 1; round <= Rounds; round++)
+        {
+            var roundDir = Path.Combine(dir, $"round{round:00}");
+            Directory.CreateDirectory(roundDir);
+            var data = Path.Combine(roundDir, "data");
+            var record = Path.Combine(roundDir, "record.log");
+            var wf = await WriteWorkflowAsync(roundDir, record);
+
+            // the run takes about 1 s to start and 1.5 s to work: kill anywhere from the start to the last chains
+            var delay = TimeSpan.FromMilliseconds(random.Next(100, 2600));
+            using (var run = Process.Start(InOwnGroup("run", wf, "--services", services, "--data", data, "--agents", $"{Agents}"))!)
+            {
+                _ = run.StandardOutput.ReadToEndAsync();
+                _ = run.StandardError.ReadToEndAsync();
+                await Task.Delay(delay);
+                var exitedBefore = run.HasExited;
+                KillGroup(run.Id);
+                await run.WaitForExitAsync();
+                if (!exitedBefore) killedMidRun++;
+            }
+
+            HashSet<string> succeededBefore = [];
+            if (File.Exists(Path.Combine(data, "steep.db")))
+            {
+                await using var store = new SqliteStore(Path.Combine(data, "steep.db"));
+                succeededBefore = (await store.ListByStatusAsync("SUCCESS", default)).Select(Item).ToHashSet();
+            }
+            var startedBefore = Starts(record).Keys.ToHashSet();
+            Assert.Subset(startedBefore, succeededBefore);
+
+            var (code, stdout, stderr) = await SteepCli.RunAsync(TimeSpan.FromMinutes(2), "resume", "--data", data, "--agents", $"{Agents}");
+            var context = $"round {round} (seed {seed}, killed after {delay.TotalMilliseconds} ms, {succeededBefore.Count} succeeded before)";
+            if (stdout.Trim().Length == 0)
+            {
+                // killed before the submission was stored: nothing to resume, so run it again from the start
+                Assert.Empty(succeededBefore);
+                (code, stdout, stderr) = await SteepCli.RunAsync(TimeSpan.FromMinutes(2), "run", wf, "--services", services, "--data", data, "--agents", $"{Agents}");
+            }
+            Assert.True(code == 0, $"{context}: exit code {code}: {stderr}");
+            using var doc = JsonDocument.Parse(stdout);
+            Assert.Equal("SUCCESS", doc.RootElement.GetProperty("status").GetString());
+            Assert.Equal(Items, doc.RootElement.GetProperty("succeededProcessChains").GetInt32());
+            Assert.Equal(Items, doc.RootElement.GetProperty("results").GetProperty("all").GetArrayLength());
+
+            var starts = Starts(record);
+            var twice = 0;
+            for (int i = 1; i <= Items; i++)
+            {
+                var item = $"item{i:00}";
+                Assert.True(starts.ContainsKey(item), $"{context}: {item} never ran");
+                if (succeededBefore.Contains(item) || !startedBefore.Contains(item))
+                    Assert.True(starts[item] == 1, $"{context}: {item} ran {starts[item]} times");
+                else if (starts[item] > 1) twice++;
+            }
+            Assert.True(twice <= Agents, $"{context}: {twice} chains ran twice, but only {Agents} can run at once");
+            output.WriteLine($"{context}: SUCCESS, {twice} ran twice");
+        }
+        output.WriteLine($"{killedMidRun} of {Rounds} kills hit a running steep");
+        Assert.True(killedMidRun >= Rounds / 2, $"only {killedMidRun} kills hit a running steep");
+    }
+
+    private static ProcessStartInfo InOwnGroup(params string[] args)
+    {
+        // setsid puts steep (it execs the launcher, which execs the program: one pid) in a new process group, so
+        // that one kill reaches steep and every service process it started
+        var psi = SteepCli.StartInfo(args);
+        psi.ArgumentList.Insert(0, psi.FileName);
+        psi.FileName = "setsid";
+        return psi;
+    }
+
+    private static void KillGroup(int pid)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-KILL", $"-{pid}"]) { RedirectStandardError = true })!;
+        kill.WaitForExit();
+    }
+
+    private static Dictionary<string, int> Starts(string record) => !File.Exists(record) ? [] :
+        File.ReadAllLines(record).Where(l => l.StartsWith("start ")).GroupBy(l => l[6..]).ToDictionary(g => g.Key, g => g.Count());
+
+    private static async Task<string> WriteServicesAsync(string dir)
+    {
+        var services = Path.Combine(dir, "services.yaml");
+        // the program is given relative to the metadata file: resume, started with no --services, must still find it
+        Directory.CreateDirectory(Path.Combine(dir, "bin"));
+        SteepCli.WriteScript(Path.Combine(dir, "bin"), "record.sh", """
+            echo "start $1" >> "$3"
+            sleep 0.1
+            echo "copy of $1" > "$2"
+            """);
+        await File.WriteAllTextAsync(services, """
+            - id: record
+              name: Record
+              description: Records its execution and copies its input name into the output
+              path: ./bin/record.sh
+              runtime: other
+              parameters:
+                - {id: item, name: Item, description: The item, type: input, cardinality: 1..1}
+                - {id: out, name: Output, description: Output file, type: output, cardinality: 1..1}
+                - {id: record, name: Record, description: The record file, type: input, cardinality: 1..1}
+            """);
+        return services;
+    }
+
+    private static async Task<string> WriteWorkflowAsync(string dir, string record)
+    {
+        var items = Enumerable.Range(1, Items).Select(i => $"item{i:00}");
+        var wf = Path.Combine(dir, "workflow.yaml");
+        await File.WriteAllTextAsync(wf, $"""
+            api: 4.0.0
+            vars:
+              - id: items
+                value: [{string.Join(", ", items)}]
+              - id: record
+                value: '{record}'
+              - {{id: i}}
+              - {{id: o}}
+              - {{id: all}}
+            actions:
+              - type: for
+                input: items
+                enumerator: i
+                output: all
+                yieldToOutput: o
+                actions:
+                  - type: execute
+                    service: record
+                    inputs:
+                      - {{id: item, var: i}}
+                      - {{id: record, var: record}}
+                    outputs:
+                      - {{id: out, var: o}}
+            """);
+        return wf;
+    }
+
+    private static string Item(Steep.Persistence.StoredProcessChain c) =>
+        c.Chain.Executables[0].Arguments.First(a => a.Id == "item").Variable.Value;
+}
