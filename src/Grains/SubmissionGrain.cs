@@ -120,7 +120,9 @@ public sealed class SubmissionGrain(SteepServices services, ILogger<SubmissionGr
             var queued = waiting.Select(c => new QueuedChain(c.Chain.Id, SubmissionId, c.Chain.RequiredCapabilities, 0)).ToList();
             await Scheduler.EnqueueAsync(queued);
         }
-        if (_step == 0 || _inbox.Count > 0) ScheduleStep();
+        // the first step runs before the start is acknowledged: an accepted submission has its first chains registered
+        // (in the order of submission) by the time its submitter hears of it
+        if (_step == 0 || _inbox.Count > 0) await RunStepAsync();
         else await FinishIfDoneAsync();
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Xunit.Abstractions;
 using System.Text.Json;
 using Steep.Persistence.Sqlite;
 
@@ -133,16 +134,16 @@ public sealed class RepeatedCrashTests(ITestOutputHelper output)
     {
         var items = Enumerable.Range(1, Items).Select(i => $"item{i:00}");
         var wf = Path.Combine(dir, "workflow.yaml");
-        await File.WriteAllTextAsync(wf, $"""
+        await File.WriteAllTextAsync(wf, $$"""
             api: 4.0.0
             vars:
               - id: items
-                value: [{string.Join(", ", items)}]
+                value: [{{string.Join(", ", items)}}]
               - id: record
-                value: '{record}'
-              - {{id: i}}
-              - {{id: o}}
-              - {{id: all}}
+                value: '{{record}}'
+              - {id: i}
+              - {id: o}
+              - {id: all}
             actions:
               - type: for
                 input: items
@@ -153,10 +154,10 @@ public sealed class RepeatedCrashTests(ITestOutputHelper output)
                   - type: execute
                     service: record
                     inputs:
-                      - {{id: item, var: i}}
-                      - {{id: record, var: record}}
+                      - {id: item, var: i}
+                      - {id: record, var: record}
                     outputs:
-                      - {{id: out, var: o}}
+                      - {id: out, var: o}
             """);
         return wf;
     }

@@ -164,7 +164,7 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : StoreContractTe
         await using var raw = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
         await raw.OpenAsync();
         Assert.Equal("wal", await Scalar(raw, "PRAGMA journal_mode"));
-        Assert.Equal(2L, await Scalar(raw, "SELECT MAX(version) FROM schema_version"));
+        Assert.Equal(3L, await Scalar(raw, "SELECT MAX(version) FROM schema_version"));
         Assert.Equal(1L, await Scalar(raw, "SELECT COUNT(*) FROM submissions"));
     }
 
@@ -183,7 +183,8 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : StoreContractTe
             downgrade.CommandText = """
                 UPDATE submissions SET last_step = 2;
                 DROP TABLE submission_journal;
-                DELETE FROM schema_version WHERE version = 2;
+                ALTER TABLE submissions DROP COLUMN services;
+                DELETE FROM schema_version WHERE version >= 2;
                 """;
             await downgrade.ExecuteNonQueryAsync();
         }

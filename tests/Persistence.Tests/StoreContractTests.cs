@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Steep.Core.Models;
+using Steep.Core.Serialization;
 using Xunit;
 using Xunit.Abstractions;
 using static Steep.Persistence.Tests.Samples;
@@ -50,6 +52,30 @@ public abstract class StoreContractTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Equal(Json(s), Json(got));
         Assert.Equal(T0, got.StartTime);
         Assert.Equal(0, got.TotalProcessChains);
+    }
+
+    [Fact]
+    public async Task The_services_a_submission_was_accepted_with_come_back_with_it()
+    {
+        var services = ModelReader.ReadServices("""
+            - id: cp
+              name: Copy
+              description: copies
+              path: /opt/tools/cp.sh
+              runtime: other
+              required_capabilities: [docker]
+              parameters:
+                - {id: i, name: i, description: input, type: input, cardinality: 1..1}
+                - {id: o, name: o, description: output, type: output, cardinality: 1..1, data_type: directory}
+            """, "services.yaml");
+        await Submissions.AddAsync(NewSubmission("s1") with { ServiceMetadata = services }, Ct);
+        await Submissions.AddAsync(NewSubmission("s2"), Ct);
+
+        var got = await Submissions.GetAsync("s1", Ct);
+        Assert.NotNull(got?.ServiceMetadata);
+        Assert.Equal(JsonSerializer.Serialize(services, SteepJson.Options), JsonSerializer.Serialize(got.ServiceMetadata, SteepJson.Options));
+        Assert.Null((await Submissions.GetAsync("s2", Ct))!.ServiceMetadata);
+        Assert.All((await Submissions.ListAsync(0, 10, null, Ct)).Items, x => Assert.Null(x.ServiceMetadata));
     }
 
     [Fact]
