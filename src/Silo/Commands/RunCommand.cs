@@ -27,6 +27,7 @@ internal static class RunCommand
             try
             {
                 submission = await host.SubmitAsync(wf, ct);
+                StartupTrace.Mark("submitted");
             }
             catch (WorkflowRejectedException e)
             {

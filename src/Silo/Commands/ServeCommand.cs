@@ -2,6 +2,8 @@ using System.CommandLine;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 using Orleans.Dashboard;
 using Steep.Core.Serialization;
@@ -45,22 +47,49 @@ internal static class ServeCommand
         return cmd;
     }
 
+    /// <summary>
+    /// Builds and starts the web application with the silo in it. When the default gateway port was free a moment ago
+    /// but another process took it first (several servers starting at once), it tries again on a free port.
+    /// </summary>
+    private static async Task<WebApplication> StartWebAndSiloAsync(SteepHost steep, HostSettings settings, string url, CancellationToken ct)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            var app = SteepWebServer.Create(steep, url, api => api.Token = settings.HttpToken,
+                builder => steep.ConfigureSilo(builder, gateway: true, silo => silo.AddDashboard(), avoidDefaultGateway: attempt > 1));
+            app.MapOrleansDashboard("/orleans");
+            try
+            {
+                await app.StartAsync(ct);
+                return app;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                await app.DisposeAsync();
+                if (settings.GatewayPort is null && attempt < 3 && IsAddressInUse(e)) continue;
+                if (e is IOException or InvalidOperationException or SocketException || IsAddressInUse(e))
+                    throw new IOException($"cannot listen on {url} (Orleans silo port {steep.SiloPort}, gateway port {steep.GatewayPort}): {e.Message}", e);
+                throw;
+            }
+        }
+    }
+
+    private static bool IsAddressInUse(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse }) return true;
+            if (e is AggregateException a && a.InnerExceptions.Any(IsAddressInUse)) return true;
+        }
+        return false;
+    }
+
     private static async Task<int> ServeAsync(HostSettings settings, string url, CancellationToken ct)
     {
         // disposed last: the registry and the data directory outlive the silo, which stops with the web application
         await using var steep = SteepHost.Open(settings);
-        await using var app = SteepWebServer.Create(steep, url, api => api.Token = settings.HttpToken,
-            builder => steep.ConfigureSilo(builder, gateway: true, silo => silo.AddDashboard()));
-        app.MapOrleansDashboard("/orleans");
-        try
-        {
-            await app.StartAsync(ct);
-        }
-        catch (Exception e) when (e is IOException or InvalidOperationException or System.Net.Sockets.SocketException
-            && e is not OperationCanceledException)
-        {
-            throw new IOException($"cannot listen on {url} (Orleans silo port {steep.SiloPort}, gateway port {steep.GatewayPort}): {e.Message}", e);
-        }
+        var app = await StartWebAndSiloAsync(steep, settings, url, ct);
+        await using var _ = app;
         await steep.AttachAsync(app.Services, ct);
         var resumed = await steep.ResumeAllAsync(ct);
         if (resumed.Count > 0) Console.Error.WriteLine($"resumed {resumed.Count} unfinished submission(s)");

@@ -67,8 +67,11 @@ public sealed partial class SteepHost : IAsyncDisposable
             steep.ConfigureSilo(builder, gateway: false);
             var host = builder.Build();
             steep._ownedHost = host;
+            StartupTrace.Mark("host built");
             await host.StartAsync(ct);
+            StartupTrace.Mark("silo started");
             await steep.AttachAsync(host.Services, ct);
+            StartupTrace.Mark("agents registered");
             return steep;
         }
         catch
@@ -145,14 +148,18 @@ public sealed partial class SteepHost : IAsyncDisposable
     /// Adds the Orleans silo (localhost clustering on 127.0.0.1) with Steep's grains and services to
     /// <paramref name="builder"/>. <paramref name="gateway"/> opens the gateway port for Orleans clients.
     /// </summary>
-    public void ConfigureSilo(IHostApplicationBuilder builder, bool gateway, Action<ISiloBuilder>? configure = null)
+    /// <param name="builder">The host builder to add the silo to.</param>
+    /// <param name="gateway">Whether to open the gateway port.</param>
+    /// <param name="configure">More silo configuration (e.g. the Orleans dashboard).</param>
+    /// <param name="avoidDefaultGateway">Take a free gateway port instead of the default one (it was taken by another process).</param>
+    public void ConfigureSilo(IHostApplicationBuilder builder, bool gateway, Action<ISiloBuilder>? configure = null, bool avoidDefaultGateway = false)
     {
         SiloPort = Settings.SiloPort is > 0 and var s ? s : FreePort();
         GatewayPort = !gateway ? 0 : Settings.GatewayPort switch
         {
             > 0 and var g => g,
             0 => FreePort(),
-            _ => IsFree(DefaultGatewayPort) ? DefaultGatewayPort : FreePort(),
+            _ => !avoidDefaultGateway && IsFree(DefaultGatewayPort) ? DefaultGatewayPort : FreePort(),
         };
         builder.Services.AddSingleton(Services);
         builder.Services.AddSingleton<IEventSink>(Events);
