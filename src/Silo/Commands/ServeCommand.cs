@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Steep.Core.Models;
 using Steep.Core.Serialization;
 using Steep.Silo.Configuration;
 using Steep.Silo.Hosting;
@@ -23,9 +24,10 @@ internal static class ServeCommand
         var data = new Option<string?>("--data") { Description = "Data directory (default: steep.dataDir, .steep)" };
         var services = new Option<string[]>("--services") { Description = "Service metadata files (default: conf/services/*)", AllowMultipleArgumentsPerToken = true };
         var agents = new Option<int?>("--agents") { Description = "Number of local agents (default: one per core)" };
+        var macros = CliFiles.MacrosOption();
         var cmd = new Command("serve", "Run Steep as a server: HTTP API, scheduler and local agents; resumes unfinished submissions")
         {
-            host, port, data, services, agents,
+            host, port, data, services, agents, macros,
         };
         cmd.SetAction((pr, ct) => CommandErrors.RunAsync(async () =>
         {
@@ -39,18 +41,22 @@ internal static class ServeCommand
             if (settings.HttpPort is < 0 or > 65535)
                 throw new ModelFormatException($"the HTTP port must be from 0 to 65535, not {settings.HttpPort}");
             var url = SteepWebServer.Url(settings.HttpHost, settings.HttpPort);
-            return await ServeAsync(settings, url, ct);
+            return await ServeAsync(settings, url, CliFiles.ReadMacros(pr.GetValue(macros)), ct);
         }));
         return cmd;
     }
 
-    private static async Task<int> ServeAsync(HostSettings settings, string url, CancellationToken ct)
+    private static async Task<int> ServeAsync(HostSettings settings, string url, IReadOnlyDictionary<string, Macro> macros, CancellationToken ct)
     {
         await using var steep = await SteepHost.StartAsync(settings, ct);
         var resumed = await steep.ResumeAllAsync(ct);
         if (resumed.Count > 0) Console.Error.WriteLine($"resumed {resumed.Count} unfinished submission(s)");
 
-        await using var app = SteepWebServer.Create(steep, url, api => api.Token = settings.HttpToken);
+        await using var app = SteepWebServer.Create(steep, url, api =>
+        {
+            api.Token = settings.HttpToken;
+            api.Macros = macros;
+        });
         try
         {
             await app.StartAsync(ct);
