@@ -51,6 +51,14 @@ public static class MacroPreprocessor
 
         public List<Variable> NewVars { get; } = [];
 
+        private readonly HashSet<string> _newVarIds = new();
+
+        /// <summary>Declares a variable the expansion needs (a default or a literal input), once per id.</summary>
+        public void Declare(string id, JsonNode? value)
+        {
+            if (_newVarIds.Add(id)) NewVars.Add(new Variable { Id = id, Value = value?.DeepClone() });
+        }
+
         private static HashSet<string> CollectIds(IReadOnlyList<WorkflowAction> actions)
         {
             var ids = new HashSet<string>();
@@ -109,7 +117,7 @@ public static class MacroPreprocessor
             var includeId = inc.Id ?? Generated("include");
             var binding = new Binding(this, macro, includeId);
             binding.CollectParameters(inc);
-            foreach (var v in macro.Vars) NewVars.Add(v with { Id = binding.Rename(v.Id) });
+            foreach (var v in macro.Vars) Declare(binding.Rename(v.Id), v.Value);
             var expanded = binding.ExpandActions(macro.Actions);
             if (inc.DependsOn.Count > 0)
             {
@@ -152,7 +160,7 @@ public static class MacroPreprocessor
                 {
                     // as in Steep: a variable of its own holds the default
                     var id = NewId(includeId, macro.Id, p.Id) + "$default";
-                    expansion.NewVars.Add(new Variable { Id = id, Value = p.Default.DeepClone() });
+                    expansion.Declare(id, p.Default);
                     input = new InputParameter { Id = p.Id, Var = id };
                 }
                 _inputs[p.Id] = input
@@ -212,7 +220,7 @@ public static class MacroPreprocessor
             if (!_inputs.TryGetValue(var, out var given)) return Rename(var);
             if (given.Var is not null) return given.Var;
             var id = NewId(includeId, macro.Id, var) + "$value";
-            if (!expansion.NewVars.Any(v => v.Id == id)) expansion.NewVars.Add(new Variable { Id = id, Value = given.Value?.DeepClone() });
+            expansion.Declare(id, given.Value);
             return id;
         }
 
