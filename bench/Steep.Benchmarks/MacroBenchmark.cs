@@ -37,7 +37,7 @@ internal static class MacroBenchmark
         var flat = Workflow(Includes, nested: false);
         var nested = Workflow(Includes, nested: true);
         Console.WriteLine($"macro expansion benchmark ({(quick ? "quick" : "full")}), {Environment.ProcessorCount} cores, .NET {Environment.Version}");
-        for (int i = 0; i < 20; i++) { MacroPreprocessor.Expand(flat, macros); MacroPreprocessor.Expand(nested, macros); WorkflowValidator.ExpandValid(nested, macros); }
+        for (int i = 0; i < 60; i++) { MacroPreprocessor.Expand(flat, macros); MacroPreprocessor.Expand(nested, macros); WorkflowValidator.ExpandValid(nested, macros); }
 
         int runs = quick ? 5 : 31;
         int failures = 0;
