@@ -44,11 +44,30 @@ public static partial class WorkflowValidator
                     edges[n + parent[i]].Add(n + i);
                 }
             }
-            foreach (var cycle in Cycles.Find(2 * n, edges))
+            var cycles = Cycles.Find(2 * n, edges);
+            if (cycles.Count == 0) return;
+            // Steep reports every action its topological sort cannot place: the cycle and the actions waiting on it
+            var reverse = new List<List<int>>(2 * n);
+            for (int i = 0; i < 2 * n; i++) reverse.Add([]);
+            for (int i = 0; i < 2 * n; i++) foreach (var t in edges[i]) reverse[t].Add(i);
+            string Name(int k) => all[k].Action.Id is { Length: > 0 } id ? $"'{id}'" : all[k].Where;
+            foreach (var cycle in cycles)
             {
-                var members = cycle.Select(k => k % n).Distinct().Order()
-                    .Select(k => all[k].Action.Id is { Length: > 0 } id ? $"'{id}'" : all[k].Where).ToList();
-                problems.Add($"dependsOn cycle between actions {string.Join(", ", members)}: each waits for another, so none of them can ever start; remove one of these dependencies.");
+                var members = cycle.Select(k => k % n).Distinct().Order().ToList();
+                var waiting = new HashSet<int>();
+                var work = new Stack<int>(cycle);
+                var seen = new HashSet<int>(cycle);
+                while (work.Count > 0)
+                {
+                    foreach (var from in reverse[work.Pop()])
+                    {
+                        if (!seen.Add(from)) continue;
+                        work.Push(from);
+                        if (!members.Contains(from % n)) waiting.Add(from % n);
+                    }
+                }
+                var also = waiting.Count == 0 ? "" : $" (also waiting on it: {string.Join(", ", waiting.Order().Select(Name))})";
+                problems.Add($"dependsOn cycle between actions {string.Join(", ", members.Select(Name))}: each waits for another, so none of them can ever start{also}; remove one of these dependencies.");
             }
         }
     }

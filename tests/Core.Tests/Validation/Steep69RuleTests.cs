@@ -122,9 +122,12 @@ public sealed class Steep69RuleTests
     [Fact]
     public void ADependsOnCycleNamesAllItsActions()
     {
-        var problem = Single("vars: [{id: in, value: a}]\nactions:\n" + Cp("a", "in", "x", ", dependsOn: c") + Cp("b", "in", "y", ", dependsOn: a") + Cp("c", "in", "z", ", dependsOn: b"));
+        var problem = Single("vars: [{id: in, value: a}]\nactions:\n" + Cp("a", "in", "x", ", dependsOn: c") + Cp("b", "in", "y", ", dependsOn: a") +
+            Cp("c", "in", "z", ", dependsOn: b") + Cp("d", "in", "w", ", dependsOn: c"));
         Assert.Contains("cycle", problem);
         foreach (var id in new[] { "'a'", "'b'", "'c'" }) Assert.Contains(id, problem);
+        // as Steep's topological sort, the actions that wait on the cycle are named too
+        Assert.Contains("also waiting on it: 'd'", problem);
     }
 
     [Fact]
