@@ -141,7 +141,7 @@ public sealed class RunCommandTests
         Assert.Equal(1, code);
         Assert.Contains("missing input parameter 'input'", stderr);
         Assert.Contains("missing output parameter 'joined'", stderr);
-        Assert.Contains("no input parameter 'nope'", stderr);
+        Assert.Contains("unknown input parameter 'nope'", stderr);
         Assert.DoesNotContain("   at ", stderr);
 
         var (expandCode, yaml, expandErr) = await SteepCli.RunAsync(TimeSpan.FromMinutes(1), "expand", "examples/macros/workflow.yaml",

@@ -164,19 +164,19 @@ public static partial class WorkflowValidator
                 bool output = p.Type == ArgumentTypes.Output;
                 if (output ? inc.Outputs.Any(o => o.Id == p.Id) : inc.Inputs.Any(i => i.Id == p.Id)) continue;
                 if (output)
-                    problems.Add($"{where}: missing output parameter '{p.Id}' of macro '{m.Id}'; it is required: add it to the action's outputs with the variable that receives it.");
+                    problems.Add($"{where}: missing output parameter '{p.Id}' of macro '{m.Id}': it is required and not given; add it to the action's outputs with the variable that receives it.");
                 else if (p.Default is null)
-                    problems.Add($"{where}: missing input parameter '{p.Id}' of macro '{m.Id}'; it is required and has no default value: add it to the action's inputs.");
+                    problems.Add($"{where}: missing input parameter '{p.Id}' of macro '{m.Id}': it is required, not given and has no default value; add it to the action's inputs.");
             }
             foreach (var p in inc.Inputs)
             {
                 if (!m.Parameters.Any(x => x.Id == p.Id && x.Type != ArgumentTypes.Output))
-                    problems.Add($"{where}: macro '{m.Id}' has no input parameter '{p.Id}'; its inputs: {Names(m, input: true)}.");
+                    problems.Add($"{where}: unknown input parameter '{p.Id}': macro '{m.Id}' has no such input (it does not exist in the macro definition); its inputs: {Names(m, input: true)}.");
             }
             foreach (var p in inc.Outputs)
             {
                 if (!m.Parameters.Any(x => x.Id == p.Id && x.Type == ArgumentTypes.Output))
-                    problems.Add($"{where}: macro '{m.Id}' has no output parameter '{p.Id}'; its outputs: {Names(m, input: false)}.");
+                    problems.Add($"{where}: unknown output parameter '{p.Id}': macro '{m.Id}' has no such output (it does not exist in the macro definition); its outputs: {Names(m, input: false)}.");
             }
         }
 

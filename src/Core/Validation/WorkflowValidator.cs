@@ -199,7 +199,7 @@ public static partial class WorkflowValidator
                 foreach (var d in a.DependsOn)
                 {
                     if (!_actionIds.Contains(d))
-                        problems.Add($"{where}: dependsOn refers to '{d}', but there is no action with this id; use the id of an existing action.");
+                        problems.Add($"{where}: dependsOn refers to unknown action '{d}': no action with this id exists; use the id of an existing action.");
                 }
                 switch (a)
                 {

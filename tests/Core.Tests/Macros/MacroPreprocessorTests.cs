@@ -168,7 +168,7 @@ public sealed class MacroPreprocessorTests
         var e = Assert.Throws<WorkflowRejectedException>(() => WorkflowValidator.ExpandValid(Workflow(
             "actions: [{id: x, type: include, macro: copy_twice, inputs: [{id: i, value: a}, {id: j, value: b}]}]"), KnownMacros()));
         Assert.Contains(e.Problems, p => p.Contains("missing output parameter 'o'"));
-        Assert.Contains(e.Problems, p => p.Contains("no input parameter 'j'"));
+        Assert.Contains(e.Problems, p => p.Contains("unknown input parameter 'j'"));
     }
 
     [Fact]

@@ -117,7 +117,7 @@ public sealed class Steep69RuleTests
 
     [Fact]
     public void AMissingDependsOnTargetIsNamed() =>
-        Assert.Contains("dependsOn refers to 'nope'", Single("vars: [{id: in, value: a}]\nactions:\n" + Cp("a", "in", "x", ", dependsOn: nope")));
+        Assert.Contains("dependsOn refers to unknown action 'nope'", Single("vars: [{id: in, value: a}]\nactions:\n" + Cp("a", "in", "x", ", dependsOn: nope")));
 
     [Fact]
     public void ADependsOnCycleNamesAllItsActions()
@@ -174,7 +174,7 @@ public sealed class Steep69RuleTests
             """);
         Assert.Contains(problems, p => p.Contains("parameter 'i' is specified more than once"));
         Assert.Contains(problems, p => p.Contains("missing output parameter 'o'"));
-        Assert.Contains(problems, p => p.Contains("no input parameter 'extra'"));
+        Assert.Contains(problems, p => p.Contains("unknown input parameter 'extra'"));
         Assert.Empty(Validate("actions: [{id: x, type: include, macro: with_default, outputs: [{id: o, var: out}]}]"));
     }
 
