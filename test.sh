@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test suite (xunit projects, then the Steep conformance cases when ../shared is present) and ends with
+# Runs every test suite (xunit projects, then the Steep 5 and Steep 6 conformance cases when ../shared is present) and ends with
 # one line "N passed, M failed" over all of them.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -27,18 +27,22 @@ PY
 passed=$((passed + p)); failed=$((failed + f))
 if [ "$p" = 0 ] && [ "$f" = 0 ]; then failed=$((failed + 1)); echo "no test results found"; fi
 
-shared="$root/../shared/conformance/steep-5"
-if [ -d "$shared" ]; then
-  out="$(python3 "$root/../shared/conformance/check.py" "$shared" --steep "$root/steep" 2>&1)"
-  echo "$out" | grep -v '^PASS'
-  line="$(echo "$out" | tail -n 1)"
-  if [[ "$line" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
-    passed=$((passed + BASH_REMATCH[1])); failed=$((failed + BASH_REMATCH[2]))
+# the Steep 5 cases and the Steep 6.9 cases (macros, include actions, 6.9 validation), both counted
+for suite in steep-5 steep-6; do
+  shared="$root/../shared/conformance/$suite"
+  if [ -d "$shared" ]; then
+    out="$(python3 "$root/../shared/conformance/check.py" "$shared" --steep "$root/steep" 2>&1)"
+    echo "$out" | grep -v '^PASS'
+    line="$(echo "$out" | tail -n 1)"
+    if [[ "$line" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+      echo "conformance $suite: $line"
+      passed=$((passed + BASH_REMATCH[1])); failed=$((failed + BASH_REMATCH[2]))
+    else
+      failed=$((failed + 1)); echo "conformance check $suite did not finish"
+    fi
   else
-    failed=$((failed + 1)); echo "conformance check did not finish"
+    echo "conformance $suite: skipped (../shared/conformance not found next to the repository)"
   fi
-else
-  echo "conformance: skipped (../shared/conformance not found next to the repository)"
-fi
+done
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -1,3 +1,5 @@
+using Steep.Core.Models;
+
 namespace Steep.Api;
 
 /// <summary>Settings of the HTTP API.</summary>
@@ -17,4 +19,7 @@ public sealed class SteepApiOptions
     /// then shows the final counts (a submission or chain that is still settling after this answers as it is).
     /// </summary>
     public TimeSpan CancelWait { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The macros include actions of submitted workflows may name (by id); expanded before submission.</summary>
+    public IReadOnlyDictionary<string, Macro> Macros { get; set; } = new Dictionary<string, Macro>();
 }

@@ -14,7 +14,8 @@ public sealed class SteepGatewayGrain(SteepServices services, SubmissionIntake i
     {
         try
         {
-            var parsed = ModelReader.ReadWorkflow(workflow ?? "", "workflow");
+            // includes are expanded with the silo's macros, as POST /workflows does
+            var parsed = WorkflowValidator.ExpandValid(ModelReader.ReadWorkflow(workflow ?? "", "workflow"), services.Macros);
             var submission = await intake.SubmitAsync(parsed, default);
             return new SubmitResult(submission.Id, []);
         }

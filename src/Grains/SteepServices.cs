@@ -17,6 +17,9 @@ public sealed record SteepServices(
     /// <summary>Directory of each service's metadata file, to resolve relative program paths when a workflow is accepted.</summary>
     public IReadOnlyDictionary<string, string> ServiceDirectories { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Macros that <c>include</c> actions of submitted workflows may use.</summary>
+    public IReadOnlyDictionary<string, Macro> Macros { get; init; } = new Dictionary<string, Macro>();
+
     /// <summary>Chains registered a moment ago, for their first activation.</summary>
     public FreshChains FreshChains { get; init; } = new();
 }

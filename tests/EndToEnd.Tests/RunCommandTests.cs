@@ -65,7 +65,7 @@ public sealed class RunCommandTests
             "--services", "examples/chained-copies/services.yaml", "--data", Path.Combine(dir, "data"));
         Assert.Equal(1, code);
         Assert.Contains("unknown service 'nosuchservice'", stderr);
-        Assert.Contains("undeclared variable 'missing'", stderr);
+        Assert.Contains("input variable 'missing' has no value", stderr);
         Assert.Contains("Output variable 'out'", stderr);
         Assert.DoesNotContain("   at ", stderr);
         var (_, status, _) = await SteepCli.RunAsync(TimeSpan.FromMinutes(1), "status", "--data", Path.Combine(dir, "data"));
@@ -113,5 +113,41 @@ public sealed class RunCommandTests
         var message = doc.RootElement.GetProperty("errorMessage").GetString()!;
         Assert.Contains("exit code 3", message);
         Assert.Contains("something broke", message);
+    }
+
+    /// <summary>The split-and-join example built from macros: nested includes, a default input, run with --macros.</summary>
+    [Fact]
+    public async Task A_workflow_with_macros_runs_with_macros_option()
+    {
+        var data = SteepCli.TempDirectory("macros");
+        var (code, stdout, stderr) = await SteepCli.RunAsync(TimeSpan.FromMinutes(3), "run", "examples/macros/workflow.yaml",
+            "--services", "examples/split-join/services.yaml", "--macros", "examples/macros/macros.yaml", "--data", data);
+        Assert.True(code == 0, $"exit {code}: {stderr}");
+        using var doc = JsonDocument.Parse(stdout);
+        Assert.Equal("SUCCESS", doc.RootElement.GetProperty("status").GetString());
+        var joined = doc.RootElement.GetProperty("results").GetProperty("result")[0].GetString()!;
+        var input = await File.ReadAllTextAsync(Path.Combine(SteepCli.RepositoryRoot, "examples/split-join/example.txt"));
+        Assert.Equal(input + input, await File.ReadAllTextAsync(joined));
+    }
+
+    [Fact]
+    public async Task Include_problems_are_reported_before_anything_runs_and_expand_prints_yaml()
+    {
+        var dir = SteepCli.TempDirectory("macro-problems");
+        var wf = Path.Combine(dir, "wf.yaml");
+        await File.WriteAllTextAsync(wf, "api: 4.7.0\nactions:\n  - {id: x, type: include, macro: copy_and_join, inputs: [{id: nope, value: 1}]}\n");
+        var (code, _, stderr) = await SteepCli.RunAsync(TimeSpan.FromMinutes(2), "run", wf, "--services", "examples/split-join/services.yaml",
+            "--macros", "examples/macros/macros.yaml", "--data", Path.Combine(dir, "data"));
+        Assert.Equal(1, code);
+        Assert.Contains("missing input parameter 'input'", stderr);
+        Assert.Contains("missing output parameter 'joined'", stderr);
+        Assert.Contains("unknown input parameter 'nope'", stderr);
+        Assert.DoesNotContain("   at ", stderr);
+
+        var (expandCode, yaml, expandErr) = await SteepCli.RunAsync(TimeSpan.FromMinutes(1), "expand", "examples/macros/workflow.yaml",
+            "--macros", "examples/macros/macros.yaml");
+        Assert.True(expandCode == 0, expandErr);
+        Assert.Contains("id: $twice$copy_and_join$join", yaml);
+        Assert.DoesNotContain("type: include", yaml);
     }
 }

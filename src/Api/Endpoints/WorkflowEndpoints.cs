@@ -79,7 +79,8 @@ internal static class WorkflowEndpoints
         Submission submission;
         try
         {
-            submission = await steep.SubmitAsync(workflow, ct);
+            // include actions are checked and expanded here: the instance stores and runs the expanded workflow
+            submission = await steep.SubmitAsync(WorkflowValidator.ExpandValid(workflow, options.Macros), ct);
         }
         catch (WorkflowRejectedException e)
         {

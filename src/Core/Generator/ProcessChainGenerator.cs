@@ -739,31 +739,90 @@ public sealed partial class ProcessChainGenerator
         if (_roots.Count > 64 && _pendingCount < _roots.Count / 2) _roots.RemoveAll(a => !a.Pending);
     }
 
-    /// <summary>The one pending execute action that reads this action's outputs or depends on it; null if none or several.</summary>
+    /// <summary>
+    /// The action a chain continues with after <paramref name="action"/>: the one pending execute action that reads its
+    /// outputs or depends on it; null if none. Where there are several, a successor that is also reached through another
+    /// one (a join that waits for a sibling, e.g. <c>cp1 → cp2 → join</c> with <c>join</c> also reading <c>cp1</c>) is no
+    /// reason to fork, as in Steep 6.9: if only one successor is left after dropping those, the chain continues with it.
+    /// </summary>
     private GExec? SingleSuccessor(GExec action)
     {
-        GExec? found = null;
+        var candidates = _successorScratch;
+        candidates.Clear();
+        if (!AddSuccessors(action, candidates, MaxJoinCandidates)) return null;
+        if (candidates.Count == 1) return candidates[0];
+        if (candidates.Count == 0) return null;
+        GExec? only = null;
+        foreach (var c in candidates)
+        {
+            if (ReachedFromAnother(c, candidates)) continue;
+            if (only is not null) return null; // a real fork: parallel chains
+            only = c;
+        }
+        return only;
+    }
+
+    /// <summary>How many successors are examined for joins; beyond this an action forks without looking (bounds the cost).</summary>
+    private const int MaxJoinCandidates = 16;
+
+    /// <summary>How many actions one reachability search may visit; a search that gives up counts as "not reached".</summary>
+    private const int MaxJoinSearch = 256;
+
+    private readonly List<GExec> _successorScratch = new();
+
+    /// <summary>
+    /// Adds the pending execute actions that read an output of <paramref name="action"/> or depend on it (distinct);
+    /// false, as soon as there are more than <paramref name="limit"/> (an action read by thousands forks without a search).
+    /// </summary>
+    private bool AddSuccessors(GExec action, List<GExec> into, int limit)
+    {
         for (int k = 0; k < action.Outputs.Count; k++)
         {
             if (!_keys.TryGetValue(action.Outputs[k].Var.Id, out var entry)) continue;
             int readers = entry.ReaderCount;
             for (int i = 0; i < readers; i++)
             {
-                if (entry.ReaderAt(i) is not GExec e || !e.Pending || ReferenceEquals(e, found)) continue;
-                if (found is not null) return null;
-                found = e;
+                if (entry.ReaderAt(i) is GExec e && e.Pending && !into.Contains(e))
+                {
+                    into.Add(e);
+                    if (into.Count > limit) return false;
+                }
             }
         }
         if (_dependents.TryGetValue(action.Id, out var deps))
         {
             foreach (var r in deps)
             {
-                if (r is not GExec e || !e.Pending || ReferenceEquals(e, found)) continue;
-                if (found is not null) return null;
-                found = e;
+                if (r is GExec e && e.Pending && !into.Contains(e))
+                {
+                    into.Add(e);
+                    if (into.Count > limit) return false;
+                }
             }
         }
-        return found;
+        return true;
+    }
+
+    /// <summary>True when <paramref name="target"/> is reached, through pending execute actions, from another candidate.</summary>
+    private bool ReachedFromAnother(GExec target, List<GExec> candidates)
+    {
+        var seen = new HashSet<GExec>();
+        var work = new Stack<GExec>();
+        foreach (var c in candidates) if (!ReferenceEquals(c, target)) work.Push(c);
+        var next = new List<GExec>();
+        while (work.Count > 0 && seen.Count < MaxJoinSearch)
+        {
+            var a = work.Pop();
+            if (!seen.Add(a)) continue;
+            next.Clear();
+            AddSuccessors(a, next, MaxJoinSearch);
+            foreach (var n in next)
+            {
+                if (ReferenceEquals(n, target)) return true;
+                if (!seen.Contains(n)) work.Push(n);
+            }
+        }
+        return false;
     }
 
     private Executable ToExecutable(GExec action, List<string> capabilities, Dictionary<string, string> argumentValues)

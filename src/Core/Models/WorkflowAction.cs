@@ -3,7 +3,7 @@ using Steep.Core.Serialization;
 
 namespace Steep.Core.Models;
 
-/// <summary>An action of a workflow: <see cref="ExecuteAction"/> or <see cref="ForEachAction"/>.</summary>
+/// <summary>An action of a workflow: <see cref="ExecuteAction"/>, <see cref="ForEachAction"/> or <see cref="IncludeAction"/>.</summary>
 [JsonConverter(typeof(WorkflowActionConverter))]
 public abstract record WorkflowAction
 {
@@ -11,11 +11,11 @@ public abstract record WorkflowAction
     [JsonPropertyName("id")]
     public string? Id { get; init; }
 
-    /// <summary>The discriminator written to JSON ("execute" or "for").</summary>
+    /// <summary>The discriminator written to JSON ("execute", "for" or "include").</summary>
     [JsonPropertyName("type")]
     public abstract string Type { get; }
 
-    /// <summary>Identifiers of actions that must have been executed before this one.</summary>
-    [JsonPropertyName("dependsOn")]
+    /// <summary>Identifiers of actions that must have been executed before this one (Steep 6 also takes a single string).</summary>
+    [JsonPropertyName("dependsOn"), JsonConverter(typeof(StringOrListConverter))]
     public IReadOnlyList<string> DependsOn { get; init; } = [];
 }

@@ -36,7 +36,34 @@ public static class ModelReader
         var node = ParseDocument(text, source);
         if (node is not JsonObject)
             throw new ModelFormatException($"{source}: a workflow must be an object with 'api', 'vars' and 'actions'");
+        InlineVariables.Hoist((JsonObject)node);
         return Bind<Workflow>(node, source, "workflow");
+    }
+
+    /// <summary>Reads macros (Steep 6): a list of macros or a single macro.</summary>
+    public static IReadOnlyList<Macro> ReadMacros(string text, string source)
+    {
+        var node = ParseDocument(text, source);
+        switch (node)
+        {
+            case null:
+                return [];
+            case JsonObject one:
+                InlineVariables.Hoist(one);
+                return [Bind<Macro>(one, source, "macro")];
+            case JsonArray list:
+                var macros = new List<Macro>(list.Count);
+                for (int i = 0; i < list.Count; i++)
+                {
+                    if (list[i] is not JsonObject m)
+                        throw new ModelFormatException($"{source}: macro #{i + 1} must be an object with 'id', 'parameters' and 'actions'");
+                    InlineVariables.Hoist(m);
+                    macros.Add(Bind<Macro>(m, $"{source}: macro #{i + 1}", "macro"));
+                }
+                return macros;
+            default:
+                throw new ModelFormatException($"{source}: macros must be a list of macros (or one macro) with 'id', 'parameters' and 'actions'");
+        }
     }
 
     /// <summary>Reads a list of service metadata (a single object is accepted too).</summary>

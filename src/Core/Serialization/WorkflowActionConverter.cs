@@ -4,7 +4,7 @@ using Steep.Core.Models;
 
 namespace Steep.Core.Serialization;
 
-/// <summary>Reads and writes actions by their <c>type</c> ("execute" or "for"), wherever it appears in the object.</summary>
+/// <summary>Reads and writes actions by their <c>type</c> ("execute", "for" or "include"), wherever it appears in the object.</summary>
 public sealed class WorkflowActionConverter : JsonConverter<WorkflowAction>
 {
     /// <inheritdoc />
@@ -16,14 +16,15 @@ public sealed class WorkflowActionConverter : JsonConverter<WorkflowAction>
         using var doc = JsonDocument.ParseValue(ref reader);
         var root = doc.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
-            throw new JsonException("an action must be an object with a 'type' (\"execute\" or \"for\")");
+            throw new JsonException("an action must be an object with a 'type' (\"execute\", \"for\" or \"include\")");
         if (!root.TryGetProperty("type", out var typeElement) || typeElement.ValueKind != JsonValueKind.String)
-            throw new JsonException("an action has no 'type': it must be \"execute\" or \"for\"");
+            throw new JsonException("an action has no 'type': it must be \"execute\", \"for\" or \"include\"");
         return typeElement.GetString() switch
         {
             "execute" => root.Deserialize<ExecuteAction>(options),
             "for" => root.Deserialize<ForEachAction>(options),
-            var t => throw new JsonException($"unknown action type '{t}': it must be \"execute\" or \"for\""),
+            "include" => root.Deserialize<IncludeAction>(options),
+            var t => throw new JsonException($"unknown action type '{t}': it must be \"execute\", \"for\" or \"include\""),
         };
     }
 

@@ -129,6 +129,15 @@ public static partial class YamlToJson
         return JsonValue.Create(text);
     }
 
+    /// <summary>
+    /// True when <paramref name="text"/>, written as a plain scalar, would be read as something other than this string
+    /// (by this reader or by YAML 1.1 readers such as PyYAML: yes/no/on/off, numbers): it must be quoted.
+    /// </summary>
+    internal static bool PlainScalarIsNotString(string text) =>
+        text is "" or "~" or "null" or "Null" or "NULL" or "true" or "True" or "TRUE" or "false" or "False" or "FALSE"
+            or "yes" or "Yes" or "YES" or "no" or "No" or "NO" or "on" or "On" or "ON" or "off" or "Off" or "OFF" or "y" or "Y" or "n" or "N"
+        || Number().IsMatch(text) || (text.Length > 0 && (char.IsDigit(text[0]) || text[0] is '.' or '+'));
+
     private sealed class Budget(int limit)
     {
         public int Limit { get; } = limit;

@@ -1,34 +1,95 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Steep.Core.Macros;
 using Steep.Core.Models;
 
 namespace Steep.Core.Validation;
 
-/// <summary>Finds every problem of a workflow that is visible before running it, each with what to do about it.</summary>
+/// <summary>
+/// Finds every problem of a workflow (or macro) that is visible before running it, each with what to do about it: the
+/// rules of Steep 6.9's validator (reserved ids, duplicate ids, outputs with values, inputs without values, reuse of
+/// outputs and enumerators, scoping, include actions, dependsOn targets and cycles) plus the service checks.
+/// </summary>
 public static partial class WorkflowValidator
 {
-    /// <summary>Validates <paramref name="workflow"/>; service checks run only when <paramref name="services"/> is given.</summary>
-    public static IReadOnlyList<string> Validate(Workflow workflow, IReadOnlyCollection<Service>? services = null)
+    /// <summary>
+    /// Validates <paramref name="workflow"/>; service checks run only when <paramref name="services"/> is given; include
+    /// actions are checked against <paramref name="macros"/> (none known when null). A workflow that
+    /// <see cref="MacroPreprocessor.Expand"/> produced was validated before it was expanded: only its services are checked.
+    /// </summary>
+    public static IReadOnlyList<string> Validate(Workflow workflow, IReadOnlyCollection<Service>? services = null,
+        IReadOnlyDictionary<string, Macro>? macros = null)
     {
         var problems = new List<string>();
-        var v = new Context(workflow, services, problems);
-        v.Run();
+        macros ??= new Dictionary<string, Macro>();
+        if (workflow.MacrosExpanded)
+        {
+            new Context(workflow.Vars, workflow.Actions, services, problems, macros, Mode.ServicesOnly).Run();
+            return problems;
+        }
+        if (workflow.Api is { } api && !SupportedApi().IsMatch(api.Trim()))
+            problems.Add($"Unsupported workflow API version '{api}': use 4.0.0 (or any 3.x/4.x version up to {Workflow.LatestApiVersion}).");
+        bool includes = MacroPreprocessor.HasIncludes(workflow.Actions);
+        // with includes, services are checked on the expanded workflow, where the macros' actions are
+        new Context(workflow.Vars, workflow.Actions, includes ? null : services, problems, macros, Mode.Workflow).Run();
+        if (includes && problems.Count == 0)
+        {
+            try
+            {
+                var expanded = MacroPreprocessor.Expand(workflow, macros);
+                if (services is not null)
+                    new Context(expanded.Vars, expanded.Actions, services, problems, macros, Mode.ServicesOnly).Run();
+            }
+            catch (MacroException e)
+            {
+                problems.Add(e.Message);
+            }
+        }
+        return problems;
+    }
+
+    /// <summary>
+    /// Validates a macro definition as Steep does: its parameters and how its actions use them, the workflow rules for
+    /// its variables and actions, and include cycles among <paramref name="macros"/> (which may hold the macro itself).
+    /// </summary>
+    public static IReadOnlyList<string> ValidateMacro(Macro macro, IReadOnlyDictionary<string, Macro> macros)
+    {
+        var problems = new List<string>();
+        var all = new Dictionary<string, Macro>(macros);
+        if (macro.Id.Length > 0) all[macro.Id] = macro;
+        if (string.IsNullOrWhiteSpace(macro.Id)) problems.Add("The macro has no 'id': include actions refer to macros by id; give it one.");
+        new MacroRules(macro, problems).Run();
+        new Context(macro.Vars, macro.Actions, null, problems, all, Mode.Macro, macro).Run();
+        foreach (var cycle in IncludeCycles.Find(all, all.Keys)) problems.Add(cycle);
         return problems;
     }
 
     [GeneratedRegex(@"^[34](\.\d+){0,2}$")]
     private static partial Regex SupportedApi();
 
-    private sealed class Context(Workflow workflow, IReadOnlyCollection<Service>? services, List<string> problems)
+    private enum Mode { Workflow, Macro, ServicesOnly }
+
+    private sealed partial class Context(IReadOnlyList<Variable> vars, IReadOnlyList<WorkflowAction> actions,
+        IReadOnlyCollection<Service>? services, List<string> problems, IReadOnlyDictionary<string, Macro> macros, Mode mode,
+        Macro? macro = null)
     {
         private readonly Dictionary<string, Variable> _vars = new();
         private readonly HashSet<string> _actionIds = new();
         private readonly Dictionary<string, Service>? _services = services?.GroupBy(s => s.Id).ToDictionary(g => g.Key, g => g.First());
+        private readonly HashSet<string> _macroInputs = macro is null ? [] :
+            macro.Parameters.Where(p => p.Type != ArgumentTypes.Output).Select(p => p.Id).ToHashSet();
+
+        /// <summary>"the workflow" or "macro 'id'", for messages about the document as a whole.</summary>
+        private string Root => macro is null ? "the workflow" : $"macro '{macro.Id}'";
 
         public void Run()
         {
-            if (workflow.Api is { } api && !SupportedApi().IsMatch(api.Trim()))
-                problems.Add($"Unsupported workflow API version '{api}': use 4.0.0 (or any 3.x/4.x version up to {Workflow.LatestApiVersion}).");
+            foreach (var v in vars) if (!string.IsNullOrWhiteSpace(v.Id)) _vars.TryAdd(v.Id, v);
+            if (mode == Mode.ServicesOnly)
+            {
+                CheckServices(actions, "actions", []);
+                return;
+            }
 
             var seen = new Dictionary<string, string>();
             var reported = new HashSet<string>();
@@ -42,18 +103,17 @@ public static partial class WorkflowValidator
                 else seen[id] = what;
             }
 
-            for (int i = 0; i < workflow.Vars.Count; i++)
+            for (int i = 0; i < vars.Count; i++)
             {
-                var variable = workflow.Vars[i];
+                var variable = vars[i];
                 if (string.IsNullOrWhiteSpace(variable.Id))
                 {
                     problems.Add($"Variable #{i + 1} has no 'id': every variable needs a unique id.");
                     continue;
                 }
                 Identifier(variable.Id, $"variable '{variable.Id}'");
-                _vars.TryAdd(variable.Id, variable);
             }
-            ForEachAction(workflow.Actions, "actions", (a, where) =>
+            ForEachAction(actions, "actions", (a, where) =>
             {
                 if (a.Id is { } id)
                 {
@@ -62,12 +122,25 @@ public static partial class WorkflowValidator
                 }
             });
 
+            ReservedIds();
+            OutputsWithValues();
             var outputsByVar = new Dictionary<string, string>();
-            ForEachAction(workflow.Actions, "actions", (a, where) =>
+            ForEachAction(actions, "actions", (a, where) =>
             {
-                if (a is ExecuteAction e) foreach (var o in e.Outputs) if (o.Var is { Length: > 0 }) outputsByVar.TryAdd(o.Var, where);
+                foreach (var o in OutputsOf(a)) if (o.Length > 0) outputsByVar.TryAdd(o, where);
             });
-            CheckActions(workflow.Actions, "actions", outputsByVar, enclosingEnumerators: []);
+            CheckActions(actions, "actions", outputsByVar, enclosingEnumerators: []);
+            MissingInputValues();
+            ReuseOutputs();
+            ReuseEnumerators();
+            Scoping();
+            DependsOnCycles();
+            if (mode == Mode.Workflow)
+            {
+                var included = new List<string>();
+                ForEachAction(actions, "actions", (a, _) => { if (a is IncludeAction inc) included.Add(inc.Macro); });
+                foreach (var cycle in IncludeCycles.Find(macros, included)) problems.Add(cycle);
+            }
         }
 
         private static void ForEachAction(IReadOnlyList<WorkflowAction> actions, string path, Action<WorkflowAction, string> visit)
@@ -80,21 +153,40 @@ public static partial class WorkflowValidator
             }
         }
 
+        /// <summary>The variables an action writes (execute and include outputs, a for-each's output; not enumerators).</summary>
+        private static IEnumerable<string> OutputsOf(WorkflowAction a) => a switch
+        {
+            ExecuteAction e => e.Outputs.Select(o => o.Var),
+            IncludeAction i => i.Outputs.Select(o => o.Var),
+            ForEachAction { Output: { } o } => [o],
+            _ => [],
+        };
+
+        /// <summary>The variables an action reads (execute, generic and include inputs; a for-each's input).</summary>
+        private static IEnumerable<string> InputsOf(WorkflowAction a) => a switch
+        {
+            ExecuteAction e => e.Inputs.Concat(e.Parameters).Where(p => p.Var is not null).Select(p => p.Var!),
+            IncludeAction i => i.Inputs.Where(p => p.Var is not null).Select(p => p.Var!),
+            ForEachAction f => [f.Input],
+            _ => [],
+        };
+
         private static string Lower(string s) => s.Length == 0 ? s : char.ToLowerInvariant(s[0]) + s[1..];
 
         private static string Describe(WorkflowAction a, string path) =>
-            a.Id is { Length: > 0 } id ? $"Action '{id}'" : a is ExecuteAction e && e.Service.Length > 0
-                ? $"Action {path} (service '{e.Service}')" : $"Action {path}";
+            a.Id is { Length: > 0 } id ? $"Action '{id}'" : a switch
+            {
+                ExecuteAction e when e.Service.Length > 0 => $"Action {path} (service '{e.Service}')",
+                IncludeAction i when i.Macro.Length > 0 => $"Action {path} (include of macro '{i.Macro}')",
+                Models.ForEachAction => $"Action {path} (for-each)",
+                _ => $"Action {path}",
+            };
 
         private void CheckVar(string? id, string where, string field, bool required = true)
         {
-            if (string.IsNullOrWhiteSpace(id))
-            {
-                if (required) problems.Add($"{where}: '{field}' is missing; name a variable declared in 'vars'.");
-                return;
-            }
-            if (!_vars.ContainsKey(id))
-                problems.Add($"{where}: {field} refers to undeclared variable '{id}'; declare it in 'vars' (without a value if it is an output).");
+            // Steep 6 declares variables implicitly: only a missing reference is a problem here
+            if (required && string.IsNullOrWhiteSpace(id))
+                problems.Add($"{where}: '{field}' is missing; name a variable.");
         }
 
         private void CheckActions(IReadOnlyList<WorkflowAction> actions, string path, Dictionary<string, string> outputsByVar,
@@ -107,17 +199,20 @@ public static partial class WorkflowValidator
                 foreach (var d in a.DependsOn)
                 {
                     if (!_actionIds.Contains(d))
-                        problems.Add($"{where}: dependsOn refers to '{d}', but there is no action with this id; use the id of an existing action.");
+                        problems.Add($"{where}: dependsOn refers to unknown action '{d}': no action with this id exists; use the id of an existing action.");
                 }
                 switch (a)
                 {
-                    case ExecuteAction e: CheckExecute(e, where, enclosingEnumerators); break;
+                    case ExecuteAction e:
+                        CheckExecute(e, where, enclosingEnumerators);
+                        CheckService(e, where, enclosingEnumerators);
+                        break;
+                    case IncludeAction inc:
+                        CheckInclude(inc, where);
+                        break;
                     case ForEachAction f:
                         CheckVar(f.Input, where, "input");
                         CheckVar(f.Enumerator, where, "enumerator");
-                        CheckVar(f.Output, where, "output", required: false);
-                        CheckVar(f.YieldToOutput, where, "yieldToOutput", required: false);
-                        CheckVar(f.YieldToInput, where, "yieldToInput", required: false);
                         if (f.Enumerator is { Length: > 0 } en)
                         {
                             if (outputsByVar.TryGetValue(en, out var producer))
@@ -125,8 +220,6 @@ public static partial class WorkflowValidator
                             if (_vars.TryGetValue(en, out var ev) && ev.Value is not null)
                                 problems.Add($"{where}: its enumerator '{en}' has a value; remove the value, it is set in each iteration.");
                         }
-                        if (f.Output is { Length: > 0 } fo && _vars.TryGetValue(fo, out var ov) && ov.Value is not null)
-                            problems.Add($"Output variable '{fo}' of {Lower(where)} has a value; remove the value, outputs are generated.");
                         var produced = new HashSet<string>();
                         CollectProduced(f.Actions, produced);
                         if (f.YieldToOutput is { Length: > 0 } yo && !produced.Contains(yo))
@@ -137,6 +230,22 @@ public static partial class WorkflowValidator
                         if (f.Enumerator is { Length: > 0 }) inner.Add(f.Enumerator);
                         CheckActions(f.Actions, $"{path}[{i}].actions", outputsByVar, inner);
                         break;
+                }
+            }
+        }
+
+        /// <summary>Service checks only (for an expanded workflow, whose other rules were checked before expansion).</summary>
+        private void CheckServices(IReadOnlyList<WorkflowAction> actions, string path, HashSet<string> enclosingEnumerators)
+        {
+            for (int i = 0; i < actions.Count; i++)
+            {
+                var a = actions[i];
+                if (a is ExecuteAction e) CheckService(e, Describe(a, $"{path}[{i}]"), enclosingEnumerators);
+                if (a is ForEachAction f)
+                {
+                    var inner = new HashSet<string>(enclosingEnumerators);
+                    if (f.Enumerator is { Length: > 0 }) inner.Add(f.Enumerator);
+                    CheckServices(f.Actions, $"{path}[{i}].actions", inner);
                 }
             }
         }
@@ -154,11 +263,10 @@ public static partial class WorkflowValidator
             foreach (var a in actions)
             {
                 if (a.Id is { } id) produced.Add(id);
-                if (a is ExecuteAction e) foreach (var o in e.Outputs) produced.Add(o.Var);
+                foreach (var o in OutputsOf(a)) produced.Add(o);
                 if (a is ForEachAction f)
                 {
                     produced.Add(f.Enumerator);
-                    if (f.Output is { } o) produced.Add(o);
                     CollectProduced(f.Actions, produced);
                 }
             }
@@ -173,17 +281,20 @@ public static partial class WorkflowValidator
             {
                 if (string.IsNullOrWhiteSpace(p.Id)) problems.Add($"{where}: an input has no 'id'; use a parameter id of the service.");
                 if (p.Var is null && p.Value is null) problems.Add($"{where}: input '{p.Id}' has neither 'var' nor 'value'.");
-                else if (p.Var is not null) CheckVar(p.Var, where, $"input '{p.Id}'");
             }
             foreach (var o in e.Outputs)
             {
                 if (string.IsNullOrWhiteSpace(o.Id)) problems.Add($"{where}: an output has no 'id'; use a parameter id of the service.");
                 CheckVar(o.Var, where, $"output '{o.Id}'");
-                if (o.Var is { Length: > 0 } && _vars.TryGetValue(o.Var, out var v) && v.Value is not null)
-                    problems.Add($"Output variable '{o.Var}' of {Lower(where)} has a value; remove the value, output file names are generated.");
                 if (enumerators.Contains(o.Var))
                     problems.Add($"{where}: output '{o.Id}' writes to the enumerator '{o.Var}' of an enclosing for-each action; use another variable.");
             }
+        }
+
+        /// <summary>The service checks of one execute action (only when services were given).</summary>
+        private void CheckService(ExecuteAction e, string where, HashSet<string> enumerators)
+        {
+            var inputs = e.Inputs.Concat(e.Parameters).ToList();
             if (_services is null || string.IsNullOrWhiteSpace(e.Service)) return;
             if (!_services.TryGetValue(e.Service, out var service))
             {

@@ -33,6 +33,46 @@ internal static class CliFiles
         return all;
     }
 
+    /// <summary>
+    /// The macros of the files given (each a list of macros or one macro), or else of conf/macros/*.yaml|yml|json under the
+    /// steep home. A file named twice is read once; one id defined in two files is an error naming both.
+    /// </summary>
+    public static Dictionary<string, Macro> ReadMacros(string[]? files)
+    {
+        var paths = files is { Length: > 0 } ? files.ToList() : DefaultMacroFiles(Environment.GetEnvironmentVariable("STEEP_HOME") ?? Directory.GetCurrentDirectory());
+        var macros = new Dictionary<string, Macro>();
+        var definedIn = new Dictionary<string, string>();
+        foreach (var p in paths.DistinctBy(Path.GetFullPath))
+        {
+            if (!File.Exists(p)) throw new ModelFormatException($"{p}: macro file not found");
+            foreach (var m in ModelReader.ReadMacros(ReadText(p), p))
+            {
+                if (definedIn.TryGetValue(m.Id, out var other))
+                    throw new ModelFormatException($"{p}: macro '{m.Id}' is already defined in {other}; give one of them another id or pass only one of the files.");
+                definedIn[m.Id] = p;
+                macros[m.Id] = m;
+            }
+        }
+        return macros;
+    }
+
+    /// <summary>conf/macros/*.yaml|yml|json under <paramref name="home"/>, in name order; none when the folder is absent.</summary>
+    public static List<string> DefaultMacroFiles(string home)
+    {
+        var dir = Path.Combine(home, "conf", "macros");
+        if (!Directory.Exists(dir)) return [];
+        return Directory.EnumerateFiles(dir)
+            .Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal) || f.EndsWith(".json", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The --macros option that run, validate, plan, expand and serve share.</summary>
+    public static System.CommandLine.Option<string[]> MacrosOption() => new("--macros")
+    {
+        Description = "Macro files (a list of macros or one macro each; repeatable; default: conf/macros/*)",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
     /// <summary>Writes a file atomically: a crash leaves either the old or the new content.</summary>
     public static void WriteAtomically(string path, ReadOnlySpan<byte> content)
     {

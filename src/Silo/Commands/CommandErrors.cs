@@ -1,4 +1,5 @@
 using Steep.Core.Generator;
+using Steep.Core.Macros;
 using Steep.Core.Serialization;
 
 namespace Steep.Silo.Commands;
@@ -12,7 +13,7 @@ internal static class CommandErrors
         {
             return await body();
         }
-        catch (Exception e) when (e is ModelFormatException or GeneratorException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is ModelFormatException or GeneratorException or MacroException or IOException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 1;
@@ -30,7 +31,7 @@ internal static class CommandErrors
         {
             return body();
         }
-        catch (Exception e) when (e is ModelFormatException or GeneratorException)
+        catch (Exception e) when (e is ModelFormatException or GeneratorException or MacroException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 1;

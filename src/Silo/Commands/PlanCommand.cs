@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Steep.Core.Generator;
+using Steep.Core.Macros;
 using Steep.Core.Serialization;
 
 namespace Steep.Silo.Commands;
@@ -18,9 +19,10 @@ internal static class PlanCommand
         var executed = new Option<string?>("--executed") { Description = "JSON list of the ids of executables that succeeded" };
         var tmpPath = new Option<string?>("--tmp-path") { Description = "Base directory of temporary outputs (default /tmp)" };
         var outPath = new Option<string?>("--out-path") { Description = "Base directory of stored outputs (default /out)" };
+        var macros = CliFiles.MacrosOption();
         var cmd = new Command("plan", "Show the process chains the next step of a workflow produces (a dry run; nothing is executed)")
         {
-            workflow, services, state, results, executed, tmpPath, outPath,
+            workflow, services, state, results, executed, tmpPath, outPath, macros,
         };
         cmd.SetAction(pr => CommandErrors.Run(() =>
         {
@@ -33,7 +35,8 @@ internal static class PlanCommand
             }
             else
             {
-                var wf = CliFiles.ReadWorkflow(pr.GetValue(workflow)!);
+                // include actions are expanded once, before the first step; the saved state holds the expanded actions
+                var wf = MacroPreprocessor.Expand(CliFiles.ReadWorkflow(pr.GetValue(workflow)!), CliFiles.ReadMacros(pr.GetValue(macros)));
                 generator = new ProcessChainGenerator(wf, svc, new GeneratorOptions());
             }
             if (pr.GetValue(tmpPath) is { } tp) generator.TmpPath = tp;

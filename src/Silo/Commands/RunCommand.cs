@@ -17,16 +17,18 @@ internal static class RunCommand
         var services = new Option<string[]>("--services") { Description = "Service metadata files (default: conf/services/*)", AllowMultipleArgumentsPerToken = true };
         var data = new Option<string?>("--data") { Description = "Data directory (default: steep.dataDir, .steep)" };
         var agents = new Option<int?>("--agents") { Description = "Number of local agents (default: one per core)" };
-        var cmd = new Command("run", "Run a workflow to completion on this machine; exit code 0 on SUCCESS") { workflow, services, data, agents };
+        var macros = CliFiles.MacrosOption();
+        var cmd = new Command("run", "Run a workflow to completion on this machine; exit code 0 on SUCCESS") { workflow, services, data, agents, macros };
         cmd.SetAction((pr, ct) => CommandErrors.RunAsync(async () =>
         {
             var settings = HostSettings.From(LoadConfig(), pr.GetValue(data), pr.GetValue(services), pr.GetValue(agents));
             var wf = CliFiles.ReadWorkflow(pr.GetValue(workflow)!);
+            var known = CliFiles.ReadMacros(pr.GetValue(macros));
             await using var host = await SteepHost.StartAsync(settings, ct);
             Submission submission;
             try
             {
-                submission = await host.SubmitAsync(wf, ct);
+                submission = await host.SubmitAsync(WorkflowValidator.ExpandValid(wf, known), ct);
                 StartupTrace.Mark("submitted");
             }
             catch (WorkflowRejectedException e)

@@ -6,6 +6,7 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 using Orleans.Dashboard;
+using Steep.Core.Models;
 using Steep.Core.Serialization;
 using Steep.Silo.Configuration;
 using Steep.Silo.Hosting;
@@ -26,9 +27,10 @@ internal static class ServeCommand
         var data = new Option<string?>("--data") { Description = "Data directory (default: steep.dataDir, .steep)" };
         var services = new Option<string[]>("--services") { Description = "Service metadata files (default: conf/services/*)", AllowMultipleArgumentsPerToken = true };
         var agents = new Option<int?>("--agents") { Description = "Number of local agents (default: one per core)" };
+        var macros = CliFiles.MacrosOption();
         var cmd = new Command("serve", "Run Steep as a server: HTTP API, scheduler and local agents; resumes unfinished submissions")
         {
-            host, port, data, services, agents,
+            host, port, data, services, agents, macros,
         };
         cmd.SetAction((pr, ct) => CommandErrors.RunAsync(async () =>
         {
@@ -42,7 +44,8 @@ internal static class ServeCommand
             if (settings.HttpPort is < 0 or > 65535)
                 throw new ModelFormatException($"the HTTP port must be from 0 to 65535, not {settings.HttpPort}");
             var url = SteepWebServer.Url(settings.HttpHost, settings.HttpPort);
-            return await ServeAsync(settings, url, ct);
+            settings = settings with { Macros = CliFiles.ReadMacros(pr.GetValue(macros)) };
+            return await ServeAsync(settings, url, settings.Macros, ct);
         }));
         return cmd;
     }
@@ -51,11 +54,16 @@ internal static class ServeCommand
     /// Builds and starts the web application with the silo in it. When the default gateway port was free a moment ago
     /// but another process took it first (several servers starting at once), it tries again on a free port.
     /// </summary>
-    private static async Task<WebApplication> StartWebAndSiloAsync(SteepHost steep, HostSettings settings, string url, CancellationToken ct)
+    private static async Task<WebApplication> StartWebAndSiloAsync(SteepHost steep, HostSettings settings, string url,
+        IReadOnlyDictionary<string, Macro> macros, CancellationToken ct)
     {
         for (int attempt = 1; ; attempt++)
         {
-            var app = SteepWebServer.Create(steep, url, api => api.Token = settings.HttpToken,
+            var app = SteepWebServer.Create(steep, url, api =>
+                {
+                    api.Token = settings.HttpToken;
+                    api.Macros = macros;
+                },
                 builder => steep.ConfigureSilo(builder, gateway: true, silo => silo.AddDashboard(), avoidDefaultGateway: attempt > 1));
             app.MapOrleansDashboard("/orleans");
             try
@@ -84,11 +92,11 @@ internal static class ServeCommand
         return false;
     }
 
-    private static async Task<int> ServeAsync(HostSettings settings, string url, CancellationToken ct)
+    private static async Task<int> ServeAsync(HostSettings settings, string url, IReadOnlyDictionary<string, Macro> macros, CancellationToken ct)
     {
         // disposed last: the registry and the data directory outlive the silo, which stops with the web application
         await using var steep = SteepHost.Open(settings);
-        var app = await StartWebAndSiloAsync(steep, settings, url, ct);
+        var app = await StartWebAndSiloAsync(steep, settings, url, macros, ct);
         await using var _ = app;
         await steep.AttachAsync(app.Services, ct);
         var resumed = await steep.ResumeAllAsync(ct);

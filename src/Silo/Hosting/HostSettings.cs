@@ -21,6 +21,8 @@ public sealed record HostSettings
     public IReadOnlyList<string> AgentCapabilities { get; init; } = [];
     /// <summary>Service metadata.</summary>
     public IReadOnlyList<Service> Services { get; init; } = [];
+    /// <summary>Macros that <c>include</c> actions of workflows submitted to the silo may use.</summary>
+    public IReadOnlyDictionary<string, Macro> Macros { get; init; } = new Dictionary<string, Macro>();
     /// <summary>Directory of each service's metadata file, for relative service paths.</summary>
     public IReadOnlyDictionary<string, string> ServiceDirectories { get; init; } = new Dictionary<string, string>();
     /// <summary>Extra <c>docker run -v</c> volumes.</summary>

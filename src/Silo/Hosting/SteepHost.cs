@@ -119,6 +119,7 @@ public sealed partial class SteepHost : IAsyncDisposable
             var services = new SteepServices(submissions, chains, settings.Services, paths, executor, events, TimeProvider.System)
             {
                 ServiceDirectories = settings.ServiceDirectories,
+                Macros = settings.Macros,
             };
             return new SteepHost(settings, services, events, lifetime, dataLock);
         }

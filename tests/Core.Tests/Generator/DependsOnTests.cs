@@ -38,4 +38,33 @@ public sealed class DependsOnTests
         Assert.Equal("a.txt", third.Executables[0].Argument("input_file").Variable.Value);
         h.AssertFinishesAfter(GeneratorHarness.ResultsOf(third));
     }
+
+    /// <summary>
+    /// Steep 6.9: cp1 has two successors, but the join is also reached through cp2 (which depends on cp1), so the chain
+    /// does not fork: cp1, cp2 and the join run as one chain. Two independent successors still fork.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ASuccessorReachedThroughAnotherJoinsTheChainInsteadOfForking(bool reload)
+    {
+        var h = new GeneratorHarness("""
+            vars: [{id: in, value: a.txt}]
+            actions:
+              - {id: cp1, type: execute, service: cp, inputs: [{id: input_file, var: in}], outputs: [{id: output_file, var: o1}]}
+              - {id: cp2, type: execute, service: cp, dependsOn: cp1, inputs: [{id: input_file, var: in}], outputs: [{id: output_file, var: o2}]}
+              - {id: join, type: execute, service: join, dependsOn: [cp2], inputs: [{id: i, var: o1}, {id: i, var: o2}], outputs: [{id: o, var: o3}]}
+            """, reload);
+        var chain = Assert.Single(h.Step());
+        Assert.Equal(["cp1", "cp2", "join"], chain.Executables.Select(e => e.Id));
+
+        var fork = new GeneratorHarness("""
+            vars: [{id: in, value: a.txt}]
+            actions:
+              - {id: cp1, type: execute, service: cp, inputs: [{id: input_file, var: in}], outputs: [{id: output_file, var: o1}]}
+              - {id: left, type: execute, service: cp, inputs: [{id: input_file, var: o1}], outputs: [{id: output_file, var: l}]}
+              - {id: right, type: execute, service: cp, dependsOn: cp1, inputs: [{id: input_file, var: in}], outputs: [{id: output_file, var: r}]}
+            """, reload);
+        Assert.Equal(["cp1"], Assert.Single(fork.Step()).Executables.Select(e => e.Id));
+    }
 }

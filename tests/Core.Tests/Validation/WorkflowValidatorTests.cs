@@ -51,9 +51,10 @@ public sealed class WorkflowValidatorTests
         else Assert.Contains($"Unsupported workflow API version '{api}'", Assert.Single(problems));
     }
 
+    /// <summary>Steep 6.9 declares variables implicitly: an input is only a problem when nothing ever gives it a value.</summary>
     [Fact]
-    public void AnUndeclaredVariableIsNamed() =>
-        AssertSingleProblem(Valid.Replace("var: in}", "var: missing}"), "undeclared variable 'missing'", "copy");
+    public void AnInputWithoutValueThatNoActionProducesIsNamed() =>
+        AssertSingleProblem(Valid.Replace("var: in}", "var: missing}"), "input variable 'missing' has no value", "copy");
 
     [Fact]
     public void DuplicateIdentifiersAreReportedOncePerId()
@@ -170,7 +171,7 @@ public sealed class WorkflowValidatorTests
         var problems = Validate(yaml, withServices: false);
         Assert.Equal(3, problems.Count);
         Assert.Contains(problems, p => p.Contains("Unsupported workflow API version '9.0.0'"));
-        Assert.Contains(problems, p => p.Contains("undeclared variable 'nowhere'"));
+        Assert.Contains(problems, p => p.Contains("input variable 'nowhere' has no value"));
         Assert.Contains(problems, p => p.Contains("Output variable 'out'"));
         Assert.All(problems, p => Assert.DoesNotContain('\n', p));
     }
