@@ -47,6 +47,8 @@ public static class SteepApiExtensions
         ArgumentNullException.ThrowIfNull(app);
         var options = app.Services.GetRequiredService<SteepApiOptions>();
         app.UseResponseCompression();
+        app.UseMiddleware<JsonContentTypeMiddleware>();
+        app.UseMiddleware<HeadRequestMiddleware>();
         app.UseMiddleware<ErrorHandlingMiddleware>();
         // a bare status (unknown path, wrong method) gets a short plain message too
         app.UseStatusCodePages(async context =>

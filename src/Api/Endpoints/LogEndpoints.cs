@@ -31,6 +31,6 @@ internal static class LogEndpoints
         if (path is null || !File.Exists(path))
             return ApiResults.NotFound($"Process chain '{PageQuery.Shorten(id)}' has no log (it has not run yet, or its log was removed)");
         bool download = string.Equals(context.Request.Query["forceDownload"], "true", StringComparison.OrdinalIgnoreCase);
-        return TypedResults.PhysicalFile(path, "text/plain; charset=utf-8", download ? id + ".log" : null, enableRangeProcessing: true);
+        return TypedResults.PhysicalFile(path, ApiResults.TextContentType, download ? id + ".log" : null, enableRangeProcessing: true);
     }
 }
