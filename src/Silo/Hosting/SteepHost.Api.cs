@@ -1,5 +1,6 @@
 using Steep.Api;
 using Steep.Core.Models;
+using Steep.Core.Validation;
 using Steep.Grains;
 using Steep.Persistence;
 
@@ -21,6 +22,41 @@ public sealed partial class SteepHost : ISteepInstance
     IReadOnlyList<Service> ISteepInstance.ServiceMetadata => Services.Services;
 
     string ISteepInstance.LogDirectory => Services.Paths.LogPath;
+
+    // API submissions keep their text (Steep's `source`); otherwise as SubmitAsync. The lead moves this onto the grains.
+    async Task<Submission> ISteepInstance.SubmitAsync(Workflow workflow, string? source, CancellationToken ct)
+    {
+        if (source is null) return await SubmitAsync(workflow, ct);
+        var problems = WorkflowValidator.Validate(workflow, Services.Services);
+        if (problems.Count > 0) throw new WorkflowRejectedException(problems);
+        var submission = new Submission
+        {
+            Id = UniqueIds.Next(Services.Clock),
+            Workflow = workflow with { Api = workflow.Api ?? Workflow.LatestApiVersion },
+            Status = SubmissionStatus.Accepted,
+            RequiredCapabilities = RequiredCapabilities(workflow),
+            Source = source,
+        };
+        await Services.Submissions.AddAsync(submission, ct);
+        await _runtime.Get<SubmissionGrain>(submission.Id).CallAsync(g => g.StartAsync());
+        return submission;
+    }
+
+    // Priorities are written to the store only; ordering the scheduler's queue by them is the grains' part.
+    async Task<PriorityChange> ISteepInstance.SetSubmissionPriorityAsync(string submissionId, int priority, CancellationToken ct)
+    {
+        if (await Services.Submissions.GetAsync(submissionId, ct) is not { } s) return PriorityChange.NotFound;
+        if (SubmissionStatus.IsFinal(s.Status)) return PriorityChange.Finished;
+        return await Services.Submissions.SetSubmissionPriorityAsync(submissionId, priority, ct) ? PriorityChange.Changed : PriorityChange.NotFound;
+    }
+
+    async Task<PriorityChange> ISteepInstance.SetProcessChainPriorityAsync(string processChainId, int priority, CancellationToken ct)
+    {
+        if (await Services.Chains.GetAsync(processChainId, ct) is not { } c) return PriorityChange.NotFound;
+        // as Steep 6.9: REGISTERED, PAUSED and RUNNING chains take a new priority, finished ones do not
+        if (c.Chain.Status is not (ProcessChainStatus.Registered or ProcessChainStatus.Running or StoreStatuses.Paused)) return PriorityChange.Finished;
+        return await Services.Chains.SetProcessChainPriorityAsync(processChainId, priority, ct) ? PriorityChange.Changed : PriorityChange.NotFound;
+    }
 
     Task<bool> ISteepInstance.CancelProcessChainAsync(string processChainId, CancellationToken ct) => CancelChainAsync(processChainId, ct);
 
