@@ -32,7 +32,7 @@ internal sealed record UpdateBody(bool Cancel, int? Priority)
         {
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object) return Bad(Expected);
-            bool hasStatus = root.TryGetProperty("status", out var status) && status.ValueKind != JsonValueKind.Null;
+            bool hasStatus = root.TryGetProperty("status", out var status);
             bool hasPriority = root.TryGetProperty("priority", out var priority) && priority.ValueKind != JsonValueKind.Null;
             if (!hasStatus && !hasPriority)
                 return Bad($"The request body has no 'status' and no 'priority': give at least one. {Expected}");
