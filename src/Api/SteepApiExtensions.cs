@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using Steep.Api.Endpoints;
+using Steep.Api.EventBus;
 using Steep.Api.Http;
 using Steep.Api.Metrics;
 
@@ -28,6 +29,8 @@ public static class SteepApiExtensions
         // responses (Range) stay uncompressed, so events arrive at once and byte offsets keep their meaning
         services.AddResponseCompression(o => o.EnableForHttps = true);
         services.AddHostedService<MetricsEventFeeder>();
+        services.AddSingleton<EventBusHub>();
+        services.AddHostedService(sp => sp.GetRequiredService<EventBusHub>());
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Steep HTTP API";
@@ -65,6 +68,7 @@ public static class SteepApiExtensions
         });
         if (!string.IsNullOrEmpty(options.Token))
             app.UseMiddleware<BearerTokenMiddleware>(BearerTokenMiddleware.Hash(options.Token));
+        app.UseWebSockets(); // /eventbus: SockJS's websocket transport
         app.UseRouting();
 
         InfoEndpoints.Map(app);
@@ -76,6 +80,7 @@ public static class SteepApiExtensions
         VmEndpoints.Map(app);
         MetricsEndpoints.Map(app);
         EventEndpoints.Map(app);
+        SockJsEndpoints.Map(app);
         app.MapOpenApi();
         return app;
     }
