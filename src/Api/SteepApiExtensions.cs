@@ -31,13 +31,20 @@ public static class SteepApiExtensions
         services.AddHostedService<MetricsEventFeeder>();
         services.AddSingleton<EventBusHub>();
         services.AddHostedService(sp => sp.GetRequiredService<EventBusHub>());
-        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        services.AddOpenApi(o =>
         {
-            document.Info.Title = "Steep HTTP API";
-            document.Info.Description = "Submit workflows, follow submissions and process chains, read logs, agents, " +
-                "services, metrics and events. Errors are plain-text messages.";
-            return Task.CompletedTask;
-        }));
+            o.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info.Title = "Steep HTTP API";
+                document.Info.Description = "Steep 6.9's HTTP API: submit workflows, follow submissions and process chains, " +
+                    "read logs, agents, services, metrics and events (server-sent events on /events, Steep's SockJS event bus " +
+                    "bridge on /eventbus). JSON is sent as 'application/json', errors as 'text/plain' messages; every GET " +
+                    "route answers HEAD.";
+                OpenApiSchemas.AddHeadOperations(document);
+                return Task.CompletedTask;
+            });
+            o.AddSchemaTransformer(OpenApiSchemas.TransformAsync);
+        });
         return services;
     }
 
