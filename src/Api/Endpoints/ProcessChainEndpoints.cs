@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Steep.Api.EventBus;
 using Steep.Api.Http;
 using Steep.Api.Views;
 using Steep.Core.Models;
@@ -60,7 +61,8 @@ internal static class ProcessChainEndpoints
     private static async Task<IResult> GetAsync(string id, ISteepInstance steep, CancellationToken ct) =>
         await steep.ProcessChains.GetAsync(id, ct) is { } c ? ApiResults.Json(ProcessChainViews.Full(c)) : UnknownChain(id);
 
-    private static async Task<IResult> UpdateAsync(string id, HttpContext context, ISteepInstance steep, SteepApiOptions options, CancellationToken ct)
+    private static async Task<IResult> UpdateAsync(string id, HttpContext context, ISteepInstance steep, SteepApiOptions options,
+        EventBusHub hub, CancellationToken ct)
     {
         var (update, error) = await UpdateBody.ReadAsync(context.Request, ct);
         if (error is not null) return error;
@@ -74,6 +76,7 @@ internal static class ProcessChainEndpoints
                 var status = (await steep.ProcessChains.GetAsync(id, ct))?.Chain.Status ?? "";
                 return WorkflowEndpoints.PriorityOfFinished("process chain", status);
             }
+            hub.ProcessChainPriorityChanged(id, priority);
         }
         StoredProcessChain? c;
         if (update.Cancel)

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Steep.Api.EventBus;
 using Steep.Api.Http;
 using Steep.Core.Models;
 using Steep.Core.Serialization;
@@ -93,7 +94,8 @@ internal static class WorkflowEndpoints
         return ApiResults.Json(submission, StatusCodes.Status202Accepted);
     }
 
-    private static async Task<IResult> UpdateAsync(string id, HttpContext context, ISteepInstance steep, SteepApiOptions options, CancellationToken ct)
+    private static async Task<IResult> UpdateAsync(string id, HttpContext context, ISteepInstance steep, SteepApiOptions options,
+        EventBusHub hub, CancellationToken ct)
     {
         var (update, error) = await UpdateBody.ReadAsync(context.Request, ct);
         if (error is not null) return error;
@@ -117,6 +119,8 @@ internal static class WorkflowEndpoints
             if (change == PriorityChange.NotFound) return UnknownSubmission(id);
             // a cancellation that has just finished the submission leaves its priority as it was
             if (change == PriorityChange.Finished && !update.Cancel) return PriorityOfFinished("submission", SubmissionStatus.Cancelled);
+            // the instance's events carry no priorities: the change is announced where it is made, as Steep's registry does
+            if (change == PriorityChange.Changed) hub.SubmissionPriorityChanged(id, p);
             s = await steep.Submissions.GetAsync(id, ct);
         }
         return s is null ? UnknownSubmission(id) : ApiResults.Json(s with { Workflow = null });

@@ -64,6 +64,17 @@ internal sealed class EventBusHub(ISteepInstance steep, ILogger<EventBusHub> log
         foreach (var session in _sessions.Keys) session.Deliver(address, encoded);
     }
 
+    /// <summary>Steep's messages for a new submission priority: the submission's, then that of its chains.</summary>
+    public void SubmissionPriorityChanged(string submissionId, int priority)
+    {
+        Publish(EventBusAddresses.SubmissionPriorityChanged, new JsonObject { ["submissionId"] = submissionId, ["priority"] = priority });
+        Publish(EventBusAddresses.ProcessChainAllPriorityChanged, new JsonObject { ["submissionId"] = submissionId, ["priority"] = priority });
+    }
+
+    /// <summary>Steep's message for a new process chain priority.</summary>
+    public void ProcessChainPriorityChanged(string processChainId, int priority) =>
+        Publish(EventBusAddresses.ProcessChainPriorityChanged, new JsonObject { ["processChainId"] = processChainId, ["priority"] = priority });
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         // subscribed before the server takes requests, like the metrics feeder

@@ -138,4 +138,37 @@ public sealed class EventBusContractTests(ContractServer server) : IClassFixture
         Assert.Equal(HttpStatusCode.InternalServerError, broken.StatusCode);
         Assert.Equal("Broken JSON encoding.", await broken.Content.ReadAsStringAsync(ct));
     }
+
+    [Fact]
+    public async Task PriorityChangesAreAnnounced()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var ct = timeout.Token;
+        await using var client = await SockJsBridgeClient.ConnectAsync(server.BaseAddress, ct);
+        foreach (var address in new[] { "steep.submissionRegistry.submissionPriorityChanged", "steep.submissionRegistry.processChainAllPriorityChanged",
+                     "steep.submissionRegistry.processChainPriorityChanged" })
+            await client.RegisterAsync(address, ct);
+        await SyncAsync(client, ct);
+
+        var id = (await server.SubmitAsync(ApiServer.SleepWorkflow(30)))["id"]!.GetValue<string>();
+        var chainId = (await server.WaitForChainAsync(id, "RUNNING"))["id"]!.GetValue<string>();
+        try
+        {
+            using (var put = await server.Client.PutAsync($"/workflows/{id}", ApiServer.Json("""{"priority": 4}"""), ct)) Assert.True(put.IsSuccessStatusCode);
+            var s = await client.ReceiveAsync(ct);
+            Assert.Equal("steep.submissionRegistry.submissionPriorityChanged", s["address"]!.GetValue<string>());
+            Assert.Equal("""{"submissionId":"ID","priority":4}""".Replace("ID", id), s["body"]!.ToJsonString());
+            var all = await client.ReceiveAsync(ct);
+            Assert.Equal("steep.submissionRegistry.processChainAllPriorityChanged", all["address"]!.GetValue<string>());
+
+            using (var put = await server.Client.PutAsync($"/processchains/{chainId}", ApiServer.Json("""{"priority": 6}"""), ct)) Assert.True(put.IsSuccessStatusCode);
+            var c = await client.ReceiveAsync(ct);
+            Assert.Equal("steep.submissionRegistry.processChainPriorityChanged", c["address"]!.GetValue<string>());
+            Assert.Equal("""{"processChainId":"ID","priority":6}""".Replace("ID", chainId), c["body"]!.ToJsonString());
+        }
+        finally
+        {
+            using var cancel = await server.Client.PutAsync($"/workflows/{id}", ApiServer.Json("""{"status": "CANCELLED"}"""), CancellationToken.None);
+        }
+    }
 }
