@@ -24,9 +24,18 @@ public interface ISteepInstance
     /// <summary>Version, build, commit and build time of the running software.</summary>
     SteepVersion Version { get; }
 
-    /// <summary>Validates and stores a workflow, then starts it.</summary>
+    /// <summary>
+    /// Validates and stores a workflow, then starts it. <paramref name="source"/> is the text exactly as the client
+    /// sent it (Steep's <c>source</c>), null when there is none.
+    /// </summary>
     /// <exception cref="WorkflowRejectedException">the workflow has problems; nothing was stored.</exception>
-    Task<Submission> SubmitAsync(Workflow workflow, CancellationToken ct);
+    Task<Submission> SubmitAsync(Workflow workflow, string? source, CancellationToken ct);
+
+    /// <summary>Sets a submission's priority and that of its unfinished chains (refused once it has finished).</summary>
+    Task<PriorityChange> SetSubmissionPriorityAsync(string submissionId, int priority, CancellationToken ct);
+
+    /// <summary>Sets a process chain's priority (refused once it has finished).</summary>
+    Task<PriorityChange> SetProcessChainPriorityAsync(string processChainId, int priority, CancellationToken ct);
 
     /// <summary>Cancels a submission; false if it is unknown.</summary>
     Task<bool> CancelAsync(string submissionId, CancellationToken ct);

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using Steep.Api.Endpoints;
+using Steep.Api.EventBus;
 using Steep.Api.Http;
 using Steep.Api.Metrics;
 
@@ -28,13 +29,22 @@ public static class SteepApiExtensions
         // responses (Range) stay uncompressed, so events arrive at once and byte offsets keep their meaning
         services.AddResponseCompression(o => o.EnableForHttps = true);
         services.AddHostedService<MetricsEventFeeder>();
-        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        services.AddSingleton<EventBusHub>();
+        services.AddHostedService(sp => sp.GetRequiredService<EventBusHub>());
+        services.AddOpenApi(o =>
         {
-            document.Info.Title = "Steep HTTP API";
-            document.Info.Description = "Submit workflows, follow submissions and process chains, read logs, agents, " +
-                "services, metrics and events. Errors are plain-text messages.";
-            return Task.CompletedTask;
-        }));
+            o.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info.Title = "Steep HTTP API";
+                document.Info.Description = "Steep 6.9's HTTP API: submit workflows, follow submissions and process chains, " +
+                    "read logs, agents, services, metrics and events (server-sent events on /events, Steep's SockJS event bus " +
+                    "bridge on /eventbus). JSON is sent as 'application/json', errors as 'text/plain' messages; every GET " +
+                    "route answers HEAD.";
+                OpenApiSchemas.AddHeadOperations(document);
+                return Task.CompletedTask;
+            });
+            o.AddSchemaTransformer(OpenApiSchemas.TransformAsync);
+        });
         return services;
     }
 
@@ -47,6 +57,8 @@ public static class SteepApiExtensions
         ArgumentNullException.ThrowIfNull(app);
         var options = app.Services.GetRequiredService<SteepApiOptions>();
         app.UseResponseCompression();
+        app.UseMiddleware<JsonContentTypeMiddleware>();
+        app.UseMiddleware<HeadRequestMiddleware>();
         app.UseMiddleware<ErrorHandlingMiddleware>();
         // a bare status (unknown path, wrong method) gets a short plain message too
         app.UseStatusCodePages(async context =>
@@ -63,6 +75,7 @@ public static class SteepApiExtensions
         });
         if (!string.IsNullOrEmpty(options.Token))
             app.UseMiddleware<BearerTokenMiddleware>(BearerTokenMiddleware.Hash(options.Token));
+        app.UseWebSockets(); // /eventbus: SockJS's websocket transport
         app.UseRouting();
 
         InfoEndpoints.Map(app);
@@ -74,6 +87,7 @@ public static class SteepApiExtensions
         VmEndpoints.Map(app);
         MetricsEndpoints.Map(app);
         EventEndpoints.Map(app);
+        SockJsEndpoints.Map(app);
         app.MapOpenApi();
         return app;
     }

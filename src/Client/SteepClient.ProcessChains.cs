@@ -54,6 +54,23 @@ public sealed partial class SteepClient
         return SendForJsonAsync<ProcessChain>(request, cancellationToken);
     }
 
+    /// <summary>
+    /// Changes a process chain's priority (<c>PUT /processchains/{id}</c> with <c>{"priority": n}</c>); only chains that
+    /// have not finished take one.
+    /// </summary>
+    /// <param name="processChainId">The process chain's id.</param>
+    /// <param name="priority">The new priority (higher runs first).</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The process chain after the change, without executables.</returns>
+    /// <exception cref="SteepApiException">There is no such process chain (404), it has finished (422) or the server answered with another error status.</exception>
+    public Task<ProcessChain> SetProcessChainPriorityAsync(string processChainId, int priority, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(processChainId);
+        var request = Request(HttpMethod.Put, "processchains/" + QueryString.Segment(processChainId));
+        request.Content = PriorityBody(priority);
+        return SendForJsonAsync<ProcessChain>(request, cancellationToken);
+    }
+
     /// <summary>Gets a process chain's log, or a byte range of it (<c>GET /logs/processchains/{id}</c>).</summary>
     /// <param name="processChainId">The process chain's id.</param>
     /// <param name="range">

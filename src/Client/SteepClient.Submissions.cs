@@ -79,4 +79,21 @@ public sealed partial class SteepClient
         request.Content = CancelBody();
         return SendForJsonAsync<Submission>(request, cancellationToken);
     }
+
+    /// <summary>
+    /// Changes a submission's priority and that of its unfinished process chains (<c>PUT /workflows/{id}</c> with
+    /// <c>{"priority": n}</c>); higher runs first.
+    /// </summary>
+    /// <param name="submissionId">The submission's id.</param>
+    /// <param name="priority">The new priority.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The submission after the change, without its workflow.</returns>
+    /// <exception cref="SteepApiException">There is no such submission (404), it has finished (422) or the server answered with another error status.</exception>
+    public Task<Submission> SetSubmissionPriorityAsync(string submissionId, int priority, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(submissionId);
+        var request = Request(HttpMethod.Put, "workflows/" + QueryString.Segment(submissionId));
+        request.Content = PriorityBody(priority);
+        return SendForJsonAsync<Submission>(request, cancellationToken);
+    }
 }

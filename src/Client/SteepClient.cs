@@ -190,4 +190,7 @@ public sealed partial class SteepClient : IDisposable
         };
 
     private static HttpContent CancelBody() => new StringContent("{\"status\":\"CANCELLED\"}", Encoding.UTF8, "application/json");
+
+    private static HttpContent PriorityBody(int priority) =>
+        new StringContent(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{{\"priority\":{priority}}}"), Encoding.UTF8, "application/json");
 }

@@ -16,7 +16,7 @@ public sealed class SteepGatewayGrain(SteepServices services, SubmissionIntake i
         {
             // includes are expanded with the silo's macros, as POST /workflows does
             var parsed = WorkflowValidator.ExpandValid(ModelReader.ReadWorkflow(workflow ?? "", "workflow"), services.Macros);
-            var submission = await intake.SubmitAsync(parsed, default);
+            var submission = await intake.SubmitAsync(parsed, default, workflow);
             return new SubmitResult(submission.Id, []);
         }
         catch (ModelFormatException e)

@@ -229,7 +229,9 @@ public sealed class SubmissionGrain(SteepServices services, ILogger<SubmissionGr
         string status;
         string? error = null;
         if (forcedError is not null) { status = SubmissionStatus.Error; error = forcedError; }
-        else if (_cancelRequested) status = SubmissionStatus.Cancelled;
+        // as Steep 6.9's controller: a submission any of whose chains was cancelled (e.g. one by one through the API)
+        // ends CANCELLED, whatever else succeeded or failed
+        else if (_cancelRequested || _cancelled > 0) status = SubmissionStatus.Cancelled;
         else if (_failed > 0)
         {
             status = _succeeded > 0 ? SubmissionStatus.PartialSuccess : SubmissionStatus.Error;

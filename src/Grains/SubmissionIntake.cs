@@ -13,8 +13,11 @@ namespace Steep.Grains;
 public sealed class SubmissionIntake(SteepServices services, IGrainFactory grains)
 {
     /// <summary>Validates and stores a workflow, then starts it.</summary>
+    /// <param name="workflow">The workflow (includes already expanded).</param>
+    /// <param name="ct">Cancels the wait for the store.</param>
+    /// <param name="source">The workflow text exactly as submitted, when there was one (Steep's <c>source</c>).</param>
     /// <exception cref="WorkflowRejectedException">the workflow has problems; nothing was stored.</exception>
-    public async Task<Submission> SubmitAsync(Workflow workflow, CancellationToken ct)
+    public async Task<Submission> SubmitAsync(Workflow workflow, CancellationToken ct, string? source = null)
     {
         var problems = WorkflowValidator.Validate(workflow, services.Services);
         if (problems.Count > 0) throw new WorkflowRejectedException(problems);
@@ -23,6 +26,7 @@ public sealed class SubmissionIntake(SteepServices services, IGrainFactory grain
             Id = UniqueIds.Next(services.Clock),
             Workflow = workflow with { Api = workflow.Api ?? Workflow.LatestApiVersion },
             Status = SubmissionStatus.Accepted,
+            Source = source,
             RequiredCapabilities = RequiredCapabilities(workflow, services.Services),
             ServiceMetadata = UsedServices(workflow, services.Services)
                 .Select(s => ServicePaths.Resolve(s, services.ServiceDirectories.GetValueOrDefault(s.Id))).ToList(),

@@ -18,6 +18,9 @@ public interface IProcessChainStore
     /// <summary>Applies an update; returns false if the chain is unknown.</summary>
     Task<bool> UpdateAsync(ProcessChainUpdate update, CancellationToken ct);
 
+    /// <summary>Sets one chain's priority (whatever its status: the caller decides what may change); false if it is unknown.</summary>
+    Task<bool> SetProcessChainPriorityAsync(string processChainId, int priority, CancellationToken ct);
+
     /// <summary>Applies several updates in one transaction.</summary>
     Task UpdateManyAsync(IReadOnlyList<ProcessChainUpdate> updates, CancellationToken ct);
 

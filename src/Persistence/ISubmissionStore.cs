@@ -11,11 +11,17 @@ public interface ISubmissionStore
     /// <summary>The full submission (workflow, results, error message) with process chain counts computed from its chains; null if unknown.</summary>
     Task<Submission?> GetAsync(string id, CancellationToken ct);
 
-    /// <summary>Submissions newest first, without workflow, results and error message, with chain counts.</summary>
+    /// <summary>Submissions newest first, without workflow, source, results and error message, with chain counts.</summary>
     Task<Page<Submission>> ListAsync(int offset, int size, string? status, CancellationToken ct);
 
     /// <summary>Applies the non-null fields of <paramref name="update"/>; returns false if the submission is unknown.</summary>
     Task<bool> UpdateAsync(SubmissionUpdate update, CancellationToken ct);
+
+    /// <summary>
+    /// Sets the submission's priority and, in the same transaction, that of its chains that have not finished
+    /// (REGISTERED, PAUSED, RUNNING), as Steep's <c>PUT /workflows/{id}</c> does; false if the submission is unknown.
+    /// </summary>
+    Task<bool> SetSubmissionPriorityAsync(string submissionId, int priority, CancellationToken ct);
 
     /// <summary>Ids of submissions with status ACCEPTED or RUNNING, oldest first.</summary>
     Task<IReadOnlyList<string>> ListUnfinishedIdsAsync(CancellationToken ct);

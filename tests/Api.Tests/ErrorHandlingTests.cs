@@ -25,7 +25,9 @@ public sealed class ErrorHandlingTests
         public IReadOnlyList<Service> ServiceMetadata => throw Boom();
         public string LogDirectory => throw Boom();
         public SteepVersion Version => throw Boom();
-        public Task<Submission> SubmitAsync(Workflow workflow, CancellationToken ct) => throw Boom();
+        public Task<Submission> SubmitAsync(Workflow workflow, string? source, CancellationToken ct) => throw Boom();
+        public Task<PriorityChange> SetSubmissionPriorityAsync(string submissionId, int priority, CancellationToken ct) => throw Boom();
+        public Task<PriorityChange> SetProcessChainPriorityAsync(string processChainId, int priority, CancellationToken ct) => throw Boom();
         public Task<bool> CancelAsync(string submissionId, CancellationToken ct) => throw Boom();
         public Task<bool> CancelProcessChainAsync(string processChainId, CancellationToken ct) => throw Boom();
         public Task<IReadOnlyList<AgentInfo>> GetAgentsAsync(CancellationToken ct) => throw Boom();

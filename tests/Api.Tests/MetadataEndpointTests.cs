@@ -70,7 +70,7 @@ public sealed class MetadataEndpointTests(ApiServer server) : IClassFixture<ApiS
         Assert.Equal("Sleep", sleep["name"]!.GetValue<string>());
         Assert.Equal("other", sleep["runtime"]!.GetValue<string>());
         var parameter = sleep["parameters"]![0]!;
-        Assert.Equal("integer", parameter["data_type"]!.GetValue<string>());
+        Assert.Equal("integer", parameter["dataType"]!.GetValue<string>());
         Assert.Equal("1..1", parameter["cardinality"]!.GetValue<string>());
 
         using var missing = await Client.GetAsync("/services/teleport");

@@ -164,7 +164,7 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : StoreContractTe
         await using var raw = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
         await raw.OpenAsync();
         Assert.Equal("wal", await Scalar(raw, "PRAGMA journal_mode"));
-        Assert.Equal(3L, await Scalar(raw, "SELECT MAX(version) FROM schema_version"));
+        Assert.Equal(4L, await Scalar(raw, "SELECT MAX(version) FROM schema_version"));
         Assert.Equal(1L, await Scalar(raw, "SELECT COUNT(*) FROM submissions"));
     }
 
@@ -184,6 +184,9 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : StoreContractTe
                 UPDATE submissions SET last_step = 2;
                 DROP TABLE submission_journal;
                 ALTER TABLE submissions DROP COLUMN services;
+                DROP TABLE submission_sources;
+                ALTER TABLE submissions DROP COLUMN name;
+                ALTER TABLE submissions DROP COLUMN priority;
                 DELETE FROM schema_version WHERE version >= 2;
                 """;
             await downgrade.ExecuteNonQueryAsync();
@@ -195,6 +198,38 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : StoreContractTe
         Assert.Contains("does not follow step 2", stale.Message);
         await submissions.CommitStepAsync("s1", Step(3), NewChains("e", 1), Ct);
         Assert.Equal([1L, 2L, 3L], (await submissions.GetStepsAsync("s1", 0, Ct)).Select(x => x.Step));
+    }
+
+    [Fact]
+    public async Task A_version_2_file_takes_name_and_priority_from_its_workflows_when_upgraded()
+    {
+        var workflow = NewSubmission("s1").Workflow! with { Priority = 7 };
+        await Submissions.AddAsync(NewSubmission("s1") with { Workflow = workflow, Source = "api: 4.0.0" }, Ct);
+        await Submissions.AddAsync(NewSubmission("s2"), Ct);
+        await ((SqliteStore)Submissions).DisposeAsync();
+        await using (var raw = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            // version 2 had neither names, priorities nor sources
+            await raw.OpenAsync();
+            await using var downgrade = raw.CreateCommand();
+            downgrade.CommandText = """
+                ALTER TABLE submissions DROP COLUMN services;
+                DROP TABLE submission_sources;
+                ALTER TABLE submissions DROP COLUMN name;
+                ALTER TABLE submissions DROP COLUMN priority;
+                DELETE FROM schema_version WHERE version >= 3;
+                """;
+            await downgrade.ExecuteNonQueryAsync();
+        }
+
+        await using var upgraded = new SqliteStore(DatabasePath);
+        ISubmissionStore submissions = upgraded;
+        var listed = (await submissions.ListAsync(0, 10, null, Ct)).Items.ToDictionary(s => s.Id);
+        Assert.Equal(("copy s1", 7), (listed["s1"].Name, listed["s1"].Priority));
+        Assert.Equal(("copy s2", 0), (listed["s2"].Name, listed["s2"].Priority));
+        Assert.Null((await submissions.GetAsync("s1", Ct))!.Source);
+        await submissions.AddAsync(NewSubmission("s3") with { Source = "kept" }, Ct);
+        Assert.Equal("kept", (await submissions.GetAsync("s3", Ct))!.Source);
     }
 
     [Fact]

@@ -585,4 +585,89 @@ public abstract class StoreContractTests(ITestOutputHelper output) : IAsyncLifet
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Submissions.ListAsync(-1, 10, null, Ct));
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Chains.ListAsync(null, null, 0, -1, false, Ct));
     }
+
+    // ---- Steep 6 fields (issue 15) ----
+
+    [Fact]
+    public async Task Source_round_trips_byte_for_byte_and_is_left_out_of_listings()
+    {
+        const string source = "api: 4.0.0\r\n# a comment  \r\nname: \"ä ö — 𝄞\"\t\nvars: []\nactions: []\n\n  ";
+        await Submissions.AddAsync(NewSubmission("s1") with { Source = source }, Ct);
+        await Submissions.AddAsync(NewSubmission("s2"), Ct);
+
+        Assert.Equal(source, (await Submissions.GetAsync("s1", Ct))!.Source);
+        Assert.Null((await Submissions.GetAsync("s2", Ct))!.Source);
+        Assert.All((await Submissions.ListAsync(0, 10, null, Ct)).Items, s => Assert.Null(s.Source));
+    }
+
+    [Fact]
+    public async Task Name_and_priority_come_from_the_workflow_unless_set_and_survive_listings()
+    {
+        var fromWorkflow = NewSubmission("s1") with { Workflow = NewSubmission("s1").Workflow! with { Priority = 7 } };
+        await Submissions.AddAsync(fromWorkflow, Ct);
+        await Submissions.AddAsync(NewSubmission("s2") with { Name = "renamed", Priority = -3 }, Ct);
+        await Submissions.AddAsync(NewSubmission("s3"), Ct);
+
+        var s1 = (await Submissions.GetAsync("s1", Ct))!;
+        Assert.Equal(("copy s1", 7), (s1.Name, s1.Priority));
+        var s2 = (await Submissions.GetAsync("s2", Ct))!;
+        Assert.Equal(("renamed", -3), (s2.Name, s2.Priority));
+        Assert.Equal(0, (await Submissions.GetAsync("s3", Ct))!.Priority);
+
+        var listed = (await Submissions.ListAsync(0, 10, null, Ct)).Items.ToDictionary(s => s.Id);
+        Assert.Null(listed["s1"].Workflow);
+        Assert.Equal(("copy s1", 7), (listed["s1"].Name, listed["s1"].Priority));
+        Assert.Equal(("renamed", -3), (listed["s2"].Name, listed["s2"].Priority));
+        Assert.Equal(("copy s3", 0), (listed["s3"].Name, listed["s3"].Priority));
+    }
+
+    [Fact]
+    public async Task Submission_priority_changes_the_submission_and_its_unfinished_chains_only()
+    {
+        await Submissions.AddAsync(NewSubmission("s1"), Ct);
+        await Submissions.AddAsync(NewSubmission("other"), Ct);
+        await Submissions.CommitStepAsync("s1", Step(1), NewChains("c", 5), Ct);
+        await Submissions.CommitStepAsync("other", Step(1), NewChains("o", 1), Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("c1") { Status = ProcessChainStatus.Running }, Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("c2") { Status = StoreStatuses.Paused }, Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("c3") { Status = ProcessChainStatus.Success }, Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("c4") { Status = ProcessChainStatus.Cancelled }, Ct);
+
+        Assert.True(await Submissions.SetSubmissionPriorityAsync("s1", 42, Ct));
+        Assert.False(await Submissions.SetSubmissionPriorityAsync("nope", 42, Ct));
+
+        Assert.Equal(42, (await Submissions.GetAsync("s1", Ct))!.Priority);
+        Assert.Equal(42, (await Submissions.ListAsync(0, 10, null, Ct)).Items.Single(s => s.Id == "s1").Priority);
+        var priorities = (await Chains.ListBySubmissionAsync("s1", null, Ct)).ToDictionary(c => c.Chain.Id, c => c.Chain.Priority);
+        Assert.Equal(42, priorities["c0"]);
+        Assert.Equal(42, priorities["c1"]);
+        Assert.Equal(42, priorities["c2"]);
+        Assert.Equal(0, priorities["c3"]);
+        Assert.Equal(0, priorities["c4"]);
+        Assert.Equal(0, (await Chains.GetAsync("o0", Ct))!.Chain.Priority);
+    }
+
+    [Fact]
+    public async Task Chain_priority_changes_one_chain()
+    {
+        await Submissions.AddAsync(NewSubmission("s1"), Ct);
+        await Submissions.CommitStepAsync("s1", Step(1), NewChains("c", 2), Ct);
+        Assert.True(await Chains.SetProcessChainPriorityAsync("c1", 9, Ct));
+        Assert.False(await Chains.SetProcessChainPriorityAsync("nope", 9, Ct));
+        Assert.Equal(9, (await Chains.GetAsync("c1", Ct))!.Chain.Priority);
+        Assert.Equal(9, (await Chains.ListAsync("s1", null, 0, 10, false, Ct)).Items.Single(c => c.Chain.Id == "c1").Chain.Priority);
+        Assert.Equal(0, (await Chains.GetAsync("c0", Ct))!.Chain.Priority);
+    }
+
+    [Fact]
+    public async Task Paused_chains_are_counted()
+    {
+        await Submissions.AddAsync(NewSubmission("s1"), Ct);
+        await Submissions.CommitStepAsync("s1", Step(1), NewChains("c", 3), Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("c0") { Status = StoreStatuses.Paused }, Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("c1") { Status = StoreStatuses.Paused }, Ct);
+        var s = (await Submissions.GetAsync("s1", Ct))!;
+        Assert.Equal((2, 3), (s.PausedProcessChains, s.TotalProcessChains));
+        Assert.Equal(2, (await Submissions.ListAsync(0, 1, null, Ct)).Items[0].PausedProcessChains);
+    }
 }

@@ -32,6 +32,7 @@ internal static class EventEndpoints
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no"; // tells reverse proxies not to buffer the stream
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        if (HeadRequestMiddleware.IsHead(context)) return; // the stream never ends: HEAD gets its headers only
 
         using var subscription = steep.SubscribeEvents();
         var reader = subscription.Events;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -5,21 +6,27 @@ using Steep.Api.Http;
 
 namespace Steep.Api.Endpoints;
 
-/// <summary><c>GET /logs/processchains/{id}</c>: a process chain's log file, with HTTP range requests.</summary>
+/// <summary>
+/// <c>GET /logs/processchains/{id}</c>: a process chain's log file, with <c>Range</c> (206) and Steep's <c>x-range</c>
+/// (200 with <c>x-content-range</c>).
+/// </summary>
 internal static class LogEndpoints
 {
+    private const string RangeHelp = "use bytes=FIRST-LAST, bytes=FIRST- or bytes=-LENGTH (e.g. bytes=-2000000 for the last 2 MB)";
     private static readonly char[] InvalidNameChars = Path.GetInvalidFileNameChars();
 
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/logs/processchains/{id}", GetAsync)
             .WithName("getProcessChainLog").WithTags("Process chains")
-            .WithSummary("The process chain's log as text/plain; supports Range: bytes=… (206, 416)")
-            .WithDescription("Query: forceDownload=true sends the log as an attachment named <id>.log.")
+            .WithSummary("The process chain's log as text/plain; Range: bytes=… answers 206, x-range: bytes=… answers 200 with x-content-range")
+            .WithDescription("Query: forceDownload=true sends the log as an attachment named <id>.log. x-range works like Range " +
+                "but answers 200 with 'x-content-range: bytes FIRST-LAST/SIZE', so the part may be compressed (Steep's web UI " +
+                "sends x-range: bytes=-2000000). An unsatisfiable range answers 416.")
             .Produces<string>(StatusCodes.Status200OK, "text/plain")
             .Produces<string>(StatusCodes.Status206PartialContent, "text/plain")
             .Produces<string>(StatusCodes.Status404NotFound, ApiResults.TextContentType)
-            .Produces(StatusCodes.Status416RangeNotSatisfiable);
+            .Produces<string>(StatusCodes.Status416RangeNotSatisfiable, ApiResults.TextContentType);
     }
 
     private static async Task<IResult> GetAsync(string id, HttpContext context, ISteepInstance steep, CancellationToken ct)
@@ -31,6 +38,86 @@ internal static class LogEndpoints
         if (path is null || !File.Exists(path))
             return ApiResults.NotFound($"Process chain '{PageQuery.Shorten(id)}' has no log (it has not run yet, or its log was removed)");
         bool download = string.Equals(context.Request.Query["forceDownload"], "true", StringComparison.OrdinalIgnoreCase);
-        return TypedResults.PhysicalFile(path, "text/plain; charset=utf-8", download ? id + ".log" : null, enableRangeProcessing: true);
+        var downloadName = download ? id + ".log" : null;
+        if (context.Request.Headers["x-range"] is not [{ } extendedRange])
+            return TypedResults.PhysicalFile(path, ApiResults.TextContentType, downloadName, enableRangeProcessing: true);
+        return ExtendedRange(context, path, extendedRange, downloadName);
+    }
+
+    /// <summary>Steep's <c>x-range</c>: the part with status 200 (browsers do not let a range request be compressed).</summary>
+    private static IResult ExtendedRange(HttpContext context, string path, string header, string? downloadName)
+    {
+        long size = new FileInfo(path).Length;
+        var response = context.Response;
+        response.Headers.AcceptRanges = "bytes";
+        if (!TryParse(header, out var first, out var last))
+            return ApiResults.Text(StatusCodes.Status416RangeNotSatisfiable, $"Header 'x-range' is not a byte range: {RangeHelp}");
+        long start, end;
+        if (first is null)
+        {
+            start = Math.Max(0, size - last!.Value);
+            end = size - 1;
+        }
+        else
+        {
+            start = first.Value;
+            end = Math.Min(last ?? long.MaxValue, size - 1);
+        }
+        if (size == 0 || start >= size || end < start)
+        {
+            if (size == 0 && first is null)
+            {
+                // the last N bytes of an empty log: nothing, and no range to name
+                response.Headers["x-content-range"] = "bytes */0";
+                return Results.Text("", ApiResults.TextContentType);
+            }
+            response.Headers.ContentRange = $"bytes */{size}";
+            return ApiResults.Text(StatusCodes.Status416RangeNotSatisfiable,
+                $"Header 'x-range' asks for bytes from {start}, but the log has {size} bytes: {RangeHelp}");
+        }
+        long length = end - start + 1;
+        response.Headers["x-content-range"] = string.Create(CultureInfo.InvariantCulture, $"bytes {start}-{end}/{size}");
+        if (downloadName is not null) response.Headers.ContentDisposition = $"attachment; filename=\"{downloadName}\"";
+        response.ContentLength = length;
+        return Results.Stream(async body =>
+        {
+            await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 81920, useAsync: true);
+            file.Seek(start, SeekOrigin.Begin);
+            var buffer = new byte[81920];
+            long left = length;
+            while (left > 0)
+            {
+                int n = await file.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, left)), context.RequestAborted);
+                if (n == 0) break; // the log shrank: the client sees a short body rather than a hang
+                await body.WriteAsync(buffer.AsMemory(0, n), context.RequestAborted);
+                left -= n;
+            }
+        }, ApiResults.TextContentType);
+    }
+
+    /// <summary>Parses <c>bytes=a-b</c>, <c>bytes=a-</c> or <c>bytes=-n</c> (one range; Steep reads no more).</summary>
+    private static bool TryParse(string header, out long? first, out long? last)
+    {
+        first = last = null;
+        var value = header.Trim();
+        if (!value.StartsWith("bytes=", StringComparison.OrdinalIgnoreCase)) return false;
+        var spec = value["bytes=".Length..].Trim();
+        int dash = spec.IndexOf('-');
+        if (dash < 0 || spec.IndexOf(',') >= 0) return false;
+        var a = spec[..dash].Trim();
+        var b = spec[(dash + 1)..].Trim();
+        const NumberStyles digits = NumberStyles.None;
+        if (a.Length == 0)
+        {
+            if (!long.TryParse(b, digits, CultureInfo.InvariantCulture, out var n) || n == 0) return false;
+            last = n;
+            return true;
+        }
+        if (!long.TryParse(a, digits, CultureInfo.InvariantCulture, out var f)) return false;
+        first = f;
+        if (b.Length == 0) return true;
+        if (!long.TryParse(b, digits, CultureInfo.InvariantCulture, out var l) || l < f) return false;
+        last = l;
+        return true;
     }
 }

@@ -1,15 +1,20 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Steep.Api.EventBus;
 using Steep.Api.Http;
 using Steep.Api.Views;
 using Steep.Core.Models;
+using Steep.Persistence;
 
 namespace Steep.Api.Endpoints;
 
 /// <summary><c>/processchains</c>: list, get and cancel process chains.</summary>
 internal static class ProcessChainEndpoints
 {
+    // Steep 6's PAUSED is a valid filter, although nothing pauses chains yet
+    private static readonly IReadOnlyList<string> ChainStatuses = [.. ProcessChainStatus.All, StoreStatuses.Paused];
+
     public static void Map(IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/processchains").WithTags("Process chains");
@@ -26,17 +31,20 @@ internal static class ProcessChainEndpoints
             .Produces<ProcessChain>(StatusCodes.Status200OK)
             .Produces<string>(StatusCodes.Status404NotFound, ApiResults.TextContentType);
 
-        group.MapPut("/{id}", CancelAsync).WithName("putProcessChain")
-            .WithSummary("Update a process chain; only {\"status\": \"CANCELLED\"} is supported")
-            .DocumentBody(typeof(StatusUpdate), "{\"status\": \"CANCELLED\"}", "application/json")
+        group.MapPut("/{id}", UpdateAsync).WithName("putProcessChain")
+            .WithSummary("Cancel a process chain ({\"status\": \"CANCELLED\"}) and/or change its priority ({\"priority\": 10})")
+            .WithDescription("Only REGISTERED, PAUSED and RUNNING chains take a new priority (422 otherwise). " +
+                "The answer is the chain without executables and results.")
+            .DocumentBody(typeof(StatusUpdate), "{\"status\": \"CANCELLED\"} or {\"priority\": 10} or both", "application/json")
             .Produces<ProcessChain>(StatusCodes.Status200OK)
             .Produces<string>(StatusCodes.Status400BadRequest, ApiResults.TextContentType)
-            .Produces<string>(StatusCodes.Status404NotFound, ApiResults.TextContentType);
+            .Produces<string>(StatusCodes.Status404NotFound, ApiResults.TextContentType)
+            .Produces<string>(StatusCodes.Status422UnprocessableEntity, ApiResults.TextContentType);
     }
 
     private static async Task<IResult> ListAsync(HttpContext context, ISteepInstance steep, CancellationToken ct)
     {
-        var query = PageQuery.Parse(context.Request.Query, ProcessChainStatus.All, "process chain", out var error);
+        var query = PageQuery.Parse(context.Request.Query, ChainStatuses, "process chain", out var error);
         if (query is null) return ApiResults.BadRequest(error!);
         string? submissionId = null;
         if (context.Request.Query.TryGetValue("submissionId", out var ids))
@@ -53,13 +61,35 @@ internal static class ProcessChainEndpoints
     private static async Task<IResult> GetAsync(string id, ISteepInstance steep, CancellationToken ct) =>
         await steep.ProcessChains.GetAsync(id, ct) is { } c ? ApiResults.Json(ProcessChainViews.Full(c)) : UnknownChain(id);
 
-    private static async Task<IResult> CancelAsync(string id, HttpContext context, ISteepInstance steep, SteepApiOptions options, CancellationToken ct)
+    private static async Task<IResult> UpdateAsync(string id, HttpContext context, ISteepInstance steep, SteepApiOptions options,
+        EventBusHub hub, CancellationToken ct)
     {
-        if (await StatusBody.ReadCancelAsync(context.Request, ct) is { } error) return error;
-        if (!await steep.CancelProcessChainAsync(id, ct)) return UnknownChain(id);
-        // a running chain ends once its agent has killed its processes: answer with that end when it comes in time
-        var c = await Settling.WaitAsync(token => steep.ProcessChains.GetAsync(id, token),
-            c => c.Chain.Status is not (ProcessChainStatus.Registered or ProcessChainStatus.Running), options.CancelWait, ct);
+        var (update, error) = await UpdateBody.ReadAsync(context.Request, ct);
+        if (error is not null) return error;
+        if (update!.Priority is { } priority)
+        {
+            // as Steep 6.9: checked first, so that a refused priority changes nothing
+            var change = await steep.SetProcessChainPriorityAsync(id, priority, ct);
+            if (change == PriorityChange.NotFound) return UnknownChain(id);
+            if (change == PriorityChange.Finished)
+            {
+                var status = (await steep.ProcessChains.GetAsync(id, ct))?.Chain.Status ?? "";
+                return WorkflowEndpoints.PriorityOfFinished("process chain", status);
+            }
+            hub.ProcessChainPriorityChanged(id, priority);
+        }
+        StoredProcessChain? c;
+        if (update.Cancel)
+        {
+            if (!await steep.CancelProcessChainAsync(id, ct)) return UnknownChain(id);
+            // a running chain ends once its agent has killed its processes: answer with that end when it comes in time
+            c = await Settling.WaitAsync(token => steep.ProcessChains.GetAsync(id, token),
+                c => c.Chain.Status is not (ProcessChainStatus.Registered or ProcessChainStatus.Running), options.CancelWait, ct);
+        }
+        else
+        {
+            c = await steep.ProcessChains.GetAsync(id, ct);
+        }
         return c is null ? UnknownChain(id) : ApiResults.Json(ProcessChainViews.Summary(c));
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Steep.Api.EventBus;
 using Steep.Api.Http;
 using Steep.Core.Models;
 using Steep.Core.Serialization;
@@ -16,13 +17,14 @@ internal static class WorkflowEndpoints
         var group = app.MapGroup("/workflows").WithTags("Submissions");
 
         group.MapGet("", ListAsync).WithName("getSubmissions")
-            .WithSummary("Submissions, newest first, without workflow, results and errorMessage")
+            .WithSummary("Submissions, newest first, without workflow, source, results and errorMessage")
             .WithDescription("Query: size (default 10), offset (default 0), status (a submission status). " +
                 "Headers x-page-size, x-page-offset and x-page-total describe the page.")
             .Produces<Submission[]>(StatusCodes.Status200OK)
             .Produces<string>(StatusCodes.Status400BadRequest, ApiResults.TextContentType);
 
-        group.MapGet("/{id}", GetAsync).WithName("getSubmissionById").WithSummary("One submission with its workflow")
+        group.MapGet("/{id}", GetAsync).WithName("getSubmissionById")
+            .WithSummary("One submission with its workflow and source (the workflow text exactly as it was submitted)")
             .Produces<Submission>(StatusCodes.Status200OK)
             .Produces<string>(StatusCodes.Status404NotFound, ApiResults.TextContentType);
 
@@ -34,12 +36,15 @@ internal static class WorkflowEndpoints
             .Produces<string>(StatusCodes.Status400BadRequest, ApiResults.TextContentType)
             .Produces<string>(StatusCodes.Status413PayloadTooLarge, ApiResults.TextContentType);
 
-        group.MapPut("/{id}", CancelAsync).WithName("putSubmission")
-            .WithSummary("Update a submission; only {\"status\": \"CANCELLED\"} is supported")
-            .DocumentBody(typeof(StatusUpdate), "{\"status\": \"CANCELLED\"}", "application/json")
+        group.MapPut("/{id}", UpdateAsync).WithName("putSubmission")
+            .WithSummary("Cancel a submission ({\"status\": \"CANCELLED\"}) and/or change its priority ({\"priority\": 10})")
+            .WithDescription("A new priority applies to the submission and its REGISTERED, PAUSED and RUNNING process chains; " +
+                "a finished submission's priority cannot change (422). The answer is the submission without workflow.")
+            .DocumentBody(typeof(StatusUpdate), "{\"status\": \"CANCELLED\"} or {\"priority\": 10} or both", "application/json")
             .Produces<Submission>(StatusCodes.Status200OK)
             .Produces<string>(StatusCodes.Status400BadRequest, ApiResults.TextContentType)
-            .Produces<string>(StatusCodes.Status404NotFound, ApiResults.TextContentType);
+            .Produces<string>(StatusCodes.Status404NotFound, ApiResults.TextContentType)
+            .Produces<string>(StatusCodes.Status422UnprocessableEntity, ApiResults.TextContentType);
     }
 
     private static async Task<IResult> ListAsync(HttpContext context, ISteepInstance steep, CancellationToken ct)
@@ -80,7 +85,7 @@ internal static class WorkflowEndpoints
         try
         {
             // include actions are checked and expanded here: the instance stores and runs the expanded workflow
-            submission = await steep.SubmitAsync(WorkflowValidator.ExpandValid(workflow, options.Macros), ct);
+            submission = await steep.SubmitAsync(WorkflowValidator.ExpandValid(workflow, options.Macros), text, ct);
         }
         catch (WorkflowRejectedException e)
         {
@@ -90,15 +95,41 @@ internal static class WorkflowEndpoints
         return ApiResults.Json(submission, StatusCodes.Status202Accepted);
     }
 
-    private static async Task<IResult> CancelAsync(string id, HttpContext context, ISteepInstance steep, SteepApiOptions options, CancellationToken ct)
+    private static async Task<IResult> UpdateAsync(string id, HttpContext context, ISteepInstance steep, SteepApiOptions options,
+        EventBusHub hub, CancellationToken ct)
     {
-        if (await StatusBody.ReadCancelAsync(context.Request, ct) is { } error) return error;
-        if (!await steep.CancelAsync(id, ct)) return UnknownSubmission(id);
-        // as in Steep, the answer shows the submission after the cancellation: no chain running, the end time set
-        var s = await Settling.WaitAsync(token => steep.Submissions.GetAsync(id, token),
-            s => s.EndTime is not null && s.RunningProcessChains == 0, options.CancelWait, ct);
+        var (update, error) = await UpdateBody.ReadAsync(context.Request, ct);
+        if (error is not null) return error;
+        // as Steep 6.9: a finished submission's priority is refused before anything changes
+        if (update!.Priority is { } priority)
+        {
+            if (await steep.Submissions.GetAsync(id, ct) is not { } current) return UnknownSubmission(id);
+            if (SubmissionStatus.IsFinal(current.Status)) return PriorityOfFinished("submission", current.Status);
+        }
+        Submission? s = null;
+        if (update.Cancel)
+        {
+            if (!await steep.CancelAsync(id, ct)) return UnknownSubmission(id);
+            // as in Steep, the answer shows the submission after the cancellation: no chain running, the end time set
+            s = await Settling.WaitAsync(token => steep.Submissions.GetAsync(id, token),
+                s => s.EndTime is not null && s.RunningProcessChains == 0, options.CancelWait, ct);
+        }
+        if (update.Priority is { } p)
+        {
+            var change = await steep.SetSubmissionPriorityAsync(id, p, ct);
+            if (change == PriorityChange.NotFound) return UnknownSubmission(id);
+            // a cancellation that has just finished the submission leaves its priority as it was
+            if (change == PriorityChange.Finished && !update.Cancel) return PriorityOfFinished("submission", SubmissionStatus.Cancelled);
+            // the instance's events carry no priorities: the change is announced where it is made, as Steep's registry does
+            if (change == PriorityChange.Changed) hub.SubmissionPriorityChanged(id, p);
+            s = await steep.Submissions.GetAsync(id, ct);
+        }
         return s is null ? UnknownSubmission(id) : ApiResults.Json(s with { Workflow = null });
     }
+
+    /// <summary>422 as Steep answers a priority change of something that has finished.</summary>
+    internal static IResult PriorityOfFinished(string what, string status) => ApiResults.Text(StatusCodes.Status422UnprocessableEntity,
+        $"Cannot change priority of a finished {what} (its status is {status}); only ACCEPTED, REGISTERED, PAUSED and RUNNING ones take a new priority");
 
     private static IResult UnknownSubmission(string id) =>
         ApiResults.NotFound($"There is no submission with ID '{PageQuery.Shorten(id)}'");

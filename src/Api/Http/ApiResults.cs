@@ -7,8 +7,9 @@ namespace Steep.Api.Http;
 /// <summary>The responses of the API: models as JSON with Steep's settings, errors as plain text.</summary>
 internal static class ApiResults
 {
-    public const string TextContentType = "text/plain; charset=utf-8";
-    public const string JsonContentType = "application/json; charset=utf-8";
+    // exactly Steep's values: its web UI compares the JSON content type with "application/json" as a whole string
+    public const string TextContentType = "text/plain";
+    public const string JsonContentType = "application/json";
 
     /// <summary>A model as JSON (Steep's field names, nulls left out).</summary>
     public static IResult Json<T>(T value, int statusCode = StatusCodes.Status200OK) =>

@@ -37,7 +37,7 @@ public sealed record ProcessChain
     [JsonPropertyName("requiredCapabilities")]
     public IReadOnlyList<string> RequiredCapabilities { get; init; } = [];
 
-    /// <summary>The priority (higher runs first), when one was set.</summary>
+    /// <summary>The priority (higher runs first); null when the server leaves it out (0, the default).</summary>
     [JsonPropertyName("priority")]
     public int? Priority { get; init; }
 
@@ -49,11 +49,15 @@ public sealed record ProcessChain
     [JsonPropertyName("errorMessage")]
     public string? ErrorMessage { get; init; }
 
-    /// <summary>The id of the agent that runs or ran the process chain, when known (only when getting one chain).</summary>
+    /// <summary>The id of the agent that runs or ran the process chain, when known.</summary>
     [JsonPropertyName("agentId")]
     public string? AgentId { get; init; }
 
-    /// <summary>How often the process chain has been started, when known (only when getting one chain).</summary>
+    /// <summary>The number of the current or last run (from 1); null before the first run.</summary>
+    [JsonPropertyName("runNumber")]
+    public int? RunNumber { get; init; }
+
+    /// <summary>How often the process chain has been started.</summary>
     [JsonPropertyName("totalRuns")]
     public int? TotalRuns { get; init; }
 

@@ -18,7 +18,7 @@ public sealed record RuntimeArgument
     public string Description { get; init; } = "";
 
     /// <summary>The type of the value, typically <c>string</c> or <c>boolean</c>.</summary>
-    [JsonPropertyName("data_type")]
+    [JsonPropertyName("dataType")]
     public string DataType { get; init; } = "";
 
     /// <summary>A label passed before the value, such as <c>-v</c>; null for none.</summary>

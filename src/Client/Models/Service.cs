@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Steep.Client.Models;
 
-/// <summary>Service metadata: how a processing service is called (Steep's service object, snake_case field names).</summary>
+/// <summary>Service metadata: how a processing service is called (Steep's service object, Steep 6's camelCase field names).</summary>
 public sealed record Service
 {
     /// <summary>The unique service identifier, used by <see cref="ExecuteAction.Service"/>.</summary>
@@ -30,11 +30,11 @@ public sealed record Service
     public IReadOnlyList<ServiceParameter> Parameters { get; init; } = [];
 
     /// <summary>Arguments passed to the runtime.</summary>
-    [JsonPropertyName("runtime_args")]
+    [JsonPropertyName("runtimeArgs")]
     public IReadOnlyList<RuntimeArgument> RuntimeArgs { get; init; } = [];
 
     /// <summary>Capabilities a host must provide to run this service.</summary>
-    [JsonPropertyName("required_capabilities")]
+    [JsonPropertyName("requiredCapabilities")]
     public IReadOnlyList<string> RequiredCapabilities { get; init; } = [];
 
     /// <summary>The default retry policy for calls of this service; null for none.</summary>

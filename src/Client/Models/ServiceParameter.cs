@@ -27,7 +27,7 @@ public sealed record ServiceParameter
     public string Cardinality { get; init; } = "";
 
     /// <summary>The type of the value, such as <c>file</c>, <c>directory</c>, <c>string</c>, <c>integer</c> or <c>boolean</c>.</summary>
-    [JsonPropertyName("data_type")]
+    [JsonPropertyName("dataType")]
     public string DataType { get; init; } = "";
 
     /// <summary>A default used when the parameter is not given; null for none.</summary>
@@ -35,7 +35,7 @@ public sealed record ServiceParameter
     public JsonNode? Default { get; init; }
 
     /// <summary>A suffix appended to generated output file names; null for none.</summary>
-    [JsonPropertyName("file_suffix")]
+    [JsonPropertyName("fileSuffix")]
     public string? FileSuffix { get; init; }
 
     /// <summary>A label passed before the value, such as <c>--input</c>; null for none.</summary>

@@ -16,6 +16,18 @@ public sealed record Submission
     [JsonPropertyName("workflow")]
     public Workflow? Workflow { get; init; }
 
+    /// <summary>The submission's name (the workflow's name unless changed), when it has one.</summary>
+    [JsonPropertyName("name")]
+    public string? Name { get; init; }
+
+    /// <summary>The priority of the submission's process chains (higher runs first); 0 when the server leaves it out.</summary>
+    [JsonPropertyName("priority")]
+    public int Priority { get; init; }
+
+    /// <summary>The workflow text exactly as it was submitted (only when getting one submission).</summary>
+    [JsonPropertyName("source")]
+    public string? Source { get; init; }
+
     /// <summary>When the execution started; null if it has not started yet.</summary>
     [JsonPropertyName("startTime")]
     public DateTimeOffset? StartTime { get; init; }
@@ -35,6 +47,10 @@ public sealed record Submission
     /// <summary>The number of process chains being executed.</summary>
     [JsonPropertyName("runningProcessChains")]
     public int RunningProcessChains { get; init; }
+
+    /// <summary>The number of paused process chains (Steep 6's PAUSED).</summary>
+    [JsonPropertyName("pausedProcessChains")]
+    public int PausedProcessChains { get; init; }
 
     /// <summary>The number of process chains that have been cancelled.</summary>
     [JsonPropertyName("cancelledProcessChains")]

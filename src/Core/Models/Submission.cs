@@ -9,9 +9,23 @@ public sealed record Submission
     [JsonPropertyName("id")]
     public string Id { get; init; } = "";
 
+    private readonly string? _name;
+    private readonly int? _priority;
+
+    /// <summary>The submission's name: the workflow's name unless set (Steep 6).</summary>
+    [JsonPropertyName("name")]
+    public string? Name { get => _name ?? Workflow?.Name; init => _name = value; }
+
     /// <summary>The submitted workflow.</summary>
     [JsonPropertyName("workflow")]
     public Workflow? Workflow { get; init; }
+
+    /// <summary>
+    /// The priority of the submission's process chains (higher first): the workflow's priority (default 0) unless set.
+    /// Left out of the JSON when 0, as Steep writes it.
+    /// </summary>
+    [JsonPropertyName("priority"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int Priority { get => _priority ?? Workflow?.Priority ?? 0; init => _priority = value; }
 
     /// <summary>When the execution started.</summary>
     [JsonPropertyName("startTime")]
@@ -29,9 +43,17 @@ public sealed record Submission
     [JsonPropertyName("requiredCapabilities")]
     public IReadOnlyList<string> RequiredCapabilities { get; init; } = [];
 
+    /// <summary>The workflow text exactly as it was submitted through the HTTP API (null when it was not).</summary>
+    [JsonPropertyName("source")]
+    public string? Source { get; init; }
+
     /// <summary>Process chains being executed.</summary>
     [JsonPropertyName("runningProcessChains")]
     public int RunningProcessChains { get; init; }
+
+    /// <summary>Process chains paused (Steep 6's PAUSED status).</summary>
+    [JsonPropertyName("pausedProcessChains")]
+    public int PausedProcessChains { get; init; }
 
     /// <summary>Process chains cancelled.</summary>
     [JsonPropertyName("cancelledProcessChains")]

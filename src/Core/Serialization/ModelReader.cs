@@ -70,6 +70,8 @@ public static class ModelReader
     public static IReadOnlyList<Service> ReadServices(string text, string source)
     {
         var node = ParseDocument(text, source);
+        foreach (var service in node is JsonArray list ? list.OfType<JsonObject>() : node is JsonObject o ? [o] : [])
+            UseModelNames(service);
         return node switch
         {
             null => [],
@@ -93,6 +95,31 @@ public static class ModelReader
             }
         }
         return order.Select(id => byId[id]).ToList();
+    }
+
+    /// <summary>
+    /// Steep 5 wrote service metadata in snake_case, Steep 6 reads and writes camelCase: both are accepted, renamed
+    /// here to the model's (Steep 5) names. A file that spells a field both ways keeps the snake_case value.
+    /// </summary>
+    private static void UseModelNames(JsonObject service)
+    {
+        Rename(service, "runtimeArgs", "runtime_args");
+        Rename(service, "requiredCapabilities", "required_capabilities");
+        foreach (var p in service["parameters"] as JsonArray ?? [])
+        {
+            if (p is not JsonObject parameter) continue;
+            Rename(parameter, "dataType", "data_type");
+            Rename(parameter, "fileSuffix", "file_suffix");
+        }
+        foreach (var a in service["runtime_args"] as JsonArray ?? [])
+            if (a is JsonObject argument) Rename(argument, "dataType", "data_type");
+    }
+
+    private static void Rename(JsonObject o, string from, string to)
+    {
+        if (!o.TryGetPropertyValue(from, out var value) || o.ContainsKey(to)) return;
+        o.Remove(from);
+        o[to] = value;
     }
 
     /// <summary>Binds a JSON tree to a model type, turning shape errors into a message with the field path.</summary>

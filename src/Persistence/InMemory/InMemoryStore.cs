@@ -55,7 +55,12 @@ public sealed class InMemoryStore : ISubmissionStore, IProcessChainStore
         {
             var matching = Enumerable.Reverse(_submissionOrder).Where(r => status is null || r.Submission.Status == status).ToList();
             var items = matching.Skip(offset).Take(size)
-                .Select(r => WithCounts(r.Submission with { Workflow = null, Results = null, ErrorMessage = null, ServiceMetadata = null }, r))
+                .Select(r => WithCounts(r.Submission with
+                {
+                    // name and priority default to the workflow's: keep them when the workflow is left out
+                    Name = r.Submission.Name, Priority = r.Submission.Priority,
+                    Workflow = null, Source = null, Results = null, ErrorMessage = null, ServiceMetadata = null,
+                }, r))
                 .ToList();
             return Task.FromResult(new Page<Submission>(items, matching.Count));
         }
@@ -78,6 +83,35 @@ public sealed class InMemoryStore : ISubmissionStore, IProcessChainStore
                 Results = update.Results is null ? s.Results : Copy(update.Results),
                 ErrorMessage = update.ErrorMessage ?? s.ErrorMessage,
             };
+            return Task.FromResult(true);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<bool> SetSubmissionPriorityAsync(string submissionId, int priority, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            if (!_submissions.TryGetValue(submissionId, out var row)) return Task.FromResult(false);
+            row.Submission = row.Submission with { Priority = priority };
+            foreach (var chain in row.Chains)
+            {
+                if (chain.Status is ProcessChainStatus.Registered or ProcessChainStatus.Running or StoreStatuses.Paused)
+                    chain.Priority = priority;
+            }
+            return Task.FromResult(true);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<bool> SetProcessChainPriorityAsync(string processChainId, int priority, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            if (!_chains.TryGetValue(processChainId, out var row)) return Task.FromResult(false);
+            row.Priority = priority;
             return Task.FromResult(true);
         }
     }
@@ -338,6 +372,7 @@ public sealed class InMemoryStore : ISubmissionStore, IProcessChainStore
     private static Submission WithCounts(Submission s, SubmissionRow row) => s with
     {
         RunningProcessChains = row.Count(ProcessChainStatus.Running),
+        PausedProcessChains = row.Count(StoreStatuses.Paused),
         CancelledProcessChains = row.Count(ProcessChainStatus.Cancelled),
         SucceededProcessChains = row.Count(ProcessChainStatus.Success),
         FailedProcessChains = row.Count(ProcessChainStatus.Error),
@@ -350,6 +385,7 @@ public sealed class InMemoryStore : ISubmissionStore, IProcessChainStore
         Results = s.Results is null ? null : Copy(s.Results),
         // Counts are computed from the chains, never stored.
         RunningProcessChains = 0,
+        PausedProcessChains = 0,
         CancelledProcessChains = 0,
         SucceededProcessChains = 0,
         FailedProcessChains = 0,
@@ -377,6 +413,7 @@ public sealed class InMemoryStore : ISubmissionStore, IProcessChainStore
         private string _status = "";
 
         public ProcessChain Chain { get; } = chain;
+        public int? Priority { get; set; } = chain.Priority;
         public long Sequence { get; } = sequence;
 
         public string Status
@@ -402,6 +439,7 @@ public sealed class InMemoryStore : ISubmissionStore, IProcessChainStore
             Chain with
             {
                 Status = Status,
+                Priority = Priority,
                 StartTime = StartTime,
                 EndTime = EndTime,
                 Results = Results is null ? null : Copy(Results),

@@ -82,6 +82,21 @@ internal static class SqliteSchema
         ) WITHOUT ROWID;
         INSERT INTO submission_journal (submission_id, last_step) SELECT id, last_step FROM submissions;
         """,
+        // Steep 6: a submission's name and priority (from its workflow unless set) and its source, the workflow text
+        // exactly as submitted. The source lives in a table of its own: listings and the frequent status updates of
+        // the submissions row never read or rewrite it.
+        """
+        ALTER TABLE submissions ADD COLUMN name TEXT;
+        ALTER TABLE submissions ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
+        UPDATE submissions SET
+            name = json_extract(workflow, '$.name'),
+            priority = COALESCE(CAST(json_extract(workflow, '$.priority') AS INTEGER), 0)
+        WHERE workflow IS NOT NULL AND json_valid(workflow);
+        CREATE TABLE submission_sources (
+            submission_id TEXT PRIMARY KEY REFERENCES submissions (id),
+            source TEXT NOT NULL
+        ) WITHOUT ROWID;
+        """,
         // The service metadata a submission was accepted with (JSON array, paths resolved), so that it can be resumed
         // or finished by another silo whatever service files that one was started with.
         """

@@ -63,6 +63,11 @@ public sealed partial class SqliteStore
     }
 
     /// <inheritdoc />
+    public Task<bool> SetProcessChainPriorityAsync(string processChainId, int priority, CancellationToken ct) =>
+        WriteAsync(async (s, token) =>
+            await s.SetChainPriority.ExecuteAsync(token, processChainId, priority).ConfigureAwait(false) > 0, ct);
+
+    /// <inheritdoc />
     public Task UpdateManyAsync(IReadOnlyList<ProcessChainUpdate> updates, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(updates);

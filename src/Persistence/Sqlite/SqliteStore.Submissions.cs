@@ -13,7 +13,9 @@ public sealed partial class SqliteStore
         (SELECT n FROM process_chain_counts c WHERE c.submission_id = s.id AND c.status = '{ProcessChainStatus.Running}'),
         (SELECT n FROM process_chain_counts c WHERE c.submission_id = s.id AND c.status = '{ProcessChainStatus.Cancelled}'),
         (SELECT n FROM process_chain_counts c WHERE c.submission_id = s.id AND c.status = '{ProcessChainStatus.Success}'),
-        (SELECT n FROM process_chain_counts c WHERE c.submission_id = s.id AND c.status = '{ProcessChainStatus.Error}')
+        (SELECT n FROM process_chain_counts c WHERE c.submission_id = s.id AND c.status = '{ProcessChainStatus.Error}'),
+        (SELECT n FROM process_chain_counts c WHERE c.submission_id = s.id AND c.status = '{StoreStatuses.Paused}'),
+        s.name, s.priority
         """;
 
     /// <inheritdoc />
@@ -24,6 +26,7 @@ public sealed partial class SqliteStore
         {
             submission.Id, submission.Status, Time(submission.StartTime), Time(submission.EndTime),
             Json(submission.RequiredCapabilities), Json(submission.Workflow), Json(submission.Results), submission.ErrorMessage,
+            submission.Name, submission.Priority,
             submission.ServiceMetadata is null ? null : Json(submission.ServiceMetadata),
         };
         return WriteAsync(async (s, token) =>
@@ -32,6 +35,7 @@ public sealed partial class SqliteStore
                 throw new InvalidOperationException($"A submission with id '{submission.Id}' exists already.");
             var inserted = await s.InsertSubmission.ExecuteAsync(token, values).ConfigureAwait(false);
             await s.InsertJournal.ExecuteAsync(token, submission.Id).ConfigureAwait(false);
+            if (submission.Source is { } source) await s.InsertSource.ExecuteAsync(token, submission.Id, source).ConfigureAwait(false);
             return inserted;
         }, ct);
     }
@@ -41,17 +45,19 @@ public sealed partial class SqliteStore
     {
         await using var command = Command(connection, null, $"""
             SELECT s.id, s.status, s.start_time, s.end_time, s.required_capabilities, {CountColumns},
-                   s.workflow, s.results, s.error_message, s.services
+                   s.workflow, s.results, s.error_message,
+                   (SELECT source FROM submission_sources x WHERE x.submission_id = s.id), s.services
             FROM submissions s WHERE s.id = $id
             """, ("$id", id));
         await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
         if (!await reader.ReadAsync(token).ConfigureAwait(false)) return null;
         return ReadSubmission(reader) with
         {
-            Workflow = FromJsonOrNull<Workflow>(reader, 10),
-            Results = FromJsonOrNull<IReadOnlyDictionary<string, IReadOnlyList<string>>>(reader, 11),
-            ErrorMessage = StringOrNull(reader, 12),
-            ServiceMetadata = FromJsonOrNull<IReadOnlyList<Service>>(reader, 13),
+            Workflow = FromJsonOrNull<Workflow>(reader, 13),
+            Results = FromJsonOrNull<IReadOnlyDictionary<string, IReadOnlyList<string>>>(reader, 14),
+            ErrorMessage = StringOrNull(reader, 15),
+            Source = StringOrNull(reader, 16),
+            ServiceMetadata = FromJsonOrNull<IReadOnlyList<Service>>(reader, 17),
         };
     }, ct);
 
@@ -92,6 +98,15 @@ public sealed partial class SqliteStore
         return WriteAsync(async (s, token) =>
             await s.UpdateSubmission.ExecuteAsync(token, values).ConfigureAwait(false) > 0, ct);
     }
+
+    /// <inheritdoc />
+    public Task<bool> SetSubmissionPriorityAsync(string submissionId, int priority, CancellationToken ct) =>
+        WriteAsync(async (s, token) =>
+        {
+            if (await s.SetSubmissionPriority.ExecuteAsync(token, submissionId, priority).ConfigureAwait(false) == 0) return false;
+            await s.SetUnfinishedChainsPriority.ExecuteAsync(token, submissionId, priority).ConfigureAwait(false);
+            return true;
+        }, ct);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<string>> ListUnfinishedIdsAsync(CancellationToken ct) => ReadAsync(async (connection, token) =>
@@ -199,7 +214,7 @@ public sealed partial class SqliteStore
         return (IReadOnlyList<GeneratorStep>)steps;
     }, ct);
 
-    /// <summary>Reads the columns common to get and list: id, status, times, capabilities, then the five counts.</summary>
+    /// <summary>Reads the columns common to get and list: id, status, times, capabilities, the six counts, name and priority.</summary>
     private static Submission ReadSubmission(SqliteDataReader reader) => new()
     {
         Id = reader.GetString(0),
@@ -212,5 +227,9 @@ public sealed partial class SqliteStore
         CancelledProcessChains = IntOrZero(reader, 7),
         SucceededProcessChains = IntOrZero(reader, 8),
         FailedProcessChains = IntOrZero(reader, 9),
+        PausedProcessChains = IntOrZero(reader, 10),
+        // set explicitly: without the workflow (listings) they could not default to the workflow's
+        Name = StringOrNull(reader, 11),
+        Priority = reader.GetInt32(12),
     };
 }

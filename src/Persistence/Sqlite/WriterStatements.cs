@@ -15,9 +15,16 @@ internal sealed class WriterStatements : IDisposable
         ReleaseSavepoint = new(writer, "RELEASE write");
         RollbackToSavepoint = new(writer, "ROLLBACK TO write");
         InsertSubmission = new(writer, """
-            INSERT INTO submissions (id, status, start_time, end_time, required_capabilities, workflow, results, error_message, services)
-            VALUES ($id, $status, $start_time, $end_time, $required_capabilities, $workflow, $results, $error_message, $services)
-            """, "$id", "$status", "$start_time", "$end_time", "$required_capabilities", "$workflow", "$results", "$error_message", "$services");
+            INSERT INTO submissions (id, status, start_time, end_time, required_capabilities, workflow, results, error_message, name, priority, services)
+            VALUES ($id, $status, $start_time, $end_time, $required_capabilities, $workflow, $results, $error_message, $name, $priority, $services)
+            """, "$id", "$status", "$start_time", "$end_time", "$required_capabilities", "$workflow", "$results", "$error_message", "$name", "$priority", "$services");
+        InsertSource = new(writer, "INSERT INTO submission_sources (submission_id, source) VALUES ($id, $source)", "$id", "$source");
+        SetSubmissionPriority = new(writer, "UPDATE submissions SET priority = $priority WHERE id = $id", "$id", "$priority");
+        SetUnfinishedChainsPriority = new(writer, $"""
+            UPDATE process_chains SET priority = $priority
+            WHERE submission_id = $id AND status IN ('{ProcessChainStatus.Registered}', '{StoreStatuses.Paused}', '{ProcessChainStatus.Running}')
+            """, "$id", "$priority");
+        SetChainPriority = new(writer, "UPDATE process_chains SET priority = $priority WHERE id = $id", "$id", "$priority");
         UpdateSubmission = new(writer, """
             UPDATE submissions SET
                 status = COALESCE($status, status),
@@ -78,6 +85,10 @@ internal sealed class WriterStatements : IDisposable
     public PreparedStatement ReleaseSavepoint { get; }
     public PreparedStatement RollbackToSavepoint { get; }
     public PreparedStatement InsertSubmission { get; }
+    public PreparedStatement InsertSource { get; }
+    public PreparedStatement SetSubmissionPriority { get; }
+    public PreparedStatement SetUnfinishedChainsPriority { get; }
+    public PreparedStatement SetChainPriority { get; }
     public PreparedStatement UpdateSubmission { get; }
     public PreparedStatement AdvanceStep { get; }
     public PreparedStatement LastStep { get; }
@@ -93,7 +104,7 @@ internal sealed class WriterStatements : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        foreach (var s in new[] { Begin, Commit, Rollback, Savepoint, ReleaseSavepoint, RollbackToSavepoint, InsertSubmission, UpdateSubmission, AdvanceStep, LastStep, InsertJournal, InsertStep, InsertChain, AddRegisteredCount, UpdateChain, CheckpointState, UpsertCheckpoint, DropSteps })
+        foreach (var s in new[] { Begin, Commit, Rollback, Savepoint, ReleaseSavepoint, RollbackToSavepoint, InsertSubmission, InsertSource, SetSubmissionPriority, SetUnfinishedChainsPriority, SetChainPriority, UpdateSubmission, AdvanceStep, LastStep, InsertJournal, InsertStep, InsertChain, AddRegisteredCount, UpdateChain, CheckpointState, UpsertCheckpoint, DropSteps })
             s.Dispose();
     }
 }

@@ -23,6 +23,29 @@ public sealed partial class SteepHost : ISteepInstance
 
     string ISteepInstance.LogDirectory => Services.Paths.LogPath;
 
+    // API submissions keep their text (Steep's `source`)
+    async Task<Submission> ISteepInstance.SubmitAsync(Workflow workflow, string? source, CancellationToken ct)
+    {
+        var grains = await Grains.WaitAsync(ct);
+        return await new SubmissionIntake(Services, grains).SubmitAsync(workflow, ct, source);
+    }
+
+    // Priorities are written to the store only; ordering the scheduler's queue by them is the grains' part.
+    async Task<PriorityChange> ISteepInstance.SetSubmissionPriorityAsync(string submissionId, int priority, CancellationToken ct)
+    {
+        if (await Services.Submissions.GetAsync(submissionId, ct) is not { } s) return PriorityChange.NotFound;
+        if (SubmissionStatus.IsFinal(s.Status)) return PriorityChange.Finished;
+        return await Services.Submissions.SetSubmissionPriorityAsync(submissionId, priority, ct) ? PriorityChange.Changed : PriorityChange.NotFound;
+    }
+
+    async Task<PriorityChange> ISteepInstance.SetProcessChainPriorityAsync(string processChainId, int priority, CancellationToken ct)
+    {
+        if (await Services.Chains.GetAsync(processChainId, ct) is not { } c) return PriorityChange.NotFound;
+        // as Steep 6.9: REGISTERED, PAUSED and RUNNING chains take a new priority, finished ones do not
+        if (c.Chain.Status is not (ProcessChainStatus.Registered or ProcessChainStatus.Running or StoreStatuses.Paused)) return PriorityChange.Finished;
+        return await Services.Chains.SetProcessChainPriorityAsync(processChainId, priority, ct) ? PriorityChange.Changed : PriorityChange.NotFound;
+    }
+
     Task<bool> ISteepInstance.CancelProcessChainAsync(string processChainId, CancellationToken ct) => CancelChainAsync(processChainId, ct);
 
     Task<IReadOnlyList<AgentInfo>> ISteepInstance.GetAgentsAsync(CancellationToken ct) => GetAgentsAsync();

@@ -75,6 +75,12 @@ public class ApiServer : IAsyncLifetime
     public CountingInstance Instance { get; private set; } = null!;
     public HttpClient Client { get; private set; } = null!;
 
+    /// <summary>True: Kestrel on a free local port (headers as a client on the wire sees them, websockets); false: a test server.</summary>
+    protected virtual bool RealSocket => false;
+
+    /// <summary>The server's base URL when <see cref="RealSocket"/> is set.</summary>
+    public Uri BaseAddress => Client.BaseAddress!;
+
     /// <summary>Options of the API under test (tests override this to set a token, limits, keep-alive).</summary>
     protected virtual void Configure(SteepApiOptions options) => options.EventKeepAliveInterval = TimeSpan.FromMilliseconds(300);
 
@@ -93,13 +99,13 @@ public class ApiServer : IAsyncLifetime
         };
         Host = await SteepHost.StartAsync(settings, CancellationToken.None);
         Instance = new CountingInstance(Host);
-        _app = SteepWebServer.Create(Instance, url: null, Configure, b =>
+        _app = SteepWebServer.Create(Instance, RealSocket ? "http://127.0.0.1:0" : null, Configure, b =>
         {
-            b.WebHost.UseTestServer();
+            if (!RealSocket) b.WebHost.UseTestServer();
             b.Logging.ClearProviders(); // the server log would only fill the test output
         });
         await _app.StartAsync();
-        Client = _app.GetTestClient();
+        Client = RealSocket ? new HttpClient { BaseAddress = new Uri(_app.Urls.First()) } : _app.GetTestClient();
         Client.Timeout = TimeSpan.FromSeconds(30);
     }
 

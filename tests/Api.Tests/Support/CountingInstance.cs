@@ -17,7 +17,11 @@ public sealed class CountingInstance(ISteepInstance inner) : ISteepInstance
     public IReadOnlyList<Service> ServiceMetadata => inner.ServiceMetadata;
     public string LogDirectory => inner.LogDirectory;
     public SteepVersion Version => inner.Version;
-    public Task<Submission> SubmitAsync(Workflow workflow, CancellationToken ct) => inner.SubmitAsync(workflow, ct);
+    public Task<Submission> SubmitAsync(Workflow workflow, string? source, CancellationToken ct) => inner.SubmitAsync(workflow, source, ct);
+    public Task<PriorityChange> SetSubmissionPriorityAsync(string submissionId, int priority, CancellationToken ct) =>
+        inner.SetSubmissionPriorityAsync(submissionId, priority, ct);
+    public Task<PriorityChange> SetProcessChainPriorityAsync(string processChainId, int priority, CancellationToken ct) =>
+        inner.SetProcessChainPriorityAsync(processChainId, priority, ct);
     public Task<bool> CancelAsync(string submissionId, CancellationToken ct) => inner.CancelAsync(submissionId, ct);
     public Task<bool> CancelProcessChainAsync(string processChainId, CancellationToken ct) => inner.CancelProcessChainAsync(processChainId, ct);
     public Task<IReadOnlyList<AgentInfo>> GetAgentsAsync(CancellationToken ct) => inner.GetAgentsAsync(ct);

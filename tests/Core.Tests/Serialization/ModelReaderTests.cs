@@ -200,4 +200,30 @@ public sealed class ModelReaderTests
         Assert.Contains("\"data_type\":\"directory\"", json);
         Assert.Contains("\"required_capabilities\":[\"gpu\",\"cuda\"]", json);
     }
+
+    [Fact]
+    public void ServiceMetadataInSteep6sCamelCaseReadsLikeSteep5sSnakeCase()
+    {
+        const string snake = """
+            - id: cp
+              name: Copy
+              description: Copies
+              path: cp
+              runtime: other
+              required_capabilities: [gpu]
+              runtime_args:
+                - {id: a, name: A, description: a, data_type: string, value: x}
+              parameters:
+                - {id: i, name: I, description: i, type: input, cardinality: 1..1, data_type: directory, file_suffix: /}
+            """;
+        var camel = snake.Replace("required_capabilities", "requiredCapabilities").Replace("runtime_args", "runtimeArgs")
+            .Replace("data_type", "dataType").Replace("file_suffix", "fileSuffix");
+        var fromSnake = ModelReader.ReadServices(snake, "steep5.yaml");
+        var fromCamel = ModelReader.ReadServices(camel, "steep6.yaml");
+        Assert.Equal(JsonSerializer.Serialize(fromSnake, SteepJson.Options), JsonSerializer.Serialize(fromCamel, SteepJson.Options));
+        Assert.Equal(["gpu"], fromCamel[0].RequiredCapabilities);
+        Assert.Equal("directory", fromCamel[0].Parameters[0].DataType);
+        Assert.Equal("/", fromCamel[0].Parameters[0].FileSuffix);
+        Assert.Equal("string", fromCamel[0].RuntimeArgs[0].DataType);
+    }
 }

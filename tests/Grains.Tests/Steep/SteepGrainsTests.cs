@@ -229,6 +229,8 @@ public sealed class SteepGrainsTests : IAsyncLifetime
             ((Persistence.IProcessChainStore)inner).ListByStatusAsync(status, ct);
         public Task UpdateManyAsync(IReadOnlyList<Persistence.ProcessChainUpdate> updates, CancellationToken ct) =>
             ((Persistence.IProcessChainStore)inner).UpdateManyAsync(updates, ct);
+        public Task<bool> SetProcessChainPriorityAsync(string processChainId, int priority, CancellationToken ct) =>
+            ((Persistence.IProcessChainStore)inner).SetProcessChainPriorityAsync(processChainId, priority, ct);
         public Task<IReadOnlyDictionary<string, int>> CountByStatusAsync(string? submissionId, CancellationToken ct) =>
             ((Persistence.IProcessChainStore)inner).CountByStatusAsync(submissionId, ct);
     }
