@@ -31,13 +31,21 @@ public sealed class DataDirectoryTests
 
         using var first = Process.Start(SteepCli.StartInfo("run", wf, "--services", services, "--data", data))!;
         _ = first.StandardOutput.ReadToEndAsync();
-        var firstErr = first.StandardError.ReadToEndAsync();
+        // the submission is stored once steep says it was accepted (the silo starts before that)
+        var firstErr = new System.Text.StringBuilder();
+        var accepted = false;
+        first.ErrorDataReceived += (_, e) =>
+        {
+            lock (firstErr) firstErr.AppendLine(e.Data);
+            if (e.Data?.Contains(" accepted", StringComparison.Ordinal) == true) Volatile.Write(ref accepted, true);
+        };
+        first.BeginErrorReadLine();
         try
         {
             var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
-            while (!File.Exists(Path.Combine(data, "steep.pid")) || !File.Exists(Path.Combine(data, "steep.db")))
+            while (!File.Exists(Path.Combine(data, "steep.pid")) || !Volatile.Read(ref accepted))
             {
-                if (first.HasExited) Assert.Fail($"the first steep ended: {await firstErr}");
+                if (first.HasExited) Assert.Fail($"the first steep ended: {firstErr}");
                 Assert.True(DateTime.UtcNow < deadline, "the first steep did not start");
                 await Task.Delay(50);
             }

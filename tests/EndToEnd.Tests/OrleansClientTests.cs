@@ -44,20 +44,31 @@ public sealed class OrleansClientTests(ITestOutputHelper output) : IAsyncLifetim
     [Fact]
     public async Task A_client_submits_observes_the_changes_and_reads_the_chains()
     {
-        var (code, lines) = await RunClientAsync(Path.Combine(SteepCli.RepositoryRoot, "examples/split-join/workflow.yaml"));
+        // split and join, and beside it a chain that sleeps, so that the submission still changes after the client
+        // has subscribed
+        var workflow = Path.Combine(_dir, "split-join-and-sleep.yaml");
+        var splitJoin = await File.ReadAllTextAsync(Path.Combine(SteepCli.RepositoryRoot, "examples/split-join/workflow.yaml"));
+        await File.WriteAllTextAsync(workflow, splitJoin.Replace("vars:\n", "vars:\n  - id: pause\n    value: 2\n") + """
+              - type: execute
+                service: sleep
+                parameters:
+                  - id: seconds
+                    var: pause
+            """);
+        var (code, lines) = await RunClientAsync(workflow);
 
         Assert.Equal(0, code);
         var id = Single(lines, "submitted").GetProperty("submissionId").GetString();
         var changes = lines.Where(l => Event(l) == "changed").Select(l => l.GetProperty("change")).ToList();
         Assert.NotEmpty(changes);
-        Assert.All(changes, c => Assert.Equal(id, c.GetProperty("SubmissionId").GetString()));
-        Assert.Contains(changes, c => c.GetProperty("Status").GetString() == "SUCCESS" && c.GetProperty("Succeeded").GetInt32() == 4);
+        Assert.All(changes, c => Assert.Equal(id, c.GetProperty("submissionId").GetString()));
+        Assert.Contains(changes, c => c.GetProperty("status").GetString() == "SUCCESS" && c.GetProperty("succeededProcessChains").GetInt32() == 5);
         var status = Single(lines, "finished").GetProperty("status");
         Assert.Equal("SUCCESS", status.GetProperty("Status").GetString());
-        Assert.Equal(4, status.GetProperty("SucceededProcessChains").GetInt32());
+        Assert.Equal(5, status.GetProperty("SucceededProcessChains").GetInt32());
         Assert.True(status.GetProperty("Results").TryGetProperty("outputFile4", out _));
         var chains = Single(lines, "chains").GetProperty("chains").EnumerateArray().ToList();
-        Assert.Equal(4, chains.Count);
+        Assert.Equal(5, chains.Count);
         Assert.All(chains, c =>
         {
             Assert.Equal("SUCCESS", c.GetProperty("Status").GetString());
