@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Steep.Api.Endpoints;
 using Steep.Api.Http;
 using Steep.Api.Metrics;
+using Steep.Dashboard;
 
 namespace Steep.Api;
 
@@ -48,6 +49,8 @@ public static class SteepApiExtensions
         var options = app.Services.GetRequiredService<SteepApiOptions>();
         app.UseResponseCompression();
         app.UseMiddleware<ErrorHandlingMiddleware>();
+        // before the token check: the page and its scripts hold no data, and the page asks for the token itself
+        app.UseSteepDashboard();
         // a bare status (unknown path, wrong method) gets a short plain message too
         app.UseStatusCodePages(async context =>
         {
@@ -74,6 +77,7 @@ public static class SteepApiExtensions
         VmEndpoints.Map(app);
         MetricsEndpoints.Map(app);
         EventEndpoints.Map(app);
+        ValidateEndpoints.Map(app);
         app.MapOpenApi();
         return app;
     }

@@ -8,12 +8,14 @@ namespace Steep.Api.Views;
 /// <summary>How process chains are shown: in full by id, without executables, results and error in lists.</summary>
 internal static class ProcessChainViews
 {
-    /// <summary>A list item: id, submissionId, times, status, required capabilities (and priority when set).</summary>
+    /// <summary>A list item: id, submissionId, times, status, required capabilities (priority and agentId when set).</summary>
     public static JsonObject Summary(StoredProcessChain stored)
     {
         var c = stored.Chain with { Executables = [], Results = null, ErrorMessage = null };
         var node = (JsonObject)JsonSerializer.SerializeToNode(c, SteepJson.Options)!;
         node.Remove("executables");
+        // the dashboard's timeline groups chains by agent without fetching each chain
+        if (stored.AgentId is not null) node["agentId"] = stored.AgentId;
         return node;
     }
 

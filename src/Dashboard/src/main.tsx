@@ -1,0 +1,1 @@
+import { render } from "preact"; render(<p>Steep</p>, document.getElementById("app")!);
