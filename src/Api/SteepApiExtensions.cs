@@ -78,6 +78,7 @@ public static class SteepApiExtensions
         MetricsEndpoints.Map(app);
         EventEndpoints.Map(app);
         ValidateEndpoints.Map(app);
+        GraphEndpoints.Map(app);
         app.MapOpenApi();
         return app;
     }

@@ -1,0 +1,234 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { cancelSubmission, CHAIN_STATUSES, FINISHED, getJson, getPage, Graph, ProcessChain, sendJson, Submission } from '../api';
+import { subscribe } from '../events';
+import { GraphView } from '../components/Graph';
+import { Timeline } from '../components/Timeline';
+import { href, navigate } from '../router';
+import { duration, formatTime, shortId, StatusBadge, useThrottle, useTick } from '../util';
+import { Pager, Progress } from './Workflows';
+
+export function WorkflowPage({ id, tab }: { id: string; tab: string }) {
+  const [s, setS] = useState<Submission | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [graph, setGraph] = useState<Graph | null>(null);
+  const [version, setVersion] = useState(0);
+  const index = useRef(new Map<string, number>());
+  const frame = useRef(0);
+  useTick(1000);
+
+  const loadSubmission = async () => {
+    try {
+      setS(await getJson<Submission>(`workflows/${encodeURIComponent(id)}`));
+    } catch (e) {
+      setError(String(e));
+    }
+  };
+  const loadGraph = async () => {
+    const g = await getJson<Graph>(`workflows/${encodeURIComponent(id)}/graph`);
+    index.current = new Map(g.nodes.map((n, i) => [n.id, i]));
+    setGraph(g);
+  };
+  const graphRef = useRef<Graph | null>(null);
+  graphRef.current = graph;
+  // new chains appear step by step while the submission runs: fetch the graph again, but not on every event
+  const reloadGraph = useThrottle(() => void loadGraph(), (graph?.nodes.length ?? 0) > 2000 ? 5000 : 1000);
+  const reloadSubmission = useThrottle(() => void loadSubmission(), 1000);
+
+  useEffect(() => {
+    void loadSubmission();
+    void loadGraph();
+  }, [id]);
+
+  useEffect(
+    () =>
+      subscribe((e) => {
+        if (e.type === 'reconnected') {
+          reloadSubmission();
+          reloadGraph();
+          return;
+        }
+        if (e.type === 'submission' && e.data.id === id) {
+          const d = e.data;
+          setS((old) => (old ? { ...old, ...d } : old));
+          // the final state carries end time, results and error, which events do not
+          if (FINISHED.has(d.status)) {
+            reloadSubmission();
+            reloadGraph();
+          }
+        } else if (e.type === 'processChain' && e.data.submissionId === id) {
+          const g = graphRef.current;
+          const i = index.current.get(e.data.id);
+          if (!g || i === undefined) return reloadGraph();
+          const n = g.nodes[i];
+          const now = new Date().toISOString();
+          n.status = e.data.status;
+          if (e.data.agentId) n.agentId = e.data.agentId;
+          if (e.data.status === 'RUNNING') {
+            n.startTime = now;
+            n.endTime = undefined;
+          } else if (FINISHED.has(e.data.status) && n.startTime && !n.endTime) n.endTime = now;
+          // many events a second become one redraw per frame
+          if (!frame.current) frame.current = requestAnimationFrame(() => {
+            frame.current = 0;
+            setVersion((v) => v + 1);
+          });
+        }
+      }),
+    [id],
+  );
+
+  if (error) return <p class="error">{error}</p>;
+  if (!s) return <p>Loading…</p>;
+  const running = !FINISHED.has(s.status);
+  const openChain = (chainId: string) => navigate('chains', chainId);
+  const tabs = ['graph', 'timeline', 'chains', 'source'];
+  return (
+    <section>
+      <div class="toolbar">
+        <h1>
+          Workflow <span class="mono">{s.id}</span>
+        </h1>
+        <StatusBadge status={s.status} />
+        {running && (
+          <button
+            class="danger"
+            id="cancel"
+            onClick={async () => {
+              if (!confirm('Cancel this submission? Running chains are killed.')) return;
+              try {
+                setS({ ...(await cancelSubmission(s.id)), workflow: s.workflow });
+              } catch (e) {
+                alert(String(e));
+              }
+            }}
+          >
+            Cancel
+          </button>
+        )}
+      </div>
+      <dl class="facts" id="facts">
+        <dt>Status</dt>
+        <dd id="status">{s.status}</dd>
+        <dt>Progress</dt>
+        <dd>
+          <Progress s={s} />
+        </dd>
+        <dt>Start</dt>
+        <dd>{formatTime(s.startTime)}</dd>
+        <dt>End</dt>
+        <dd>{formatTime(s.endTime)}</dd>
+        <dt>Duration</dt>
+        <dd>{duration(s.startTime, s.endTime)}</dd>
+        <dt>Required capabilities</dt>
+        <dd>{s.requiredCapabilities?.length ? s.requiredCapabilities.join(', ') : 'none'}</dd>
+        {'priority' in s && <Priority s={s} onChange={(p) => setS({ ...s, priority: p })} />}
+        {s.errorMessage && (
+          <>
+            <dt>Error</dt>
+            <dd class="error">{s.errorMessage}</dd>
+          </>
+        )}
+        {s.results && Object.keys(s.results).length > 0 && (
+          <>
+            <dt>Results</dt>
+            <dd>
+              <Results results={s.results} />
+            </dd>
+          </>
+        )}
+      </dl>
+      <nav class="tabs">
+        {tabs.map((t) => (
+          <a class={t === tab ? 'active' : ''} href={href('workflows', id, t)} id={`tab-${t}`}>
+            {t}
+          </a>
+        ))}
+      </nav>
+      {tab === 'graph' && (graph ? <GraphView graph={graph} version={version} statusOf={(i) => graph.nodes[i].status} onChain={openChain} /> : <p>Loading the graph…</p>)}
+      {tab === 'timeline' && (graph ? <Timeline nodes={graph.nodes} version={version} onChain={openChain} /> : <p>Loading…</p>)}
+      {tab === 'chains' && <ChainList submissionId={id} />}
+      {tab === 'source' && <pre class="source" id="source">{JSON.stringify(s.workflow, null, 2)}</pre>}
+    </section>
+  );
+}
+
+export function Results({ results }: { results: Record<string, string[]> }) {
+  return (
+    <table class="results">
+      {Object.entries(results).map(([k, v]) => (
+        <tr>
+          <th>{k}</th>
+          <td class="mono">{v.join('\n')}</td>
+        </tr>
+      ))}
+    </table>
+  );
+}
+
+/** Shown only when the server's submission JSON has a priority (Steep's API can change it; this one cannot yet). */
+function Priority({ s, onChange }: { s: Submission; onChange: (p: number) => void }) {
+  const [value, setValue] = useState(String(s.priority ?? 0));
+  return (
+    <>
+      <dt>Priority</dt>
+      <dd>
+        <input type="number" value={value} onInput={(e) => setValue(e.currentTarget.value)} style={{ width: '6em' }} />{' '}
+        <button
+          onClick={async () => {
+            try {
+              await sendJson('PUT', `workflows/${encodeURIComponent(s.id)}`, { priority: Number(value) });
+              onChange(Number(value));
+            } catch (e) {
+              alert(String(e));
+            }
+          }}
+        >
+          Change
+        </button>
+      </dd>
+    </>
+  );
+}
+
+function ChainList({ submissionId }: { submissionId: string }) {
+  const SIZE = 50;
+  const [offset, setOffset] = useState(0);
+  const [status, setStatus] = useState('');
+  const [page, setPage] = useState<{ items: ProcessChain[]; total: number } | null>(null);
+  const load = async () => {
+    const q = new URLSearchParams({ submissionId, size: String(SIZE), offset: String(offset) });
+    if (status) q.set('status', status);
+    setPage(await getPage<ProcessChain>(`processchains?${q}`));
+  };
+  const reload = useThrottle(() => void load(), 1000);
+  useEffect(() => void load(), [offset, status]);
+  useEffect(() => subscribe((e) => (e.type === 'reconnected' || (e.type === 'processChain' && e.data.submissionId === submissionId)) && reload()), [submissionId]);
+  return (
+    <div id="chains">
+      <label>
+        Status{' '}
+        <select value={status} onChange={(e) => { setStatus(e.currentTarget.value); setOffset(0); }}>
+          <option value="">all</option>
+          {CHAIN_STATUSES.map((x) => <option value={x}>{x}</option>)}
+        </select>
+      </label>
+      <table class="list">
+        <thead>
+          <tr><th>Chain</th><th>Status</th><th>Agent</th><th>Start</th><th>Duration</th></tr>
+        </thead>
+        <tbody>
+          {page?.items.map((c) => (
+            <tr data-id={c.id}>
+              <td><a href={href('chains', c.id)} class="mono">{shortId(c.id)}</a></td>
+              <td><StatusBadge status={c.status} /></td>
+              <td class="mono">{c.agentId ?? '–'}</td>
+              <td>{formatTime(c.startTime)}</td>
+              <td>{duration(c.startTime, c.endTime)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {page && <Pager offset={offset} size={SIZE} total={page.total} onChange={setOffset} />}
+    </div>
+  );
+}
