@@ -24,9 +24,11 @@ export function duration(start?: string, end?: string): string {
   return formatDuration(to - Date.parse(start));
 }
 
-export function shortId(id: string): string {
-  return id.length > 12 ? id.slice(0, 12) + '…' : id;
+/** Chain ids start with their submission's id: the end is what tells the chains of one submission apart. */
+export function chainLabel(id: string): string {
+  return id.length > 14 ? '…' + id.slice(-12) : id;
 }
+
 
 /** Re-renders every interval (running durations). */
 export function useTick(ms: number): number {

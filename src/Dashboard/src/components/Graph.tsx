@@ -4,7 +4,7 @@
 import dagre from '@dagrejs/dagre';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Graph } from '../api';
-import { shortId } from '../util';
+import { chainLabel } from '../util';
 
 export const LIMIT = 300;
 const STATUS_ORDER = ['SUCCESS', 'ERROR', 'CANCELLED', 'RUNNING', 'PAUSED', 'REGISTERED'];
@@ -130,7 +130,8 @@ export function GraphView({ graph, statusOf, version, onChain }: { graph: Graph;
     if (!el) return;
     const w = el.clientWidth || 800;
     const h = el.clientHeight || 500;
-    const k = Math.min(2, w / layout.width, h / layout.height);
+    // never larger than life: a small graph stays at its natural size in the middle
+    const k = Math.min(1, w / layout.width, h / layout.height);
     setView({ k, x: (w - layout.width * k) / 2, y: (h - layout.height * k) / 2 });
   };
   useEffect(fit, [layout]);
@@ -233,7 +234,7 @@ export function GraphView({ graph, statusOf, version, onChain }: { graph: Graph;
                     <title>{`${chain.id}\n${chain.services.join(' → ')}\n${status}`}</title>
                     <rect width={n.width} height={n.height} rx="6" />
                     <text x="10" y="18" class="label">{n.label}</text>
-                    <text x="10" y="34" class="sub">{shortId(chain.id)} · {status}</text>
+                    <text x="10" y="34" class="sub">{chainLabel(chain.id)} · {status}</text>
                   </g>
                 );
               }
@@ -271,7 +272,7 @@ export function GraphView({ graph, statusOf, version, onChain }: { graph: Graph;
           <ul>
             {selected.members.slice(0, 200).map((i) => (
               <li>
-                <a href={`#/chains/${encodeURIComponent(graph.nodes[i].id)}`}>{shortId(graph.nodes[i].id)}</a> <span class={`badge s-${statusOf(i)}`}>{statusOf(i)}</span>
+                <a href={`#/chains/${encodeURIComponent(graph.nodes[i].id)}`}>{chainLabel(graph.nodes[i].id)}</a> <span class={`badge s-${statusOf(i)}`}>{statusOf(i)}</span>
               </li>
             ))}
           </ul>

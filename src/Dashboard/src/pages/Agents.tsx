@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { Agent, getJson } from '../api';
 import { subscribe } from '../events';
 import { href } from '../router';
-import { formatTime, shortId, useThrottle } from '../util';
+import { chainLabel, formatTime, useThrottle } from '../util';
 
 interface Service {
   id: string;
@@ -65,7 +65,7 @@ export function AgentsPage() {
               <td class="mono">{a.id}</td>
               <td><span class={`badge ${a.available ? 's-idle' : 's-RUNNING'}`}>{a.available ? 'idle' : 'busy'}</span></td>
               <td>{a.capabilities.length ? a.capabilities.join(', ') : 'none'}</td>
-              <td>{a.processChainId ? <a class="mono" href={href('chains', a.processChainId)}>{shortId(a.processChainId)}</a> : '–'}</td>
+              <td>{a.processChainId ? <a class="mono" href={href('chains', a.processChainId)}>{chainLabel(a.processChainId)}</a> : '–'}</td>
               <td>{formatTime(a.stateChangedTime)}</td>
               <td>{formatTime(a.startTime)}</td>
             </tr>

@@ -4,7 +4,7 @@ import { subscribe } from '../events';
 import { GraphView } from '../components/Graph';
 import { Timeline } from '../components/Timeline';
 import { href, navigate } from '../router';
-import { duration, formatTime, shortId, StatusBadge, useThrottle, useTick } from '../util';
+import { chainLabel, duration, formatTime, StatusBadge, useThrottle, useTick } from '../util';
 import { Pager, Progress } from './Workflows';
 
 export function WorkflowPage({ id, tab }: { id: string; tab: string }) {
@@ -219,7 +219,7 @@ function ChainList({ submissionId }: { submissionId: string }) {
         <tbody>
           {page?.items.map((c) => (
             <tr data-id={c.id}>
-              <td><a href={href('chains', c.id)} class="mono">{shortId(c.id)}</a></td>
+              <td><a href={href('chains', c.id)} class="mono">{chainLabel(c.id)}</a></td>
               <td><StatusBadge status={c.status} /></td>
               <td class="mono">{c.agentId ?? '–'}</td>
               <td>{formatTime(c.startTime)}</td>
