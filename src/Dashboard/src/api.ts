@@ -55,13 +55,51 @@ export interface GraphNode {
   status: string;
   services: string[];
   agentId?: string;
-  startTime?: string;
-  endTime?: string;
+  /** epoch milliseconds */
+  start?: number;
+  end?: number;
 }
 
 export interface Graph {
   nodes: GraphNode[];
   edges: [number, number][];
+}
+
+/** GET /workflows/{id}/graph as sent: column by column, with tables for repeated values (see GraphEndpoints.cs). */
+interface RawGraph {
+  idPrefix: string;
+  ids: string[];
+  statuses: string[];
+  status: number[];
+  services: string[][];
+  service: number[];
+  agents: string[];
+  agent: number[];
+  t0?: string;
+  start: (number | null)[];
+  end: (number | null)[];
+  edges: number[];
+}
+
+export async function getGraph(submissionId: string): Promise<Graph> {
+  const raw = await getJson<RawGraph>(`workflows/${encodeURIComponent(submissionId)}/graph`);
+  const t0 = raw.t0 ? Date.parse(raw.t0) : 0;
+  const nodes: GraphNode[] = new Array(raw.ids.length);
+  for (let i = 0; i < raw.ids.length; i++) {
+    const s = raw.start[i];
+    const e = raw.end[i];
+    nodes[i] = {
+      id: raw.idPrefix + raw.ids[i],
+      status: raw.statuses[raw.status[i]],
+      services: raw.services[raw.service[i]],
+      agentId: raw.agent[i] >= 0 ? raw.agents[raw.agent[i]] : undefined,
+      start: s == null ? undefined : t0 + s,
+      end: e == null ? undefined : t0 + e,
+    };
+  }
+  const edges: [number, number][] = new Array(raw.edges.length / 2);
+  for (let i = 0; i < edges.length; i++) edges[i] = [raw.edges[2 * i], raw.edges[2 * i + 1]];
+  return { nodes, edges };
 }
 
 export interface Agent {

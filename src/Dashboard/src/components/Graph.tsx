@@ -119,7 +119,11 @@ interface View {
 }
 
 export function GraphView({ graph, statusOf, version, onChain }: { graph: Graph; statusOf: (i: number) => string; version: number; onChain: (id: string) => void }) {
-  const layout = useMemo(() => layoutGraph(graph), [graph]);
+  const layout = useMemo(() => {
+    const l = layoutGraph(graph);
+    performance.mark('graph:laid-out');
+    return l;
+  }, [graph]);
   const box = useRef<HTMLDivElement>(null);
   const [view, setView] = useState<View>({ x: 0, y: 0, k: 1 });
   const [selected, setSelected] = useState<VNode | null>(null);

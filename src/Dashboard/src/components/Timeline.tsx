@@ -17,15 +17,15 @@ const COLORS: Record<string, string> = {
 
 export function Timeline({ nodes, version, onChain }: { nodes: GraphNode[]; version: number; onChain: (id: string) => void }) {
   const canvas = useRef<HTMLCanvasElement>(null);
-  const started = nodes.filter((n) => n.startTime);
+  const started = nodes.filter((n) => n.start !== undefined);
   const lanes = [...new Set(started.map((n) => n.agentId ?? '(unknown agent)'))].sort();
   const laneOf = new Map(lanes.map((l, i) => [l, i]));
   let t0 = Infinity;
   let t1 = -Infinity;
   const now = Date.now();
   for (const n of started) {
-    const s = Date.parse(n.startTime!);
-    const e = n.endTime ? Date.parse(n.endTime) : now;
+    const s = n.start!;
+    const e = n.end ?? now;
     if (s < t0) t0 = s;
     if (e > t1) t1 = e;
   }
@@ -67,8 +67,8 @@ export function Timeline({ nodes, version, onChain }: { nodes: GraphNode[]; vers
       }
     }
     for (const n of started) {
-      const s = Date.parse(n.startTime!);
-      const e = n.endTime ? Date.parse(n.endTime) : now;
+      const s = n.start!;
+      const e = n.end ?? now;
       const lane = laneOf.get(n.agentId ?? '(unknown agent)')!;
       g.fillStyle = COLORS[n.status] ?? '#999';
       // at least one pixel wide: a chain of a millisecond still shows
@@ -83,8 +83,8 @@ export function Timeline({ nodes, version, onChain }: { nodes: GraphNode[]; vers
     const t = t0 + ((e.clientX - r.left) / (r.width - 60)) * span;
     const hit = started.find((n) => {
       if (laneOf.get(n.agentId ?? '(unknown agent)') !== lane) return false;
-      const s = Date.parse(n.startTime!);
-      const end = n.endTime ? Date.parse(n.endTime) : now;
+      const s = n.start!;
+      const end = n.end ?? now;
       const slack = span / r.width * 2; // two pixels either side
       return t >= s - slack && t <= end + slack;
     });
