@@ -1,7 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { cancelSubmission, CHAIN_STATUSES, FINISHED, getGraph, getJson, getPage, Graph, ProcessChain, sendJson, Submission } from '../api';
 import { subscribe } from '../events';
-import { GraphView } from '../components/Graph';
 import { Timeline } from '../components/Timeline';
 import { href, navigate } from '../router';
 import { chainLabel, duration, formatTime, StatusBadge, useThrottle, useTick } from '../util';
@@ -37,17 +36,23 @@ export function WorkflowPage({ id, tab }: { id: string; tab: string }) {
   const reloadGraph = useThrottle(() => void loadGraph(), (graph?.nodes.length ?? 0) > 2000 ? 5000 : 1000);
   const reloadSubmission = useThrottle(() => void loadSubmission(), 1000);
 
+  // the graph (and its layout library, a separate script) is fetched only for the tabs that draw it
+  const needsGraph = tab === 'graph' || tab === 'timeline';
+  useEffect(() => void loadSubmission(), [id]);
   useEffect(() => {
-    void loadSubmission();
-    void loadGraph();
-  }, [id]);
+    if (needsGraph && !graphRef.current) void loadGraph();
+  }, [id, needsGraph]);
+  const [graphView, setGraphView] = useState<typeof import('../components/Graph') | null>(null);
+  useEffect(() => {
+    if (tab === 'graph' && !graphView) void import('../components/Graph').then((m) => setGraphView(m));
+  }, [tab]);
 
   useEffect(
     () =>
       subscribe((e) => {
         if (e.type === 'reconnected') {
           reloadSubmission();
-          reloadGraph();
+          if (graphRef.current) reloadGraph();
           return;
         }
         if (e.type === 'submission' && e.data.id === id) {
@@ -56,12 +61,13 @@ export function WorkflowPage({ id, tab }: { id: string; tab: string }) {
           // the final state carries end time, results and error, which events do not
           if (FINISHED.has(d.status)) {
             reloadSubmission();
-            reloadGraph();
+            if (graphRef.current) reloadGraph();
           }
         } else if (e.type === 'processChain' && e.data.submissionId === id) {
           const g = graphRef.current;
           const i = index.current.get(e.data.id);
-          if (!g || i === undefined) return reloadGraph();
+          if (!g) return;
+          if (i === undefined) return reloadGraph();
           const n = g.nodes[i];
           const now = Date.now();
           n.status = e.data.status;
@@ -148,7 +154,12 @@ export function WorkflowPage({ id, tab }: { id: string; tab: string }) {
           </a>
         ))}
       </nav>
-      {tab === 'graph' && (graph ? <GraphView graph={graph} version={version} statusOf={(i) => graph.nodes[i].status} onChain={openChain} /> : <p>Loading the graph…</p>)}
+      {tab === 'graph' &&
+        (graph && graphView ? (
+          <graphView.GraphView graph={graph} version={version} statusOf={(i) => graph.nodes[i].status} onChain={openChain} />
+        ) : (
+          <p>Loading the graph…</p>
+        ))}
       {tab === 'timeline' && (graph ? <Timeline nodes={graph.nodes} version={version} onChain={openChain} /> : <p>Loading…</p>)}
       {tab === 'chains' && <ChainList submissionId={id} />}
       {tab === 'source' && <pre class="source" id="source">{JSON.stringify(s.workflow, null, 2)}</pre>}
