@@ -6,7 +6,8 @@ using static Microsoft.Playwright.Assertions;
 namespace Steep.Dashboard.Tests;
 
 /// <summary>The dashboard in headless chromium against a real <c>steep serve</c> running real workflows.</summary>
-public sealed class DashboardTests(ServerFixture server) : IClassFixture<ServerFixture>
+[Collection(DashboardCollection.Name)]
+public sealed class DashboardTests(ServerFixture server)
 {
     static DashboardTests() => SetDefaultExpectTimeout(30_000);
 
@@ -108,6 +109,34 @@ public sealed class DashboardTests(ServerFixture server) : IClassFixture<ServerF
     }
 
     [BrowserFact]
+    public async Task Graph_links_a_split_directory_to_the_copies_of_its_pieces_and_those_to_the_join()
+    {
+        var id = await server.SubmitAsync(Workflows.ForEachSplit);
+        await server.WaitForAsync($"/workflows/{id}", s => s["status"]!.GetValue<string>() == "SUCCESS");
+        var page = await server.NewPageAsync();
+        await page.GotoAsync($"{server.Steep.Url}/#/workflows/{id}");
+        // example.txt has five lines: split, five copies, join
+        await Expect(page.Locator("#graph .node[data-id]")).ToHaveCountAsync(7);
+        var nodes = await page.Locator("#graph .node[data-id]").EvaluateAllAsync<string[][]>(
+            "ns => ns.map(n => [n.dataset.id, n.querySelector('text.label').textContent])");
+        var service = nodes.ToDictionary(n => n[0], n => n[1]);
+        var edges = await page.Locator("#graph path.edge").EvaluateAllAsync<string[][]>("es => es.map(e => [e.dataset.from, e.dataset.to])");
+        Assert.Equal(10, edges.Length);
+        var split = service.Single(s => s.Value == "split").Key;
+        var join = service.Single(s => s.Value == "join").Key;
+        foreach (var copy in service.Where(s => s.Value == "copy").Select(s => s.Key))
+        {
+            Assert.Contains(edges, e => e[0] == split && e[1] == copy);
+            Assert.Contains(edges, e => e[0] == copy && e[1] == join);
+        }
+        await page.ScreenshotAsync(new() { Path = Browsers.ScreenshotPath("workflow-graph-for-each") });
+        await page.GotoAsync($"{server.Steep.Url}/#/workflows/{id}/timeline");
+        await Expect(page.Locator("#timeline .lane")).Not.ToHaveCountAsync(0);
+        await page.ScreenshotAsync(new() { Path = Browsers.ScreenshotPath("workflow-timeline-for-each") });
+        await page.CloseAsync();
+    }
+
+    [BrowserFact]
     public async Task Log_follows_a_running_chain()
     {
         var id = await server.SubmitAsync(Workflows.Ticker(15));
@@ -169,7 +198,7 @@ public sealed class DashboardTests(ServerFixture server) : IClassFixture<ServerF
         await Expect(page.Locator("#validation-state")).ToHaveTextAsync("✓ valid");
         await Expect(problem).ToHaveCountAsync(0);
         await page.ClickAsync("#submit");
-        await page.WaitForURLAsync("**/#/workflows/*");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("#/workflows/[^/]+$"));
         var id = page.Url.Split("#/workflows/")[1];
         await Expect(page.Locator("#status")).ToHaveTextAsync("SUCCESS");
         Assert.Equal("SUCCESS", (await server.GetJsonAsync($"/workflows/{id}"))["status"]!.GetValue<string>());

@@ -5,7 +5,7 @@ using Microsoft.Playwright;
 
 namespace Steep.Dashboard.Tests.Support;
 
-/// <summary>One real <c>steep serve</c> (2 agents; sleep, copy/join and ticker services) and one browser for the class.</summary>
+/// <summary>One real <c>steep serve</c> (2 agents; sleep, split/copy/join and ticker services) and one browser for the class.</summary>
 public class ServerFixture : IAsyncLifetime
 {
     private readonly string _data = Path.Combine(Path.GetTempPath(), "steep-dashboard-tests-" + Guid.NewGuid().ToString("N")[..8]);
@@ -21,7 +21,7 @@ public class ServerFixture : IAsyncLifetime
     {
         Steep = await SteepProcess.StartAsync(
             ["--port", "0", "--data", _data, "--agents", "2", "--services", "conf/services/sleep.yaml",
-             "examples/split-join/services.yaml", "tests/Dashboard.Tests/services/ticker.yaml"],
+             "examples/for-each-split/services.yaml", "tests/Dashboard.Tests/services/ticker.yaml"],
             Environment, TimeSpan.FromMinutes(5));
         Http = new HttpClient { BaseAddress = new Uri(Steep.Url), Timeout = TimeSpan.FromSeconds(60) };
         if (Environment?.TryGetValue("STEEP_HTTP_TOKEN", out var token) == true)
@@ -81,6 +81,13 @@ public class ServerFixture : IAsyncLifetime
     }
 }
 
+/// <summary>The browser and API tests share one server (a steep process and a chromium each cost a core for a while).</summary>
+[CollectionDefinition(Name)]
+public sealed class DashboardCollection : ICollectionFixture<ServerFixture>
+{
+    public const string Name = "dashboard";
+}
+
 /// <summary>The same with <c>steep.http.token</c> set.</summary>
 public sealed class TokenServerFixture : ServerFixture
 {
@@ -117,4 +124,6 @@ public static class Workflows
         """;
 
     public static string SplitJoin => File.ReadAllText(Path.Combine(SteepProcess.RepositoryRoot(), "examples", "split-join", "workflow.yaml"));
+
+    public static string ForEachSplit => File.ReadAllText(Path.Combine(SteepProcess.RepositoryRoot(), "examples", "for-each-split", "workflow.yaml"));
 }
