@@ -130,9 +130,12 @@ public sealed class DashboardTests(ServerFixture server)
             Assert.Contains(edges, e => e[0] == copy && e[1] == join);
         }
         await page.ScreenshotAsync(new() { Path = Browsers.ScreenshotPath("workflow-graph-for-each") });
+        // the pictures of the README (docs/dashboard-graph.png, docs/dashboard-timeline.png)
+        await page.Locator(".graph-wrap").ScreenshotAsync(new() { Path = Browsers.ScreenshotPath("graph") });
         await page.GotoAsync($"{server.Steep.Url}/#/workflows/{id}/timeline");
         await Expect(page.Locator("#timeline .lane")).Not.ToHaveCountAsync(0);
         await page.ScreenshotAsync(new() { Path = Browsers.ScreenshotPath("workflow-timeline-for-each") });
+        await page.Locator("#timeline").ScreenshotAsync(new() { Path = Browsers.ScreenshotPath("timeline") });
         await page.CloseAsync();
     }
 

@@ -72,7 +72,9 @@ export function Timeline({ nodes, version, onChain }: { nodes: GraphNode[]; vers
       const lane = laneOf.get(n.agentId ?? '(unknown agent)')!;
       g.fillStyle = COLORS[n.status] ?? '#999';
       // at least one pixel wide: a chain of a millisecond still shows
-      g.fillRect((s - t0) * scale, AXIS + lane * LANE + 4, Math.max(1, (e - s) * scale), LANE - 8);
+      const w = (e - s) * scale;
+      // a pixel of space after each bar keeps back-to-back chains on one agent apart
+      g.fillRect((s - t0) * scale, AXIS + lane * LANE + 4, w > 3 ? w - 1 : Math.max(1, w), LANE - 8);
     }
   }, [nodes, version, lanes.length]);
 

@@ -142,7 +142,11 @@ export function WorkflowPage({ id, tab }: { id: string; tab: string }) {
           <>
             <dt>Results</dt>
             <dd>
-              <Results results={s.results} />
+              {/* folded when long, so that the graph stays in view */}
+              <details open={Object.keys(s.results).length <= 3} id="results">
+                <summary>{Object.keys(s.results).length.toLocaleString()} output variable(s)</summary>
+                <Results results={s.results} />
+              </details>
             </dd>
           </>
         )}
