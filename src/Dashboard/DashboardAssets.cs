@@ -15,9 +15,6 @@ internal static class DashboardAssets
     /// <summary>The asset at a request path such as <c>/assets/index-abc.js</c>, or null.</summary>
     public static DashboardAsset? Find(string path) => All.Value.GetValueOrDefault(path);
 
-    /// <summary>The number of embedded files (0 means the dashboard was not built into this assembly).</summary>
-    public static int Count => All.Value.Count;
-
     private static Dictionary<string, DashboardAsset> Load()
     {
         var assembly = typeof(DashboardAssets).Assembly;

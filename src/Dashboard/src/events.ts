@@ -1,6 +1,6 @@
 // Server-sent events from GET /events, read with fetch rather than EventSource: EventSource cannot send the
 // Authorization header, and a token in the URL would end up in logs. Reconnects by itself with a growing delay.
-import { authHeaders, request } from './api';
+import { request } from './api';
 
 export interface SubmissionEvent {
   id: string;
@@ -72,7 +72,7 @@ async function loop() {
   for (;;) {
     try {
       // request() waits for the token when the server answers 401
-      const response = await request('events', { headers: { Accept: 'text/event-stream', ...authHeaders() } });
+      const response = await request('events', { headers: { Accept: 'text/event-stream' } });
       if (!response.ok || !response.body) throw new Error(`events: ${response.status}`);
       stats.connects++;
       setState('live');
