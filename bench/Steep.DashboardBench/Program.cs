@@ -110,6 +110,8 @@ Console.WriteLine($"page: time from navigation to the frame that shows it; {repe
 Console.WriteLine("                                                          first   median      max  main thread busy (median)   target");
 void Row(string name, (double first, double median, double max, double busy) r, double target) =>
     Console.WriteLine($"{name,-52} {r.first,6:F0} ms {r.median,6:F0} ms {r.max,6:F0} ms  {r.busy,12:F0} ms  ≤ {target:F0} ms: {(r.median <= target ? "met" : "not met")}");
+// the floor on this machine: a new tab showing a small server answer with no script at all
+Row("(floor: a new tab showing GET /health, no script)", await SeriesAsync("health", "body"), 300);
 Row("workflow page, 10k chains: graph interactive", await SeriesAsync($"#/workflows/{big}", "#graph .node"), 1500);
 Row("workflow page, 10k chains: timeline", await SeriesAsync($"#/workflows/{big}/timeline", "#timeline .lane"), 1500);
 Row("workflows list", await SeriesAsync("#/workflows", "#workflows tbody tr[data-id]"), 300);
