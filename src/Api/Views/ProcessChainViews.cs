@@ -14,7 +14,7 @@ internal static class ProcessChainViews
         var c = stored.Chain with { Executables = [], Results = null, ErrorMessage = null };
         var node = (JsonObject)JsonSerializer.SerializeToNode(c, SteepJson.Options)!;
         node.Remove("executables");
-        // the dashboard's timeline groups chains by agent without fetching each chain
+        // the dashboard's chain lists show the agent without fetching each chain
         if (stored.AgentId is not null) node["agentId"] = stored.AgentId;
         return node;
     }
