@@ -7,6 +7,7 @@ using Steep.Api.Endpoints;
 using Steep.Api.EventBus;
 using Steep.Api.Http;
 using Steep.Api.Metrics;
+using Steep.Dashboard;
 
 namespace Steep.Api;
 
@@ -60,6 +61,8 @@ public static class SteepApiExtensions
         app.UseMiddleware<JsonContentTypeMiddleware>();
         app.UseMiddleware<HeadRequestMiddleware>();
         app.UseMiddleware<ErrorHandlingMiddleware>();
+        // before the token check: the page and its scripts hold no data, and the page asks for the token itself
+        app.UseSteepDashboard();
         // a bare status (unknown path, wrong method) gets a short plain message too
         app.UseStatusCodePages(async context =>
         {
@@ -88,6 +91,8 @@ public static class SteepApiExtensions
         MetricsEndpoints.Map(app);
         EventEndpoints.Map(app);
         SockJsEndpoints.Map(app);
+        ValidateEndpoints.Map(app);
+        GraphEndpoints.Map(app);
         app.MapOpenApi();
         return app;
     }

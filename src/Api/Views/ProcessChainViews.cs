@@ -14,6 +14,8 @@ internal static class ProcessChainViews
         var c = stored.Chain with { Executables = [], Results = null, ErrorMessage = null };
         var node = Node(c, stored);
         node.Remove("executables");
+        // the dashboard's chain lists show the agent without fetching each chain
+        if (stored.AgentId is not null) node["agentId"] = stored.AgentId;
         return node;
     }
 

@@ -1,0 +1,283 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { cancelSubmission, CHAIN_STATUSES, FINISHED, getGraph, getJson, getPage, Graph, ProcessChain, sendJson, Submission } from '../api';
+import { subscribe } from '../events';
+import { Timeline } from '../components/Timeline';
+import { href, navigate } from '../router';
+import { chainLabel, duration, formatTime, StatusBadge, useThrottle, useTick } from '../util';
+import { Pager, Progress } from './Workflows';
+
+export function WorkflowPage({ id, tab }: { id: string; tab: string }) {
+  const [s, setS] = useState<Submission | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [graph, setGraph] = useState<Graph | null>(null);
+  const [version, setVersion] = useState(0);
+  const index = useRef(new Map<string, number>());
+  const frame = useRef(0);
+  useTick(1000);
+
+  const loadSubmission = async () => {
+    try {
+      setS(await getJson<Submission>(`workflows/${encodeURIComponent(id)}`));
+    } catch (e) {
+      setError(String(e));
+    }
+  };
+  const loadGraph = async () => {
+    // marks for the benchmark (bench/Steep.DashboardBench): where the time of a large graph goes
+    performance.mark('graph:request');
+    const g = await getGraph(id);
+    performance.mark('graph:parsed');
+    index.current = new Map(g.nodes.map((n, i) => [n.id, i]));
+    setGraph(g);
+  };
+  const graphRef = useRef<Graph | null>(null);
+  graphRef.current = graph;
+  // new chains appear step by step while the submission runs: fetch the graph again, but not on every event
+  const reloadGraph = useThrottle(() => void loadGraph(), (graph?.nodes.length ?? 0) > 2000 ? 5000 : 1000);
+  const reloadSubmission = useThrottle(() => void loadSubmission(), 1000);
+
+  // the graph (and its layout library, a separate script) is fetched only for the tabs that draw it
+  const needsGraph = tab === 'graph' || tab === 'timeline';
+  useEffect(() => void loadSubmission(), [id]);
+  useEffect(() => {
+    if (needsGraph && !graphRef.current) void loadGraph();
+  }, [id, needsGraph]);
+  const [graphView, setGraphView] = useState<typeof import('../components/Graph') | null>(null);
+  useEffect(() => {
+    if (tab === 'graph' && !graphView) void import('../components/Graph').then((m) => setGraphView(m));
+  }, [tab]);
+
+  useEffect(
+    () =>
+      subscribe((e) => {
+        if (e.type === 'reconnected') {
+          reloadSubmission();
+          if (graphRef.current) reloadGraph();
+          return;
+        }
+        if (e.type === 'submission' && e.data.id === id) {
+          const d = e.data;
+          setS((old) => (old ? { ...old, ...d } : old));
+          // the final state carries end time, results and error, which events do not
+          if (FINISHED.has(d.status)) {
+            reloadSubmission();
+            if (graphRef.current) reloadGraph();
+          }
+        } else if (e.type === 'processChain' && e.data.submissionId === id) {
+          const g = graphRef.current;
+          const i = index.current.get(e.data.id);
+          if (!g) return;
+          if (i === undefined) return reloadGraph();
+          const n = g.nodes[i];
+          const now = Date.now();
+          n.status = e.data.status;
+          if (e.data.agentId) n.agentId = e.data.agentId;
+          // events carry no times: the moment they arrive is close enough until the next reload brings the real ones
+          if (e.data.status === 'RUNNING') {
+            n.start = now;
+            n.end = undefined;
+          } else if (FINISHED.has(e.data.status) && n.start && !n.end) n.end = now;
+          // many events a second become one redraw per frame
+          if (!frame.current) frame.current = requestAnimationFrame(() => {
+            frame.current = 0;
+            setVersion((v) => v + 1);
+          });
+        }
+      }),
+    [id],
+  );
+
+  if (error) return <p class="error">{error}</p>;
+  if (!s) return <p>Loading…</p>;
+  const running = !FINISHED.has(s.status);
+  const openChain = (chainId: string) => navigate('chains', chainId);
+  const tabs = ['graph', 'timeline', 'chains', 'source'];
+  return (
+    <section>
+      <div class="toolbar">
+        <h1>
+          Workflow <span class="mono">{s.id}</span>
+        </h1>
+        <StatusBadge status={s.status} />
+        {running && (
+          <button
+            class="danger"
+            id="cancel"
+            onClick={async () => {
+              if (!confirm('Cancel this submission? Running chains are killed.')) return;
+              try {
+                setS({ ...(await cancelSubmission(s.id)), workflow: s.workflow });
+              } catch (e) {
+                alert(String(e));
+              }
+            }}
+          >
+            Cancel
+          </button>
+        )}
+      </div>
+      <dl class="facts" id="facts">
+        <dt>Status</dt>
+        <dd id="status">{s.status}</dd>
+        <dt>Progress</dt>
+        <dd>
+          <Progress s={s} />
+        </dd>
+        <dt>Start</dt>
+        <dd>{formatTime(s.startTime)}</dd>
+        <dt>End</dt>
+        <dd>{formatTime(s.endTime)}</dd>
+        <dt>Duration</dt>
+        <dd>{duration(s.startTime, s.endTime)}</dd>
+        <dt>Required capabilities</dt>
+        <dd>{s.requiredCapabilities?.length ? s.requiredCapabilities.join(', ') : 'none'}</dd>
+        {'priority' in s && <Priority s={s} onChange={(p) => setS({ ...s, priority: p })} />}
+        {s.errorMessage && (
+          <>
+            <dt>Error</dt>
+            <dd class="error">{s.errorMessage}</dd>
+          </>
+        )}
+        {s.results && Object.keys(s.results).length > 0 && (
+          <>
+            <dt>Results</dt>
+            <dd>
+              {/* folded when long, so that the graph stays in view */}
+              <details open={Object.keys(s.results).length <= 3} id="results">
+                <summary>{Object.keys(s.results).length.toLocaleString()} output variable(s)</summary>
+                <Results results={s.results} />
+              </details>
+            </dd>
+          </>
+        )}
+      </dl>
+      <nav class="tabs">
+        {tabs.map((t) => (
+          <a class={t === tab ? 'active' : ''} href={href('workflows', id, t)} id={`tab-${t}`}>
+            {t}
+          </a>
+        ))}
+      </nav>
+      {tab === 'graph' &&
+        (graph && graphView ? (
+          <graphView.GraphView graph={graph} version={version} statusOf={(i) => graph.nodes[i].status} onChain={openChain} />
+        ) : (
+          <p>Loading the graph…</p>
+        ))}
+      {tab === 'timeline' && (graph ? <Timeline nodes={graph.nodes} version={version} onChain={openChain} /> : <p>Loading…</p>)}
+      {tab === 'chains' && <ChainList submissionId={id} />}
+      {tab === 'source' && <pre class="source" id="source">{JSON.stringify(s.workflow, null, 2)}</pre>}
+    </section>
+  );
+}
+
+/**
+ * Output variables and their values. A for-each over thousands of items has thousands of variables (one per
+ * iteration) and long lists: the first ones are shown, the rest on request (10,000 table rows cost a second of layout).
+ */
+export function Results({ results }: { results: Record<string, string[]> }) {
+  const SHOWN = 5;
+  const [all, setAll] = useState(false);
+  const entries = Object.entries(results);
+  const shown = all ? entries : entries.slice(0, 10);
+  return (
+    <table class="results">
+      {shown.map(([k, v]) => (
+        <tr>
+          <th>{k}</th>
+          <td class="mono">
+            {v.slice(0, SHOWN).join('\n')}
+            {v.length > SHOWN && <MoreValues values={v.slice(SHOWN)} />}
+          </td>
+        </tr>
+      ))}
+      {shown.length < entries.length && (
+        <tr>
+          <td colSpan={2}>
+            <button class="link" onClick={() => setAll(true)}>… {(entries.length - shown.length).toLocaleString()} more variables</button>
+          </td>
+        </tr>
+      )}
+    </table>
+  );
+}
+
+/** The rest of a long list of values, drawn only when asked for: 10,000 lines of text cost a second of layout. */
+function MoreValues({ values }: { values: string[] }) {
+  const [open, setOpen] = useState(false);
+  if (open) return <>{'\n' + values.join('\n')}</>;
+  return (
+    <>
+      {'\n'}
+      <button class="link" onClick={() => setOpen(true)}>… {values.length.toLocaleString()} more</button>
+    </>
+  );
+}
+
+/** Shown only when the server's submission JSON has a priority (Steep's API can change it; this one cannot yet). */
+function Priority({ s, onChange }: { s: Submission; onChange: (p: number) => void }) {
+  const [value, setValue] = useState(String(s.priority ?? 0));
+  return (
+    <>
+      <dt>Priority</dt>
+      <dd>
+        <input type="number" value={value} onInput={(e) => setValue(e.currentTarget.value)} style={{ width: '6em' }} />{' '}
+        <button
+          onClick={async () => {
+            try {
+              await sendJson('PUT', `workflows/${encodeURIComponent(s.id)}`, { priority: Number(value) });
+              onChange(Number(value));
+            } catch (e) {
+              alert(String(e));
+            }
+          }}
+        >
+          Change
+        </button>
+      </dd>
+    </>
+  );
+}
+
+function ChainList({ submissionId }: { submissionId: string }) {
+  const SIZE = 50;
+  const [offset, setOffset] = useState(0);
+  const [status, setStatus] = useState('');
+  const [page, setPage] = useState<{ items: ProcessChain[]; total: number } | null>(null);
+  const load = async () => {
+    const q = new URLSearchParams({ submissionId, size: String(SIZE), offset: String(offset) });
+    if (status) q.set('status', status);
+    setPage(await getPage<ProcessChain>(`processchains?${q}`));
+  };
+  const reload = useThrottle(() => void load(), 1000);
+  useEffect(() => void load(), [offset, status]);
+  useEffect(() => subscribe((e) => (e.type === 'reconnected' || (e.type === 'processChain' && e.data.submissionId === submissionId)) && reload()), [submissionId]);
+  return (
+    <div id="chains">
+      <label>
+        Status{' '}
+        <select value={status} onChange={(e) => { setStatus(e.currentTarget.value); setOffset(0); }}>
+          <option value="">all</option>
+          {CHAIN_STATUSES.map((x) => <option value={x}>{x}</option>)}
+        </select>
+      </label>
+      <table class="list">
+        <thead>
+          <tr><th>Chain</th><th>Status</th><th>Agent</th><th>Start</th><th>Duration</th></tr>
+        </thead>
+        <tbody>
+          {page?.items.map((c) => (
+            <tr data-id={c.id}>
+              <td><a href={href('chains', c.id)} class="mono">{chainLabel(c.id)}</a></td>
+              <td><StatusBadge status={c.status} /></td>
+              <td class="mono">{c.agentId ?? '–'}</td>
+              <td>{formatTime(c.startTime)}</td>
+              <td>{duration(c.startTime, c.endTime)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {page && <Pager offset={offset} size={SIZE} total={page.total} onChange={setOffset} />}
+    </div>
+  );
+}
