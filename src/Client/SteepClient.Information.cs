@@ -1,3 +1,4 @@
+using Steep.Contracts;
 using System.Net;
 using System.Text.Json;
 using Steep.Client.Internal;
@@ -69,18 +70,18 @@ public sealed partial class SteepClient
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>All agents the server knows.</returns>
     /// <exception cref="SteepApiException">The server answered with an error status.</exception>
-    public async Task<IReadOnlyList<Agent>> ListAgentsAsync(CancellationToken cancellationToken = default) =>
-        await GetJsonAsync<List<Agent>>("agents", cancellationToken).ConfigureAwait(false);
+    public async Task<IReadOnlyList<AgentInfo>> ListAgentsAsync(CancellationToken cancellationToken = default) =>
+        await GetJsonAsync<List<AgentInfo>>("agents", cancellationToken).ConfigureAwait(false);
 
     /// <summary>Gets one agent (<c>GET /agents/{id}</c>).</summary>
     /// <param name="agentId">The agent's id.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The agent, or null when the server knows no agent with this id.</returns>
     /// <exception cref="SteepApiException">The server answered with an error status other than 404.</exception>
-    public Task<Agent?> GetAgentAsync(string agentId, CancellationToken cancellationToken = default)
+    public Task<AgentInfo?> GetAgentAsync(string agentId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(agentId);
-        return GetJsonOrNullAsync<Agent>("agents/" + QueryString.Segment(agentId), cancellationToken);
+        return GetJsonOrNullAsync<AgentInfo>("agents/" + QueryString.Segment(agentId), cancellationToken);
     }
 
     /// <summary>Lists the service metadata (<c>GET /services</c>).</summary>

@@ -33,7 +33,7 @@ public sealed class InformationTests(SteepServer server) : IClassFixture<SteepSe
         var agents = await client.ListAgentsAsync();
         Assert.Equal(2, agents.Count);
         Assert.Equal(2, agents.Select(a => a.Id).Distinct().Count());
-        Assert.All(agents, a => Assert.NotNull(a.StartTime));
+        Assert.All(agents, a => Assert.True(a.StartTime > DateTimeOffset.UnixEpoch && a.StateChangedTime >= a.StartTime));
 
         var one = await client.GetAgentAsync(agents[0].Id);
         Assert.NotNull(one);
