@@ -18,12 +18,21 @@ internal sealed class ShapeCheck
     /// <summary>The longest free text (descriptions).</summary>
     public const int MaxLongTextLength = 64 * 1024;
 
+    /// <summary>How many problems are listed; a hostile document can have millions, and the answer must stay small.</summary>
+    public const int MaxProblems = 100;
+
     private readonly List<string> _problems = [];
+    private int _more;
 
-    /// <summary>Every problem found so far, in document order.</summary>
-    public IReadOnlyList<string> Problems => _problems;
+    /// <summary>Every problem found (up to <see cref="MaxProblems"/>, then how many more), in document order.</summary>
+    public IReadOnlyList<string> Problems =>
+        _more == 0 ? _problems : [.. _problems, $"... and {_more.ToString(CultureInfo.InvariantCulture)} more problems of the same kind; fix the ones above first"];
 
-    public void Add(string path, string problem) => _problems.Add($"{path}: {problem}");
+    public void Add(string path, string problem)
+    {
+        if (_problems.Count < MaxProblems) _problems.Add($"{path}: {problem}");
+        else _more++;
+    }
 
     public static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
 
