@@ -9,7 +9,8 @@ namespace Steep.Agent.Native;
 /// <summary>
 /// Starts programs on Linux with <c>posix_spawn</c>: stdin from /dev/null, stdout and stderr straight into a file
 /// (the chain's log), its own process group (for killing the tree), and the exit awaited through
-/// <see cref="ChildReaper"/>. Compared with <see cref="Process"/> there are no pipes to pump and no threads to wake
+/// <see cref="ChildReaper"/>; through <see cref="ServiceGuard"/> when it was built, so that the group dies with steep.
+/// Compared with <see cref="Process"/> there are no pipes to pump and no threads to wake
 /// per line of output, which is most of an agent's overhead for short tools.
 /// </summary>
 internal static class PosixSpawnLauncher
@@ -21,18 +22,20 @@ internal static class PosixSpawnLauncher
     /// <summary>
     /// Runs <paramref name="fileName"/> with its output appended to <paramref name="output"/> and waits for its exit.
     /// Cancelling <paramref name="ct"/> kills the process tree, runs <paramref name="onCancel"/> alongside, and
-    /// returns promptly.
+    /// returns promptly. <paramref name="onStarted"/> gets the pid of the started process (the leader of its process
+    /// group: the guard, or the program itself without one).
     /// </summary>
     public static async Task<ProcessResult> RunAsync(
         string fileName, IReadOnlyList<string> arguments, string workingDirectory, SafeFileHandle output,
-        Func<Task>? onCancel, CancellationToken ct)
+        Func<Task>? onCancel, Action<int>? onStarted, CancellationToken ct)
     {
         int pid;
         bool added = false;
         output.DangerousAddRef(ref added);
         try
         {
-            var error = Spawn(fileName, arguments, workingDirectory, (int)output.DangerousGetHandle(), out pid);
+            var (program, args) = ServiceGuard.Path is { } guard ? ServiceGuard.Wrap(guard, fileName, arguments) : (fileName, arguments);
+            var error = Spawn(program, args, workingDirectory, (int)output.DangerousGetHandle(), out pid);
             if (error is not null) return new ProcessResult(-1, error, false);
         }
         finally
@@ -41,6 +44,7 @@ internal static class PosixSpawnLauncher
         }
 
         var exit = ChildReaper.Shared.WaitAsync(pid);
+        onStarted?.Invoke(pid);
         try
         {
             return new ProcessResult(await exit.WaitAsync(ct).ConfigureAwait(false), null, false);

@@ -20,13 +20,13 @@ public sealed record ReadLimits
     public long MaxAliasChars { get; init; } = 4 * 1024 * 1024;
 
     /// <summary>Checks the values, naming the configuration key of a wrong one.</summary>
-    /// <exception cref="ModelFormatException">a limit is not positive.</exception>
+    /// <exception cref="ModelFormatException">a limit is out of range.</exception>
     public ReadLimits Checked()
     {
         if (MaxDepth is < 2 or > 1000)
-            throw new ModelFormatException($"the maximum nesting depth must be from 2 to 1000, not {MaxDepth}");
-        if (MaxAliasNodes < 0) throw new ModelFormatException($"the maximum alias expansion must be 0 or more values, not {MaxAliasNodes}");
-        if (MaxAliasChars < 0) throw new ModelFormatException($"the maximum alias text must be 0 or more characters, not {MaxAliasChars}");
+            throw new ModelFormatException($"configuration 'steep.http.maxDepth' (the deepest nesting) must be from 2 to 1000, not {MaxDepth}");
+        if (MaxAliasNodes < 0) throw new ModelFormatException($"configuration 'steep.http.maxAliasNodes' must be 0 or more values, not {MaxAliasNodes}");
+        if (MaxAliasChars < 0) throw new ModelFormatException($"configuration 'steep.http.maxAliasChars' must be 0 or more characters, not {MaxAliasChars}");
         return this;
     }
 }

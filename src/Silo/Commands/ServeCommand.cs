@@ -47,10 +47,16 @@ internal static class ServeCommand
     private static async Task<int> ServeAsync(HostSettings settings, string url, CancellationToken ct)
     {
         await using var steep = await SteepHost.StartAsync(settings, ct);
+        await RunCommand.KillLeftoversAsync(settings, ct);
         var resumed = await steep.ResumeAllAsync(ct);
         if (resumed.Count > 0) Console.Error.WriteLine($"resumed {resumed.Count} unfinished submission(s)");
 
-        await using var app = SteepWebServer.Create(steep, url, api => api.Token = settings.HttpToken);
+        await using var app = SteepWebServer.Create(steep, url, api =>
+        {
+            api.Token = settings.HttpToken;
+            api.MaxWorkflowBytes = settings.HttpMaxBodySize;
+            api.ReadLimits = settings.ReadLimits;
+        });
         try
         {
             await app.StartAsync(ct);
