@@ -55,10 +55,11 @@ public sealed class OrphanTests
         await File.WriteAllTextAsync(wf, $"""
             api: 4.0.0
             vars:
-              - {{id: items, value: [{string.Join(", ", Enumerable.Range(1, Items).Select(i => $"item{i}"))}]}}
-              - {{id: i}}
-              - {{id: o}}
-              - {{id: all}}
+              - id: items
+                value: [{string.Join(", ", Enumerable.Range(1, Items).Select(i => $"item{i}"))}]
+              - id: i
+              - id: o
+              - id: all
             actions:
               - type: for
                 input: items
@@ -66,7 +67,14 @@ public sealed class OrphanTests
                 output: all
                 yieldToOutput: o
                 actions:
-                  - {{type: execute, service: slow, inputs: [{{id: item, var: i}}], outputs: [{{id: out, var: o}}]}}
+                  - type: execute
+                    service: slow
+                    inputs:
+                      - id: item
+                        var: i
+                    outputs:
+                      - id: out
+                        var: o
             """);
 
         // setsid: steep leads a process group of its own, which the test may kill as a whole

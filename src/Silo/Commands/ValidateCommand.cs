@@ -1,27 +1,60 @@
 using System.CommandLine;
+using Steep.Core.Models;
+using Steep.Core.Serialization;
 using Steep.Core.Validation;
 
 namespace Steep.Silo.Commands;
 
-/// <summary><c>steep validate</c>: print every problem of a workflow, one per line.</summary>
+/// <summary><c>steep validate</c>: print every problem of workflows (and service metadata files), one per line.</summary>
 internal static class ValidateCommand
 {
     public static Command Create()
     {
-        var workflow = new Argument<string>("workflow") { Description = "The workflow file (YAML or JSON)" };
+        var workflows = new Argument<string[]>("workflow") { Description = "The workflow files (YAML or JSON)", Arity = ArgumentArity.OneOrMore };
         var services = new Option<string[]>("--services") { Description = "Service metadata files; when given, services and parameters are checked too", AllowMultipleArgumentsPerToken = true };
-        var cmd = new Command("validate", "Check a workflow and print one problem per line (exit code 1 when there is any)") { workflow, services };
+        var cmd = new Command("validate", "Check workflows (and service metadata) and print one problem per line (exit code 1 when there is any)") { workflows, services };
         cmd.SetAction(pr => CommandErrors.Run(() =>
         {
-            var path = pr.GetValue(workflow)!;
-            var wf = CliFiles.ReadWorkflow(path);
+            bool failed = false;
+            // every file is read on its own, so that one broken file does not hide the problems of the others
             var files = pr.GetValue(services);
-            var svc = files is { Length: > 0 } ? CliFiles.ReadServices(files) : null;
-            var problems = WorkflowValidator.Validate(wf, svc);
-            foreach (var p in problems) Console.Error.WriteLine($"{path}: {p}");
-            if (problems.Count > 0) return 1;
-            Console.WriteLine($"{path}: valid{(svc is null ? " (services not checked: pass --services to check them)" : "")}");
-            return 0;
+            List<Service>? svc = files is { Length: > 0 } ? [] : null;
+            foreach (var f in files ?? [])
+            {
+                try
+                {
+                    svc!.AddRange(CliFiles.ReadServices([f]));
+                }
+                catch (ModelFormatException e)
+                {
+                    Console.Error.WriteLine(e.Message);
+                    failed = true;
+                }
+            }
+            bool servicesBroken = failed;
+            foreach (var path in pr.GetValue(workflows) ?? [])
+            {
+                IReadOnlyList<string> problems;
+                try
+                {
+                    // a workflow is checked against the services only when all of them could be read
+                    problems = WorkflowValidator.Validate(CliFiles.ReadWorkflow(path), servicesBroken ? null : svc);
+                }
+                catch (ModelFormatException e)
+                {
+                    Console.Error.WriteLine(e.Message); // one line per problem, each naming the file
+                    failed = true;
+                    continue;
+                }
+                foreach (var p in problems) Console.Error.WriteLine($"{path}: {p}");
+                if (problems.Count > 0)
+                {
+                    failed = true;
+                    continue;
+                }
+                Console.WriteLine($"{path}: valid{(svc is null ? " (services not checked: pass --services to check them)" : servicesBroken ? " (services not checked: their files have problems)" : "")}");
+            }
+            return failed ? 1 : 0;
         }));
         return cmd;
     }
