@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using Xunit.Abstractions;
 
 namespace Steep.EndToEnd.Tests;
 
@@ -10,7 +11,7 @@ namespace Steep.EndToEnd.Tests;
 /// and `steep resume` must never run a chain while a copy of it is still running (the leftovers of a run without the
 /// guard are killed before anything runs again).
 /// </summary>
-public sealed class OrphanTests
+public sealed class OrphanTests(ITestOutputHelper output)
 {
     private const int Items = 4;
 
@@ -100,6 +101,7 @@ public sealed class OrphanTests
         var services1 = Lines(pids, "").Select(int.Parse).ToList();
         var gone = Stopwatch.StartNew();
         while (services1.Any(IsRunning) && gone.Elapsed < TimeSpan.FromSeconds(2)) await Task.Delay(20);
+        output.WriteLine($"kill -9 of steep's {target}: {(services1.Any(IsRunning) ? "services still running" : "every service gone")} {gone.ElapsedMilliseconds} ms after it");
         if (guard) Assert.True(!services1.Any(IsRunning), $"still running 2 s after the kill: {string.Join(", ", services1.Where(IsRunning))}");
         else Assert.True(services1.Any(IsRunning), "without the guard the services should have outlived steep");
 
