@@ -118,7 +118,15 @@ public sealed class HostileInputEndToEndTests
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4)); // the first call may build the command
-        await p.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await p.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException($"steep {args[0]} did not finish within 4 minutes");
+        }
         return (p.ExitCode, await stdout, await stderr);
     }
 }

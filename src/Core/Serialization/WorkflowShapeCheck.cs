@@ -11,7 +11,9 @@ namespace Steep.Core.Serialization;
 /// </summary>
 /// <remarks>
 /// Steep 6 shapes are accepted: actions of type <c>include</c> (macros), <c>dependsOn</c> as one id or a list,
-/// <c>priority</c> on the workflow and on actions. Unknown fields are left alone, as Steep does.
+/// <c>priority</c> on the workflow and on actions, and every variable reference (<c>var</c>, <c>input</c>,
+/// <c>enumerator</c>, ...) as an id or as an inline variable <c>{id: ..., value: ...}</c>, as Steep's model has them.
+/// Unknown fields are left alone, as Steep does.
 /// </remarks>
 public static class WorkflowShapeCheck
 {
@@ -65,11 +67,11 @@ public static class WorkflowShapeCheck
                 c.Retries(a, path);
                 return;
             case "for":
-                c.String(a, path, "input", required: true, $"{VarHint} that holds the items");
-                c.String(a, path, "enumerator", required: true, $"{VarHint} that holds the current item");
-                c.String(a, path, "output", required: false, $"{VarHint} that collects the yielded outputs");
-                c.String(a, path, "yieldToOutput", required: false, "name an output variable of a sub-action");
-                c.String(a, path, "yieldToInput", required: false, "name an output variable of a sub-action");
+                VarRef(c, a, path, "input", required: true, $"{VarHint} that holds the items");
+                VarRef(c, a, path, "enumerator", required: true, $"{VarHint} that holds the current item");
+                VarRef(c, a, path, "output", required: false, $"{VarHint} that collects the yielded outputs");
+                VarRef(c, a, path, "yieldToOutput", required: false, "name an output variable of a sub-action");
+                VarRef(c, a, path, "yieldToInput", required: false, "name an output variable of a sub-action");
                 if (c.List(a, path, "actions", required: false, $"[{ActionExample}]") is { } sub)
                     Actions(c, sub, ShapeCheck.Join(path, "actions"));
                 return;
@@ -115,7 +117,7 @@ public static class WorkflowShapeCheck
             var p = $"{ShapeCheck.Join(path, key)}[{I(i)}]";
             if (c.Object(list[i], p, example) is not { } input) continue;
             c.String(input, p, "id", required: true, "name a parameter of the service");
-            c.String(input, p, "var", required: false, $"{VarHint}, or give a 'value' instead");
+            VarRef(c, input, p, "var", required: false, $"{VarHint}, or give a 'value' instead");
             // 'value' may be anything a variable may hold
         }
     }
@@ -129,11 +131,22 @@ public static class WorkflowShapeCheck
             var p = $"{ShapeCheck.Join(path, "outputs")}[{I(i)}]";
             if (c.Object(list[i], p, example) is not { } output) continue;
             c.String(output, p, "id", required: true, includeAction ? "name an output of the macro" : "name an output parameter of the service");
-            c.String(output, p, "var", required: true, $"{VarHint} to receive the output");
+            VarRef(c, output, p, "var", required: true, $"{VarHint} to receive the output");
             if (includeAction) continue;
             c.String(output, p, "prefix", required: false, "write a path prefix such as 'results/'", allowEmpty: true);
             c.Boolean(output, p, "store", "write true to keep the file below the output path");
         }
+    }
+
+    /// <summary>A variable reference: its id, or an inline variable (an object with an id and maybe a value).</summary>
+    private static void VarRef(ShapeCheck c, JsonObject obj, string path, string key, bool required, string hint)
+    {
+        if (obj[key] is JsonObject inline)
+        {
+            c.String(inline, ShapeCheck.Join(path, key), "id", required: true, "give the variable an id");
+            return;
+        }
+        c.String(obj, path, key, required, hint);
     }
 
     private static string I(int i) => i.ToString(CultureInfo.InvariantCulture);

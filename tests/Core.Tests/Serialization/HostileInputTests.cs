@@ -112,7 +112,8 @@ public sealed class HostileInputTests
             actions:
               - {type: include, macro: m, inputs: [{id: a, value: 1}], outputs: [{id: b, var: c}], priority: 2}
               - {type: execute, service: s, dependsOn: x}
-              - {type: execute, service: s, dependsOn: [x, y]}
+              - {type: execute, service: s, dependsOn: [x, y], inputs: [{id: a, var: {id: v, value: 5}}]}
+              - {type: for, input: {id: j, value: [1]}, enumerator: k, actions: []}
             """, "wf.yaml");
         Assert.Empty(WorkflowShapeCheck.Check(tree));
     }
