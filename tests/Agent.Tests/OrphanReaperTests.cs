@@ -78,6 +78,24 @@ public sealed class OrphanReaperTests : IDisposable
     }
 
     [Fact]
+    public async Task AServiceOutlivesTheThreadThatStartedIt()
+    {
+        // the kernel signals the guard when the *thread* that spawned it ends, and .NET retires idle pool threads:
+        // the guard must tell that apart from steep's death
+        var script = _dir.Script("wait.sh", "while [ ! -e go ]; do sleep 0.02; done; echo done > done.txt");
+        var executor = new LocalProcessChainExecutor(new AgentOptions { WorkingDirectory = _dir.Path, LogDirectory = _dir["logs"] });
+        Task<ProcessChainOutcome>? run = null;
+        var thread = new Thread(() => run = executor.ExecuteAsync(Of(Exe(script)), CancellationToken.None));
+        thread.Start();
+        thread.Join(); // the spawn happens before the first await, on this thread, which has ended now
+        await Task.Delay(500);
+        Assert.False(run!.IsCompleted, "the service ended with the thread that started it");
+        File.WriteAllText(_dir["go"], "");
+        Assert.Equal(ProcessChainStatus.Success, (await run.WaitAsync(TimeSpan.FromSeconds(30))).Status);
+        Assert.Equal("done\n", File.ReadAllText(_dir["done.txt"]));
+    }
+
+    [Fact]
     public async Task TheGuardIsInvisible()
     {
         var executor = new LocalProcessChainExecutor(new AgentOptions { WorkingDirectory = _dir.Path, LogDirectory = _dir["logs"] });
