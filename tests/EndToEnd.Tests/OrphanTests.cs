@@ -36,7 +36,7 @@ public sealed class OrphanTests(ITestOutputHelper output)
             sleep 1000 &
             echo $! >> '{pids}'
             echo $$ >> '{pids}'
-            sleep 3
+            if [ -e '{dir}/first-run' ]; then sleep 30; else sleep 1; fi
             kill $!
             echo "copy of $1" > "$2"
             echo "end $1" >> '{record}'
@@ -78,6 +78,8 @@ public sealed class OrphanTests(ITestOutputHelper output)
                         var: o
             """);
 
+        // the services of the killed run take long: only a kill can end them before the resumed run starts its copies
+        File.WriteAllText(Path.Combine(dir, "first-run"), "");
         // setsid: steep leads a process group of its own, which the test may kill as a whole
         var psi = new ProcessStartInfo("setsid") { WorkingDirectory = SteepCli.RepositoryRoot, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { Path.Combine(SteepCli.RepositoryRoot, "steep"), "run", wf, "--services", services, "--data", data, "--agents", "2" })
@@ -97,6 +99,7 @@ public sealed class OrphanTests(ITestOutputHelper output)
             Assert.Equal(0, kill(target == "group" ? -run.Id : run.Id, 9));
             await run.WaitForExitAsync();
         }
+        File.Delete(Path.Combine(dir, "first-run"));
 
         var services1 = Lines(pids, "").Select(int.Parse).ToList();
         var gone = Stopwatch.StartNew();
