@@ -154,7 +154,7 @@ public sealed class LocalProcessChainExecutor : IProcessChainExecutor
             return new StepResult(false, message);
         }
 
-        Action<int>? onStarted = record is null ? null : record.Started;
+        Action<int, ulong>? onStarted = record is null ? null : record.Started;
         Func<Task>? onCancel = plan.ContainerName is { } name ? () => KillContainerAsync(plan.FileName, name, workingDirectory) : null;
         IReadOnlyList<string> tail;
         ProcessResult result;

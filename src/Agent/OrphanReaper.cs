@@ -11,8 +11,8 @@ namespace Steep.Agent;
 /// Every running chain has a record (<see cref="RunningChainRecord"/>: pid and start time of its current process,
 /// which leads a process group of its own). A record whose pid still names the same process (same start time) gets
 /// its whole group killed; a group whose leader is gone gets its members killed (the kernel does not give a pid to a
-/// new process while a group still carries it as id, so they are the leader's). Services started through
-/// steep-guard normally die with steep already; this is the second line, e.g. when no C compiler built the guard.
+/// new process while a group still carries it as id, so they are the leader's). steep-watchdog normally kills the
+/// services with steep already; this is the second line, e.g. when no C compiler built the watchdog.
 /// Call it only while holding the data directory (steep.lock): the processes of a live steep have records too.
 /// </remarks>
 public static class OrphanReaper

@@ -35,19 +35,21 @@ internal sealed class RunningChainRecord
         return new RunningChainRecord(Path.Combine(directory, log[..^".log".Length] + Extension));
     }
 
-    /// <summary>Records that <paramref name="pid"/> now runs for the chain; failures only cost the record.</summary>
-    public void Started(int pid)
+    /// <summary>Records that <paramref name="pid"/> (started at <paramref name="startTime"/>) now runs for the chain; failures only cost the record.</summary>
+    public void Started(int pid, ulong startTime)
     {
-        if (ProcStat.Read(pid) is not { } stat) return; // gone already: nothing can be left over
         try
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
-            File.WriteAllText(_path, $"{pid.ToString(CultureInfo.InvariantCulture)} {stat.StartTime.ToString(CultureInfo.InvariantCulture)}\n");
+            if (!_written) Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
+            // padded to a fixed width: a later executable of the chain overwrites the record in place
+            var text = $"{pid.ToString(CultureInfo.InvariantCulture)} {startTime.ToString(CultureInfo.InvariantCulture)}".PadRight(63) + "\n";
+            using var file = File.OpenHandle(_path, FileMode.OpenOrCreate, FileAccess.Write);
+            RandomAccess.Write(file, System.Text.Encoding.ASCII.GetBytes(text), 0);
             _written = true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // without the record a crash may leave this process running until it ends by itself (the guard still
+            // without the record a crash may leave this process running until it ends by itself (the watchdog still
             // ends it with steep); the chain itself must not fail for it
         }
     }

@@ -5,7 +5,7 @@ using static Steep.Agent.Tests.Chains;
 
 namespace Steep.Agent.Tests;
 
-/// <summary>The records of running chains, the reaper that kills what a crash left of them, and steep-guard.</summary>
+/// <summary>The records of running chains, the reaper that kills what a crash left of them, and steep-watchdog.</summary>
 public sealed class OrphanReaperTests : IDisposable
 {
     private readonly TempDir _dir = new();
@@ -13,7 +13,7 @@ public sealed class OrphanReaperTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     [Fact]
-    public void TheGuardWasBuiltNextToTheProgram() => Assert.NotNull(ServiceGuard.Path);
+    public void TheWatchdogWasBuiltNextToTheProgram() => Assert.True(File.Exists(Path.Combine(AppContext.BaseDirectory, "steep-watchdog")));
 
     [Fact]
     public async Task ARunningChainIsRecordedWithPidAndStartTimeAndTheRecordGoesWhenItEnds()
@@ -64,24 +64,37 @@ public sealed class OrphanReaperTests : IDisposable
     }
 
     [Fact]
-    public async Task TheGuardKillsTheServiceGroupWhenItsParentDies()
+    public async Task TheWatchdogKillsTheRegisteredGroupsWhenItsInputEnds()
     {
-        Assert.NotNull(ServiceGuard.Path);
-        // a shell plays steep: it starts the guard (in a group of its own, as steep does) and is killed with SIGKILL
-        using var parent = Start("sh", "-c", $"setsid '{ServiceGuard.Path}' $$ /bin/sh -c 'sleep 1000 & echo $! > child.pid; echo $$ > service.pid; wait' & wait");
+        // the test plays steep: it registers two services with a watchdog of its own and then "dies" (closes the pipe)
+        var psi = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "steep-watchdog")) { RedirectStandardInput = true, UseShellExecute = false };
+        using var watchdog = Process.Start(psi)!;
+        using var service = Start("setsid", "sh", "-c", "sleep 1000 & echo $! > child.pid; wait");
         var child = await ReadPidAsync(_dir["child.pid"]);
-        var service = await ReadPidAsync(_dir["service.pid"]);
-        parent.Kill();
+        using var ended = Start("setsid", "sleep", "1000");
+        using var bystander = Start("setsid", "sleep", "1000");
+        await watchdog.StandardInput.WriteAsync($"+{service.Id} {ProcStat.Read(service.Id)!.Value.StartTime}\n");
+        await watchdog.StandardInput.WriteAsync($"+{ended.Id} {ProcStat.Read(ended.Id)!.Value.StartTime}\n-{ended.Id}\n");
+        await watchdog.StandardInput.WriteAsync($"+{bystander.Id} {ProcStat.Read(bystander.Id)!.Value.StartTime + 1}\n"); // a reused pid
+        await watchdog.StandardInput.FlushAsync();
+        await Task.Delay(200);
+        Assert.True(Alive(service.Id) && Alive(child));
+
         var watch = Stopwatch.StartNew();
-        while ((Alive(child) || Alive(service)) && watch.Elapsed < TimeSpan.FromSeconds(2)) await Task.Delay(10);
-        Assert.False(Alive(child) || Alive(service), "the service outlived its parent by 2 s");
+        watchdog.StandardInput.Close();
+        while ((Alive(child) || Alive(service.Id)) && watch.Elapsed < TimeSpan.FromSeconds(2)) await Task.Delay(10);
+        Assert.False(Alive(child) || Alive(service.Id), "the service outlived the watchdog's input by 2 s");
+        Assert.True(watchdog.WaitForExit(2000));
+        Assert.True(Alive(ended.Id) && Alive(bystander.Id), "an unregistered or reused pid was killed");
+        ended.Kill();
+        bystander.Kill();
     }
 
     [Fact]
     public async Task AServiceOutlivesTheThreadThatStartedIt()
     {
-        // the kernel signals the guard when the *thread* that spawned it ends, and .NET retires idle pool threads:
-        // the guard must tell that apart from steep's death
+        // a parent-death signal would fire when the *thread* that spawned the service ends (.NET retires idle pool
+        // threads): the watchdog must not be fooled that way
         var script = _dir.Script("wait.sh", "while [ ! -e go ]; do sleep 0.02; done; echo done > done.txt");
         var executor = new LocalProcessChainExecutor(new AgentOptions { WorkingDirectory = _dir.Path, LogDirectory = _dir["logs"] });
         Task<ProcessChainOutcome>? run = null;
@@ -96,7 +109,7 @@ public sealed class OrphanReaperTests : IDisposable
     }
 
     [Fact]
-    public async Task TheGuardIsInvisible()
+    public async Task ExitCodesOutputAndArgumentsAreThoseOfTheService()
     {
         var executor = new LocalProcessChainExecutor(new AgentOptions { WorkingDirectory = _dir.Path, LogDirectory = _dir["logs"] });
         var exit3 = await executor.ExecuteAsync(Of(Exe(_dir.Script("three.sh", "echo out; echo err >&2; exit 3"))), CancellationToken.None);

@@ -7,9 +7,9 @@ namespace Steep.EndToEnd.Tests;
 
 /// <summary>
 /// No orphans, no twins: `steep run` is killed with SIGKILL (its pid alone, or its whole process group) while two
-/// chains run services that also left a child in the background. The services must be gone within 2 s (steep-guard),
+/// chains run services that also left a child in the background. The services must be gone within 2 s (steep-watchdog),
 /// and `steep resume` must never run a chain while a copy of it is still running (the leftovers of a run without the
-/// guard are killed before anything runs again).
+/// watchdog are killed before anything runs again).
 /// </summary>
 public sealed class OrphanTests(ITestOutputHelper output)
 {
@@ -22,7 +22,7 @@ public sealed class OrphanTests(ITestOutputHelper output)
     [InlineData("pid", true)]
     [InlineData("group", true)]
     [InlineData("pid", false)]
-    public async Task Killed_steep_leaves_no_service_running_and_resume_never_runs_a_chain_twice(string target, bool guard)
+    public async Task Killed_steep_leaves_no_service_running_and_resume_never_runs_a_chain_twice(string target, bool watchdog)
     {
         var dir = SteepCli.TempDirectory("orphans");
         var data = Path.Combine(dir, "data");
@@ -84,7 +84,7 @@ public sealed class OrphanTests(ITestOutputHelper output)
         var psi = new ProcessStartInfo("setsid") { WorkingDirectory = SteepCli.RepositoryRoot, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { Path.Combine(SteepCli.RepositoryRoot, "steep"), "run", wf, "--services", services, "--data", data, "--agents", "2" })
             psi.ArgumentList.Add(a);
-        if (!guard) psi.Environment["STEEP_NO_GUARD"] = "1";
+        if (!watchdog) psi.Environment["STEEP_NO_WATCHDOG"] = "1";
         using (var run = Process.Start(psi)!)
         {
             _ = run.StandardOutput.ReadToEndAsync();
@@ -105,12 +105,12 @@ public sealed class OrphanTests(ITestOutputHelper output)
         var gone = Stopwatch.StartNew();
         while (services1.Any(IsRunning) && gone.Elapsed < TimeSpan.FromSeconds(2)) await Task.Delay(20);
         output.WriteLine($"kill -9 of steep's {target}: {(services1.Any(IsRunning) ? "services still running" : "every service gone")} {gone.ElapsedMilliseconds} ms after it");
-        if (guard) Assert.True(!services1.Any(IsRunning), $"still running 2 s after the kill: {string.Join(", ", services1.Where(IsRunning))}");
-        else Assert.True(services1.Any(IsRunning), "without the guard the services should have outlived steep");
+        if (watchdog) Assert.True(!services1.Any(IsRunning), $"still running 2 s after the kill: {string.Join(", ", services1.Where(IsRunning))}");
+        else Assert.True(services1.Any(IsRunning), "without the watchdog the services should have outlived steep");
 
         var (code, stdout, stderr) = await SteepCli.RunAsync(TimeSpan.FromMinutes(3), "resume", "--services", services, "--data", data, "--agents", "2");
         Assert.True(code == 0, $"resume exited {code}: {stderr}");
-        if (!guard) Assert.Contains("killed", stderr);
+        if (!watchdog) Assert.Contains("killed", stderr);
         using var doc = JsonDocument.Parse(stdout);
         Assert.Equal("SUCCESS", doc.RootElement.GetProperty("status").GetString());
         Assert.Empty(Lines(record, "twin "));

@@ -9,8 +9,8 @@ namespace Steep.Agent.Native;
 /// <summary>
 /// Starts programs on Linux with <c>posix_spawn</c>: stdin from /dev/null, stdout and stderr straight into a file
 /// (the chain's log), its own process group (for killing the tree), and the exit awaited through
-/// <see cref="ChildReaper"/>; through <see cref="ServiceGuard"/> when it was built, so that the group dies with steep.
-/// Compared with <see cref="Process"/> there are no pipes to pump and no threads to wake
+/// <see cref="ChildReaper"/>; registered with <see cref="ServiceWatchdog"/> while it runs, so that the group dies
+/// with steep. Compared with <see cref="Process"/> there are no pipes to pump and no threads to wake
 /// per line of output, which is most of an agent's overhead for short tools.
 /// </summary>
 internal static class PosixSpawnLauncher
@@ -22,20 +22,19 @@ internal static class PosixSpawnLauncher
     /// <summary>
     /// Runs <paramref name="fileName"/> with its output appended to <paramref name="output"/> and waits for its exit.
     /// Cancelling <paramref name="ct"/> kills the process tree, runs <paramref name="onCancel"/> alongside, and
-    /// returns promptly. <paramref name="onStarted"/> gets the pid of the started process (the leader of its process
-    /// group: the guard, or the program itself without one).
+    /// returns promptly. <paramref name="onStarted"/> gets the pid and start time of the started process (the leader
+    /// of its own process group).
     /// </summary>
     public static async Task<ProcessResult> RunAsync(
         string fileName, IReadOnlyList<string> arguments, string workingDirectory, SafeFileHandle output,
-        Func<Task>? onCancel, Action<int>? onStarted, CancellationToken ct)
+        Func<Task>? onCancel, Action<int, ulong>? onStarted, CancellationToken ct)
     {
         int pid;
         bool added = false;
         output.DangerousAddRef(ref added);
         try
         {
-            var (program, args) = ServiceGuard.Path is { } guard ? ServiceGuard.Wrap(guard, fileName, arguments) : (fileName, arguments);
-            var error = Spawn(program, args, workingDirectory, (int)output.DangerousGetHandle(), out pid);
+            var error = Spawn(fileName, arguments, workingDirectory, (int)output.DangerousGetHandle(), out pid);
             if (error is not null) return new ProcessResult(-1, error, false);
         }
         finally
@@ -44,7 +43,26 @@ internal static class PosixSpawnLauncher
         }
 
         var exit = ChildReaper.Shared.WaitAsync(pid);
-        onStarted?.Invoke(pid);
+        // the start time tells this process apart from a later one with the same pid (for the watchdog and the record)
+        var watchdog = ServiceWatchdog.Shared;
+        ulong? start = watchdog is not null || onStarted is not null ? ProcStat.Read(pid)?.StartTime : null;
+        if (start is { } t)
+        {
+            watchdog?.Started(pid, t);
+            onStarted?.Invoke(pid, t);
+        }
+        try
+        {
+            return await WaitAsync(pid, exit, onCancel, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (start is not null) watchdog?.Ended(pid);
+        }
+    }
+
+    private static async Task<ProcessResult> WaitAsync(int pid, Task<int> exit, Func<Task>? onCancel, CancellationToken ct)
+    {
         try
         {
             return new ProcessResult(await exit.WaitAsync(ct).ConfigureAwait(false), null, false);

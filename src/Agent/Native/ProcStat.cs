@@ -10,16 +10,19 @@ internal readonly record struct ProcStat(int ProcessGroup, ulong StartTime)
     /// <summary>The process's stat, or null when it does not exist (any more) or cannot be read.</summary>
     public static ProcStat? Read(int pid)
     {
-        string text;
+        // read once per service start: one open and one read into a stack buffer, no stream or reader objects
+        Span<byte> buffer = stackalloc byte[1024];
+        int n;
         try
         {
-            text = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
+            using var handle = File.OpenHandle($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
+            n = RandomAccess.Read(handle, buffer, 0);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return null;
         }
-        return Parse(text);
+        return Parse(System.Text.Encoding.UTF8.GetString(buffer[..n]));
     }
 
     /// <summary>Parses a stat line; the command name (field 2) may hold spaces and parentheses, so fields count from the last ')'.</summary>
