@@ -90,7 +90,10 @@ public sealed class OrphanTests(ITestOutputHelper output)
             _ = run.StandardOutput.ReadToEndAsync();
             _ = run.StandardError.ReadToEndAsync();
             var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
-            while (Lines(record, "start ").Count < 2 || Lines(pids, "").Count < 4)
+            // both services run, and steep has registered them (their records are written right after that)
+            var running = Path.Combine(data, "running");
+            while (Lines(record, "start ").Count < 2 || Lines(pids, "").Count < 4
+                   || !Directory.Exists(running) || Directory.GetFiles(running).Length < 2)
             {
                 Assert.False(run.HasExited, "steep run finished before it could be killed");
                 Assert.True(DateTime.UtcNow < deadline, "the chains did not start within 3 minutes");

@@ -29,6 +29,10 @@ internal static class PosixSpawnLauncher
         string fileName, IReadOnlyList<string> arguments, string workingDirectory, SafeFileHandle output,
         Func<Task>? onCancel, Action<int, ulong>? onStarted, CancellationToken ct)
     {
+        // started before the first service (its start takes milliseconds), so that every service is registered with it
+        // right after its spawn; a steep killed in the microseconds between the two leaves that one service to the
+        // next start's OrphanReaper
+        var watchdog = ServiceWatchdog.Shared;
         int pid;
         bool added = false;
         output.DangerousAddRef(ref added);
@@ -44,7 +48,6 @@ internal static class PosixSpawnLauncher
 
         var exit = ChildReaper.Shared.WaitAsync(pid);
         // the start time tells this process apart from a later one with the same pid (for the watchdog and the record)
-        var watchdog = ServiceWatchdog.Shared;
         ulong? start = watchdog is not null || onStarted is not null ? ProcStat.Read(pid)?.StartTime : null;
         if (start is { } t)
         {
