@@ -7,6 +7,13 @@ public sealed record AgentOptions
     public string? LogDirectory { get; init; }
 
     /// <summary>
+    /// Directory of the records of running chains (pid and start time of their processes) that
+    /// <see cref="OrphanReaper.KillLeftoversAsync"/> reads after a crash; null means <c>running</c> next to
+    /// <see cref="LogDirectory"/> (<c>&lt;data&gt;/running</c>), and no records when that is null too.
+    /// </summary>
+    public string? RunningDirectory { get; init; }
+
+    /// <summary>
     /// Service id to the directory its service metadata file is in: relative executable paths are resolved there
     /// (<see cref="ServiceDirectoryMap.FromFiles"/> builds it from the metadata files).
     /// </summary>

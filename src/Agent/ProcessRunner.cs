@@ -16,7 +16,7 @@ internal static class ProcessRunner
     /// </summary>
     public static async Task<ProcessResult> RunAsync(
         string fileName, IReadOnlyList<string> arguments, string workingDirectory, Action<string> onLine,
-        Func<Task>? onCancel, TimeSpan drainTimeout, CancellationToken ct)
+        Func<Task>? onCancel, TimeSpan drainTimeout, CancellationToken ct, Action<int, ulong>? onStarted = null)
     {
         var psi = new ProcessStartInfo(fileName)
         {
@@ -38,6 +38,7 @@ internal static class ProcessRunner
             return new ProcessResult(-1, Reason(e), false);
         }
 
+        if (onStarted is not null && Native.ProcStat.Read(process.Id) is { } stat) onStarted(process.Id, stat.StartTime);
         // services never get input from the agent: an immediate EOF instead of a hang on a read
         try
         {

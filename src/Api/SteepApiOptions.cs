@@ -1,4 +1,5 @@
 using Steep.Core.Models;
+using Steep.Core.Serialization;
 
 namespace Steep.Api;
 
@@ -10,6 +11,9 @@ public sealed class SteepApiOptions
 
     /// <summary>The largest workflow <c>POST /workflows</c> accepts; larger bodies get 413.</summary>
     public long MaxWorkflowBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>How deep and how far (YAML aliases) a submitted workflow may expand; beyond that it gets 400.</summary>
+    public ReadLimits ReadLimits { get; set; } = ReadLimits.Default;
 
     /// <summary>How often <c>GET /events</c> sends a comment to keep idle connections open.</summary>
     public TimeSpan EventKeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);

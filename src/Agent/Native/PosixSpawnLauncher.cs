@@ -9,7 +9,8 @@ namespace Steep.Agent.Native;
 /// <summary>
 /// Starts programs on Linux with <c>posix_spawn</c>: stdin from /dev/null, stdout and stderr straight into a file
 /// (the chain's log), its own process group (for killing the tree), and the exit awaited through
-/// <see cref="ChildReaper"/>. Compared with <see cref="Process"/> there are no pipes to pump and no threads to wake
+/// <see cref="ChildReaper"/>; registered with <see cref="ServiceWatchdog"/> while it runs, so that the group dies
+/// with steep. Compared with <see cref="Process"/> there are no pipes to pump and no threads to wake
 /// per line of output, which is most of an agent's overhead for short tools.
 /// </summary>
 internal static class PosixSpawnLauncher
@@ -21,12 +22,17 @@ internal static class PosixSpawnLauncher
     /// <summary>
     /// Runs <paramref name="fileName"/> with its output appended to <paramref name="output"/> and waits for its exit.
     /// Cancelling <paramref name="ct"/> kills the process tree, runs <paramref name="onCancel"/> alongside, and
-    /// returns promptly.
+    /// returns promptly. <paramref name="onStarted"/> gets the pid and start time of the started process (the leader
+    /// of its own process group).
     /// </summary>
     public static async Task<ProcessResult> RunAsync(
         string fileName, IReadOnlyList<string> arguments, string workingDirectory, SafeFileHandle output,
-        Func<Task>? onCancel, CancellationToken ct)
+        Func<Task>? onCancel, Action<int, ulong>? onStarted, CancellationToken ct)
     {
+        // started before the first service (its start takes milliseconds), so that every service is registered with it
+        // right after its spawn; a steep killed in the microseconds between the two leaves that one service to the
+        // next start's OrphanReaper
+        var watchdog = ServiceWatchdog.Shared;
         int pid;
         bool added = false;
         output.DangerousAddRef(ref added);
@@ -41,6 +47,25 @@ internal static class PosixSpawnLauncher
         }
 
         var exit = ChildReaper.Shared.WaitAsync(pid);
+        // the start time tells this process apart from a later one with the same pid (for the watchdog and the record)
+        ulong? start = watchdog is not null || onStarted is not null ? ProcStat.Read(pid)?.StartTime : null;
+        if (start is { } t)
+        {
+            watchdog?.Started(pid, t);
+            onStarted?.Invoke(pid, t);
+        }
+        try
+        {
+            return await WaitAsync(pid, exit, onCancel, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (start is not null) watchdog?.Ended(pid);
+        }
+    }
+
+    private static async Task<ProcessResult> WaitAsync(int pid, Task<int> exit, Func<Task>? onCancel, CancellationToken ct)
+    {
         try
         {
             return new ProcessResult(await exit.WaitAsync(ct).ConfigureAwait(false), null, false);

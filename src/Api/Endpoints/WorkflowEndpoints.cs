@@ -69,7 +69,7 @@ internal static class WorkflowEndpoints
         Workflow workflow;
         try
         {
-            workflow = ModelReader.ReadWorkflow(text, "workflow");
+            workflow = ModelReader.ReadWorkflow(text, "workflow", options.ReadLimits);
         }
         catch (ModelFormatException e)
         {

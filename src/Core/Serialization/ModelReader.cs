@@ -8,8 +8,9 @@ namespace Steep.Core.Serialization;
 public static class ModelReader
 {
     /// <summary>Parses YAML or JSON (detected from the first character) into a JSON tree.</summary>
-    public static JsonNode? ParseDocument(string text, string source)
+    public static JsonNode? ParseDocument(string text, string source, ReadLimits? limits = null)
     {
+        limits ??= ReadLimits.Default;
         var trimmed = text.TrimStart('\uFEFF', ' ', '\t', '\r', '\n');
         if (trimmed.StartsWith('{') || trimmed.StartsWith('['))
         {
@@ -18,7 +19,7 @@ public static class ModelReader
                 // parse the text as written (only without a byte order mark), so error positions match the file
                 return JsonNode.Parse(text.TrimStart('\uFEFF'), documentOptions: new JsonDocumentOptions
                 {
-                    AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip,
+                    AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = limits.MaxDepth,
                 });
             }
             catch (JsonException e)
@@ -27,15 +28,17 @@ public static class ModelReader
                     $"{source}: line {(e.LineNumber ?? 0) + 1}, column {(e.BytePositionInLine ?? 0) + 1}: JSON syntax error: {StripPosition(e.Message)}");
             }
         }
-        return YamlToJson.Parse(text, source);
+        return YamlToJson.Parse(text, source, limits);
     }
 
     /// <summary>Reads a workflow.</summary>
-    public static Workflow ReadWorkflow(string text, string source)
+    /// <exception cref="ModelFormatException">the text is not a workflow: every problem of its shape, one per line.</exception>
+    public static Workflow ReadWorkflow(string text, string source, ReadLimits? limits = null)
     {
-        var node = ParseDocument(text, source);
+        var node = ParseDocument(text, source, limits);
         if (node is not JsonObject)
             throw new ModelFormatException($"{source}: a workflow must be an object with 'api', 'vars' and 'actions'");
+        ThrowIfAny(WorkflowShapeCheck.Check(node), source);
         InlineVariables.Hoist((JsonObject)node);
         return Bind<Workflow>(node, source, "workflow");
     }
@@ -67,11 +70,13 @@ public static class ModelReader
     }
 
     /// <summary>Reads a list of service metadata (a single object is accepted too).</summary>
-    public static IReadOnlyList<Service> ReadServices(string text, string source)
+    /// <exception cref="ModelFormatException">the text is not service metadata: every problem of its shape, one per line.</exception>
+    public static IReadOnlyList<Service> ReadServices(string text, string source, ReadLimits? limits = null)
     {
-        var node = ParseDocument(text, source);
+        var node = ParseDocument(text, source, limits);
         foreach (var service in node is JsonArray list ? list.OfType<JsonObject>() : node is JsonObject o ? [o] : [])
             UseModelNames(service);
+        ThrowIfAny(ServiceShapeCheck.Check(node), source);
         return node switch
         {
             null => [],
@@ -139,6 +144,11 @@ public static class ModelReader
         {
             throw new ModelFormatException($"{source}: invalid {what}: {e.Message}");
         }
+    }
+
+    private static void ThrowIfAny(IReadOnlyList<string> problems, string source)
+    {
+        if (problems.Count > 0) throw new ModelFormatException(string.Join("\n", problems.Select(p => $"{source}: {p}")));
     }
 
     private static string StripPosition(string message)

@@ -23,8 +23,12 @@ public static class SteepJson
             AllowTrailingCommas = true,
             ReadCommentHandling = JsonCommentHandling.Skip,
             NumberHandling = JsonNumberHandling.AllowReadingFromString,
+            // a JSON null for a property the models declare non-nullable (a list, an id) is a read error naming the
+            // field, instead of a null that the validator or generator later trips over
+            RespectNullableAnnotations = true,
         };
         o.Converters.Add(new UtcTimestampConverter());
+        o.Converters.Add(new NonNullListConverterFactory());
         o.MakeReadOnly(populateMissingResolver: true);
         return o;
     }

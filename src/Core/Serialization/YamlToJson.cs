@@ -11,18 +11,15 @@ namespace Steep.Core.Serialization;
 /// <summary>Converts a YAML document into a JSON tree (YAML 1.2 core schema for plain scalars).</summary>
 public static partial class YamlToJson
 {
-    /// <summary>How deeply a document may nest (JSON documents have the same limit).</summary>
-    public const int MaxDepth = 64;
-
-    /// <summary>How many values aliases may add to a document when they are expanded.</summary>
-    public const int MaxAliasExpansion = 100_000;
-
     /// <summary>Parses the first document of <paramref name="yaml"/>; syntax errors carry line and column.</summary>
-    public static JsonNode? Parse(string yaml, string source)
+    public static JsonNode? Parse(string yaml, string source, ReadLimits? limits = null)
     {
+        limits ??= ReadLimits.Default;
+        int maxDepth = limits.MaxDepth;
         // walk the events first: loading builds the tree recursively, so a deeply nested document would overflow the
         // stack (and crash the process) before anything could be reported
         int events = 0;
+        long chars = 0;
         Read(yaml, source, scanner =>
         {
             var parser = new Parser(scanner);
@@ -30,16 +27,18 @@ public static partial class YamlToJson
             while (parser.MoveNext())
             {
                 events++;
-                if (parser.Current is MappingStart or SequenceStart && ++depth > MaxDepth)
+                if (parser.Current is Scalar sc) chars += sc.Value.Length;
+                if (parser.Current is MappingStart or SequenceStart && ++depth > maxDepth)
                     throw new ModelFormatException(
-                        $"{source}: line {parser.Current.Start.Line}, column {parser.Current.Start.Column}: the document is nested more than {MaxDepth} levels deep");
+                        $"{source}: line {parser.Current.Start.Line}, column {parser.Current.Start.Column}: the document is nested more than {maxDepth} levels deep; flatten it (the limit is steep.http.maxDepth)");
                 if (parser.Current is MappingEnd or SequenceEnd) depth--;
             }
         });
         var stream = new YamlStream();
         Read(yaml, source, scanner => stream.Load(new Parser(scanner)));
         // aliases share nodes, and expanding them can multiply a small text into billions of values
-        var budget = new Budget(events + MaxAliasExpansion);
+        // (values and characters: one long string repeated by reference costs as much as many small values)
+        var budget = new Budget(events + (long)limits.MaxAliasNodes, chars + limits.MaxAliasChars, limits);
         return stream.Documents.Count == 0 ? null : Convert(stream.Documents[0].RootNode, source, 0, budget);
     }
 
@@ -76,9 +75,11 @@ public static partial class YamlToJson
     private static JsonNode? Convert(YamlNode node, string source, int depth, Budget budget)
     {
         if (++budget.Used > budget.Limit)
-            throw new ModelFormatException($"{source}: line {node.Start.Line}, column {node.Start.Column}: the document's aliases expand to too many values (more than {MaxAliasExpansion} beyond its own)");
-        if (depth > MaxDepth)
-            throw new ModelFormatException($"{source}: line {node.Start.Line}, column {node.Start.Column}: the document is nested more than {MaxDepth} levels deep (a recursive alias?)");
+            throw new ModelFormatException($"{source}: line {node.Start.Line}, column {node.Start.Column}: the document's aliases expand to too many values (more than {budget.Limits.MaxAliasNodes} beyond its own); write the values out or use fewer aliases (the limit is steep.http.maxAliasNodes)");
+        if (node is YamlScalarNode { Value: { } text } && (budget.Chars += text.Length) > budget.CharLimit)
+            throw new ModelFormatException($"{source}: line {node.Start.Line}, column {node.Start.Column}: the document's aliases expand to too much text (more than {budget.Limits.MaxAliasChars} characters beyond its own); write the values out or use fewer aliases (the limit is steep.http.maxAliasChars)");
+        if (depth > budget.Limits.MaxDepth)
+            throw new ModelFormatException($"{source}: line {node.Start.Line}, column {node.Start.Column}: the document is nested more than {budget.Limits.MaxDepth} levels deep (a recursive alias?); flatten it (the limit is steep.http.maxDepth)");
         switch (node)
         {
             case YamlMappingNode map:
@@ -138,10 +139,13 @@ public static partial class YamlToJson
             or "yes" or "Yes" or "YES" or "no" or "No" or "NO" or "on" or "On" or "ON" or "off" or "Off" or "OFF" or "y" or "Y" or "n" or "N"
         || Number().IsMatch(text) || (text.Length > 0 && (char.IsDigit(text[0]) || text[0] is '.' or '+'));
 
-    private sealed class Budget(int limit)
+    private sealed class Budget(long limit, long charLimit, ReadLimits limits)
     {
-        public int Limit { get; } = limit;
-        public int Used { get; set; }
+        public long Limit { get; } = limit;
+        public long CharLimit { get; } = charLimit;
+        public ReadLimits Limits { get; } = limits;
+        public long Used { get; set; }
+        public long Chars { get; set; }
     }
 
     [GeneratedRegex(@"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")]

@@ -63,6 +63,8 @@ internal static class ServeCommand
                 {
                     api.Token = settings.HttpToken;
                     api.Macros = macros;
+                    api.MaxWorkflowBytes = settings.HttpMaxBodySize;
+                    api.ReadLimits = settings.ReadLimits;
                 },
                 builder => steep.ConfigureSilo(builder, gateway: true, silo => silo.AddDashboard(), avoidDefaultGateway: attempt > 1));
             app.MapOrleansDashboard("/orleans");

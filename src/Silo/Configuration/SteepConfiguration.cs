@@ -87,6 +87,15 @@ public sealed class SteepConfiguration
         throw new ModelFormatException($"configuration '{key}' (or {EnvironmentName(key)}) must be a whole number, not '{s}'");
     }
 
+    /// <summary>A whole number of at least <paramref name="min"/>, or <paramref name="fallback"/>; anything else is an error naming the key.</summary>
+    public long GetLong(string key, long fallback, long min = 0)
+    {
+        var s = GetString(key);
+        if (s is null) return fallback;
+        if (long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out long v) && v >= min) return v;
+        throw new ModelFormatException($"configuration '{key}' (or {EnvironmentName(key)}) must be a whole number of at least {min}, not '{s}'");
+    }
+
     /// <summary>A path value resolved against <see cref="Home"/>, or <paramref name="fallback"/>.</summary>
     public string GetPath(string key, string fallback)
     {

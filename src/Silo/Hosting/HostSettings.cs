@@ -40,6 +40,11 @@ public sealed record HostSettings
     /// <summary>When set, the HTTP API requires <c>Authorization: Bearer &lt;token&gt;</c> (all but /health).</summary>
     public string? HttpToken { get; init; }
 
+    /// <summary>The largest request body (a submitted workflow) the HTTP API reads; larger ones get 413.</summary>
+    public long HttpMaxBodySize { get; init; } = 10 * 1024 * 1024;
+    /// <summary>How deep and how far (YAML aliases) a submitted workflow may expand.</summary>
+    public ReadLimits ReadLimits { get; init; } = ReadLimits.Default;
+
     /// <summary>Builds the settings; command-line values (when not null) win over configuration.</summary>
     public static HostSettings From(SteepConfiguration config, string? dataDir, string[]? serviceFiles, int? agents)
     {
@@ -78,6 +83,13 @@ public sealed record HostSettings
             HttpToken = config.GetString("steep.http.token"),
             SiloPort = Port(config, "steep.cluster.siloPort"),
             GatewayPort = Port(config, "steep.cluster.gatewayPort"),
+            HttpMaxBodySize = config.GetLong("steep.http.maxBodySize", 10 * 1024 * 1024, min: 1),
+            ReadLimits = new ReadLimits
+            {
+                MaxDepth = config.GetInt("steep.http.maxDepth", ReadLimits.Default.MaxDepth),
+                MaxAliasNodes = config.GetInt("steep.http.maxAliasNodes", ReadLimits.Default.MaxAliasNodes),
+                MaxAliasChars = config.GetLong("steep.http.maxAliasChars", ReadLimits.Default.MaxAliasChars),
+            }.Checked(),
         };
     }
 

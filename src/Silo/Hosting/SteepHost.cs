@@ -195,6 +195,11 @@ public sealed partial class SteepHost : IAsyncDisposable
         var grains = services.GetRequiredService<IGrainFactory>();
         _lifetime = services.GetService<IHostApplicationLifetime>();
 
+        // What a crashed steep left running in the data directory dies before any chain runs again (this process holds
+        // the data directory's lock, so every recorded process is a leftover): no chain ever runs twice at once.
+        int killed = await OrphanReaper.KillLeftoversAsync(Settings.DataDirectory, ct);
+        if (killed > 0) Console.Error.WriteLine($"killed {killed} process(es) left running by a previous steep in {Settings.DataDirectory}");
+
         // Embedded mode: every agent lived in this process, so chains that were RUNNING when it stopped run again
         // (at-least-once); SUCCESS chains are never touched.
         var orphans = await Services.Chains.ListByStatusAsync(ProcessChainStatus.Running, ct);
