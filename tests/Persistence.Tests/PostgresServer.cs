@@ -105,14 +105,16 @@ internal sealed class PostgresServer
     }
 
     // The exit handler may not get to delete the directory (the test host's exit does not wait long): directories of
-    // earlier runs whose server is no longer running go now.
+    // earlier runs whose server is no longer running go now (not fresh ones: another test process may be setting one up).
     private static void RemoveStoppedServers()
     {
         foreach (var old in Directory.EnumerateDirectories(Path.GetTempPath(), "steep-pg-*"))
         {
             try
             {
-                if (!File.Exists(Path.Combine(old, "data", "postmaster.pid"))) Directory.Delete(old, recursive: true);
+                if (!File.Exists(Path.Combine(old, "data", "postmaster.pid"))
+                    && Directory.GetLastWriteTimeUtc(old) < DateTime.UtcNow.AddMinutes(-10))
+                    Directory.Delete(old, recursive: true);
             }
             catch (IOException)
             {
