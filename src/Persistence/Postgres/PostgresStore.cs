@@ -56,6 +56,9 @@ public sealed partial class PostgresStore : ISubmissionStore, IProcessChainStore
         // Automatic preparation: the store's statements are few and fixed, so each is parsed and planned once per
         // physical connection. A connection string that sets its own value keeps it.
         if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = MaxAutoPrepare;
+        // The store changes no session state (the search path is a startup parameter), so a connection going back to
+        // the pool needs no reset statements sent before its next command.
+        builder.NoResetOnClose = true;
         var dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
         try
         {
