@@ -6,7 +6,7 @@
 # initdb and pg_ctl refuse to run as root: as root they run as the user postgres.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-bin="${PG_BIN:-/usr/lib/postgresql/15/bin}"
+bin="${STEEP_TEST_POSTGRES_BIN:-/usr/lib/postgresql/15/bin}"
 state=.build/postgres.dir
 env_file=.build/postgres.env
 mkdir -p .build

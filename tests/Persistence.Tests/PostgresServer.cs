@@ -14,7 +14,10 @@ namespace Steep.Persistence.Tests;
 internal sealed class PostgresServer
 {
     public const string Variable = "STEEP_TEST_POSTGRES";
-    private const string BinaryDirectory = "/usr/lib/postgresql/15/bin";
+
+    // Another installation (or version) may be named by STEEP_TEST_POSTGRES_BIN.
+    private static readonly string BinaryDirectory =
+        Environment.GetEnvironmentVariable("STEEP_TEST_POSTGRES_BIN") is { Length: > 0 } bin ? bin : "/usr/lib/postgresql/15/bin";
 
     private static readonly Lazy<Task<PostgresServer>> Shared = new(StartOrConnectAsync);
 
