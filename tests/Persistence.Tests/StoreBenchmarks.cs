@@ -103,11 +103,23 @@ public sealed class StoreBenchmarks(ITestOutputHelper output)
         var databaseName = "steep_bench_" + Guid.NewGuid().ToString("N")[..12];
         PostgresServer? server = null;
         object store;
+        var floor = "";
         if (kind == "sqlite") store = new SqliteStore(Path.Combine(directory, "steep.db"));
         else
         {
             server = await PostgresServer.GetAsync();
-            store = await PostgresStore.OpenAsync(await server.CreateDatabaseAsync(databaseName), ct: Ct);
+            var connectionString = await server.CreateDatabaseAsync(databaseName);
+            store = await PostgresStore.OpenAsync(connectionString, ct: Ct);
+            // the floor under every call: a round trip to the server with a pooled connection and a prepared statement
+            await using var dataSource = Npgsql.NpgsqlDataSource.Create(connectionString + ";Max Auto Prepare=4");
+            var roundTrips = Stopwatch.StartNew();
+            for (int i = 0; i < updates; i++)
+            {
+                await using var connection = await dataSource.OpenConnectionAsync(Ct);
+                await using var select = new Npgsql.NpgsqlCommand("SELECT 1", connection);
+                await select.ExecuteScalarAsync(Ct);
+            }
+            floor = $"; round-trip floor, SELECT 1: {roundTrips.Elapsed.TotalMicroseconds / updates:F0} µs";
         }
         try
         {
@@ -144,7 +156,7 @@ public sealed class StoreBenchmarks(ITestOutputHelper output)
             var byStatus = await MedianAsync(() => chains.ListAsync("s1", ProcessChainStatus.Registered, 0, 10, false, Ct));
             var submission = await MedianAsync(() => submissions.GetAsync("s1", Ct));
             output.WriteLine($"{kind}: commit of a {step:N0}-chain step {commit.TotalMilliseconds:F0} ms; " +
-                $"{updates:N0} single-chain status updates {update.TotalMilliseconds:F0} ms ({update.TotalMicroseconds / updates:F0} µs each), " +
+                $"{updates:N0} single-chain status updates {update.TotalMilliseconds:F0} ms ({update.TotalMicroseconds / updates:F0} µs each{floor}), " +
                 $"from {callers} callers at once {concurrent.TotalMilliseconds:F0} ms; " +
                 $"at {stored:N0} chains, median of {pages}: first page {first:F2} ms, page at offset {stored / 2:N0} {deep:F2} ms, " +
                 $"first REGISTERED page {byStatus:F2} ms, submission with counts {submission:F2} ms");
