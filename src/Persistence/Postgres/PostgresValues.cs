@@ -45,7 +45,4 @@ internal static class PostgresValues
 
     public static string? StringOrNull(NpgsqlDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
-
-    public static int IntOrZero(NpgsqlDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? 0 : (int)reader.GetInt64(ordinal);
 }
