@@ -8,6 +8,7 @@ using static Steep.Persistence.Tests.Samples;
 namespace Steep.Persistence.Tests;
 
 /// <summary>The behaviour every store implementation must have; derived classes supply the store.</summary>
+/// <remarks>Skippable facts: a store that needs a server may skip them when told to (see <c>PostgresServer</c>).</remarks>
 public abstract class StoreContractTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private object? _store;
@@ -20,11 +21,13 @@ public abstract class StoreContractTests(ITestOutputHelper output) : IAsyncLifet
     /// <summary>A new, empty store implementing both interfaces.</summary>
     protected abstract object CreateStore();
 
+    /// <summary>A new, empty store, for stores that open asynchronously; by default <see cref="CreateStore"/>.</summary>
+    protected virtual Task<object> CreateStoreAsync() => Task.FromResult(CreateStore());
+
     /// <inheritdoc />
-    public virtual Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
-        _store = CreateStore();
-        return Task.CompletedTask;
+        _store = await CreateStoreAsync();
     }
 
     /// <inheritdoc />
@@ -35,7 +38,7 @@ public abstract class StoreContractTests(ITestOutputHelper output) : IAsyncLifet
 
     // ---- submissions ----
 
-    [Fact]
+    [SkippableFact]
     public async Task Add_then_get_round_trips_everything()
     {
         var s = NewSubmission("s1", SubmissionStatus.Error) with
@@ -54,7 +57,7 @@ public abstract class StoreContractTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Equal(0, got.TotalProcessChains);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_services_a_submission_was_accepted_with_come_back_with_it()
     {
         var services = ModelReader.ReadServices("""
@@ -78,7 +81,7 @@ public abstract class StoreContractTests(ITestOutputHelper output) : IAsyncLifet
         Assert.All((await Submissions.ListAsync(0, 10, null, Ct)).Items, x => Assert.Null(x.ServiceMetadata));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Add_fails_when_the_id_exists()
     {
         await Submissions.AddAsync(NewSubmission("s1"), Ct);
@@ -86,7 +89,7 @@ public abstract class StoreContractTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Single((await Submissions.ListAsync(0, 10, null, Ct)).Items);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Unknown_ids_give_null_false_or_empty()
     {
         await Submissions.AddAsync(NewSubmission("s1"), Ct);
@@ -108,7 +111,7 @@ public abstract class StoreContractTests(ITestOutputHelper output) : IAsyncLifet
         await Assert.ThrowsAsync<InvalidOperationException>(() => Submissions.SaveCheckpointAsync("nope", new GeneratorCheckpoint(0, [1]), Ct));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task List_is_newest_first_and_paged_with_total()
     {
         for (int i = 1; i <= 5; i++) await Submissions.AddAsync(NewSubmission($"s{i}"), Ct);
@@ -127,7 +130,7 @@ public abstract class StoreContractTests(ITestOutputHelper output) : IAsyncLifet
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task List_filters_by_status()
     {
         string[] statuses = [SubmissionStatus.Accepted, SubmissionStatus.Running, SubmissionStatus.Success, SubmissionStatus.Running, SubmissionStatus.Error];
@@ -146,7 +149,7 @@ public abstract class StoreContractTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Equal(0, cancelled.Total);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task List_leaves_out_workflow_results_and_error_but_has_counts()
     {
         await Submissions.AddAsync(NewSubmission("s1") with { StartTime = T0, Results = ResultFiles("/a"), ErrorMessage = "bad" }, Ct);
@@ -163,7 +166,7 @@ public abstract class StoreContractTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Equal(1, listed.SucceededProcessChains);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Update_sets_given_fields_and_leaves_null_fields_alone()
     {
         await Submissions.AddAsync(NewSubmission("s1"), Ct);
@@ -188,7 +191,7 @@ public abstract class StoreContractTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Equal(T0, got.StartTime);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Unfinished_ids_are_accepted_and_running_oldest_first()
     {
         string[] statuses =
@@ -206,7 +209,7 @@ public abstract class StoreContractTests(ITestOutputHelper output) : IAsyncLifet
 
     // ---- generator journal ----
 
-    [Fact]
+    [SkippableFact]
     public async Task Commit_step_inserts_the_chains_as_registered_in_order()
     {
         await Submissions.AddAsync(NewSubmission("s1"), Ct);
@@ -239,7 +242,7 @@ public abstract class StoreContractTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Equal(Json(stored[2]), Json(one));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Commit_step_is_all_or_nothing()
     {
         await Submissions.AddAsync(NewSubmission("s1"), Ct);
@@ -263,7 +266,7 @@ public abstract class StoreContractTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Equal([1L, 2L], (await Submissions.GetStepsAsync("s1", 0, Ct)).Select(s => s.Step));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Commit_step_makes_chains_and_journal_visible_together()
     {
         const int n = 10_000;
@@ -291,7 +294,7 @@ public abstract class StoreContractTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Equal(n, (await Submissions.GetAsync("s1", Ct))!.TotalProcessChains);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_cancelled_commit_changes_nothing()
     {
         await Submissions.AddAsync(NewSubmission("s1"), Ct);
@@ -304,7 +307,7 @@ public abstract class StoreContractTests(ITestOutputHelper output) : IAsyncLifet
         await Submissions.CommitStepAsync("s1", Step(1), NewChains("c", 10), Ct);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Journal_keeps_steps_in_order()
     {
         await Submissions.AddAsync(NewSubmission("s1"), Ct);
@@ -322,7 +325,7 @@ public abstract class StoreContractTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Empty(await Submissions.GetStepsAsync("s1", 3, Ct));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Commit_step_must_follow_the_last_step()
     {
         await Submissions.AddAsync(NewSubmission("s1"), Ct);
@@ -334,7 +337,7 @@ public abstract class StoreContractTests(ITestOutputHelper output) : IAsyncLifet
         await Submissions.CommitStepAsync("s1", Step(2), [NewChain("b")], Ct);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Checkpoint_replaces_the_old_one_and_drops_older_steps()
     {
         await Submissions.AddAsync(NewSubmission("s1"), Ct);
@@ -366,7 +369,7 @@ public abstract class StoreContractTests(ITestOutputHelper output) : IAsyncLifet
 
     // ---- process chains ----
 
-    [Fact]
+    [SkippableFact]
     public async Task Chain_counts_follow_status_changes()
     {
         await Submissions.AddAsync(NewSubmission("s1"), Ct);
@@ -408,7 +411,7 @@ public abstract class StoreContractTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Equal((6, 1), (listed[1].TotalProcessChains, listed[1].RunningProcessChains));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Chain_update_sets_given_fields_and_leaves_null_fields_alone()
     {
         await Submissions.AddAsync(NewSubmission("s1"), Ct);
@@ -435,7 +438,7 @@ public abstract class StoreContractTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Equal(Json(NewChain("c0").Executables), Json(c.Chain.Executables));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Chain_update_with_reset_clears_the_run_state_first()
     {
         await Submissions.AddAsync(NewSubmission("s1"), Ct);
@@ -469,7 +472,7 @@ public abstract class StoreContractTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Equal(1, (await Chains.CountByStatusAsync("s1", Ct))[ProcessChainStatus.Running]);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Update_many_applies_all_updates()
     {
         await Submissions.AddAsync(NewSubmission("s1"), Ct);
@@ -489,7 +492,7 @@ public abstract class StoreContractTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Equal(1, (await Submissions.GetAsync("s1", Ct))!.CancelledProcessChains);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task List_by_status_is_in_registration_order_across_submissions()
     {
         await Submissions.AddAsync(NewSubmission("s1"), Ct);
@@ -511,7 +514,7 @@ public abstract class StoreContractTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Empty(await Chains.ListByStatusAsync(ProcessChainStatus.Success, Ct));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task List_by_submission_filters_by_status()
     {
         await Submissions.AddAsync(NewSubmission("s1"), Ct);
@@ -527,7 +530,7 @@ public abstract class StoreContractTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Empty(await Chains.ListBySubmissionAsync("s2", ProcessChainStatus.Success, Ct));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task List_pages_filters_and_orders_chains()
     {
         await Submissions.AddAsync(NewSubmission("s1"), Ct);
@@ -556,7 +559,7 @@ public abstract class StoreContractTests(ITestOutputHelper output) : IAsyncLifet
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Chain_results_and_error_message_round_trip()
     {
         await Submissions.AddAsync(NewSubmission("s1"), Ct);
@@ -579,7 +582,7 @@ public abstract class StoreContractTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Null(c1.Results);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Negative_paging_arguments_are_rejected()
     {
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Submissions.ListAsync(-1, 10, null, Ct));

@@ -1,0 +1,153 @@
+using Npgsql;
+
+namespace Steep.Persistence.Postgres;
+
+/// <summary>
+/// The registry's tables in one PostgreSQL schema, as a list of migrations applied in order and recorded in
+/// <c>schema_version</c> (in that schema).
+/// </summary>
+internal static class PostgresSchema
+{
+    // The first key of the two-key advisory lock: "Stee" in ASCII, so that the lock is recognisable in pg_locks; the
+    // second key is a hash of the schema name, so that registries in different schemas migrate independently.
+    private const int LockClass = 0x53746565;
+
+    // Migration i brings the schema from version i to i + 1. Never edit a released migration: append a new one.
+    // "{s}" stands for the quoted schema name; the statements run with search_path set to that schema, so only code
+    // that may run under another search_path (the trigger function) names it.
+    // JSON is stored as json, not jsonb: the store never looks inside, json keeps the text as written (jsonb would
+    // reorder keys, and System.Text.Json expects a type discriminator first), and it costs no conversion.
+    private static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE submissions (
+            seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,  -- insertion order: listings are newest first
+            id text NOT NULL UNIQUE,
+            status text NOT NULL,
+            start_time timestamptz,
+            end_time timestamptz,
+            required_capabilities text[] NOT NULL,
+            workflow json,
+            results json,                                         -- object: output variable id -> files
+            error_message text,
+            services json                                         -- the service metadata it was accepted with
+        );
+        CREATE INDEX submissions_status_seq ON submissions (status, seq);
+
+        -- The journal position moves on every generator step; in its own narrow row it neither rewrites the workflow
+        -- nor blocks readers of the submission.
+        CREATE TABLE submission_journal (
+            submission_id text PRIMARY KEY REFERENCES submissions (id),
+            last_step bigint NOT NULL
+        );
+
+        -- No foreign key to submissions: a step's chains are inserted only after the journal row of their submission
+        -- was advanced in the same transaction, which proves it exists, and the per-row check would cost more than
+        -- the insert itself on a large step.
+        CREATE TABLE process_chains (
+            seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,  -- registration order across the registry
+            id text NOT NULL UNIQUE,
+            submission_id text NOT NULL,
+            status text NOT NULL,
+            priority integer,
+            required_capabilities text[] NOT NULL,
+            executables json NOT NULL,
+            start_time timestamptz,
+            end_time timestamptz,
+            results json,
+            error_message text,
+            agent_id text,
+            run_number integer NOT NULL DEFAULT 0
+        );
+        CREATE INDEX process_chains_submission_seq ON process_chains (submission_id, seq);
+        CREATE INDEX process_chains_submission_status_seq ON process_chains (submission_id, status, seq);
+        CREATE INDEX process_chains_status_seq ON process_chains (status, seq);
+
+        -- Chain counts per submission and status, kept in the same transaction as the change, so that the submission
+        -- endpoints read five numbers instead of counting up to millions of index entries on every request. Inserts
+        -- are counted once per step by CommitStepAsync (the only writer of chains; a per-row insert trigger would
+        -- cost more than a large step's COPY), status changes by the trigger below.
+        CREATE TABLE process_chain_counts (
+            submission_id text NOT NULL,
+            status text NOT NULL,
+            n bigint NOT NULL,
+            PRIMARY KEY (submission_id, status)
+        );
+
+        CREATE FUNCTION process_chains_count_status() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE {s}.process_chain_counts SET n = n - 1 WHERE submission_id = OLD.submission_id AND status = OLD.status;
+            INSERT INTO {s}.process_chain_counts (submission_id, status, n) VALUES (NEW.submission_id, NEW.status, 1)
+                ON CONFLICT (submission_id, status) DO UPDATE SET n = {s}.process_chain_counts.n + 1;
+            RETURN NULL;
+        END
+        $$;
+        CREATE TRIGGER process_chains_count_update AFTER UPDATE OF status ON process_chains
+            FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION process_chains_count_status();
+
+        CREATE TABLE generator_steps (
+            submission_id text NOT NULL REFERENCES submissions (id),
+            step bigint NOT NULL,
+            input bytea NOT NULL,
+            PRIMARY KEY (submission_id, step)
+        );
+
+        CREATE TABLE generator_checkpoints (
+            submission_id text PRIMARY KEY REFERENCES submissions (id),
+            step bigint NOT NULL,
+            state bytea NOT NULL
+        );
+        """,
+    ];
+
+    /// <summary>The version this code writes.</summary>
+    public static int CurrentVersion => Migrations.Length;
+
+    /// <summary>
+    /// Creates or upgrades the schema in one transaction. Safe when several processes open the same database at once:
+    /// a transaction-scoped advisory lock makes them wait for each other, and the later ones find the work done.
+    /// </summary>
+    public static async Task MigrateAsync(NpgsqlConnection connection, string schema, CancellationToken ct)
+    {
+        var quoted = Quote(schema);
+        await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        // Taken before anything else, also before CREATE SCHEMA IF NOT EXISTS, which is not safe against a concurrent
+        // creator (it may fail with a unique violation on pg_namespace).
+        await ExecuteAsync(connection, tx, $"SELECT pg_advisory_xact_lock({LockClass}, hashtext($1))", ct, schema).ConfigureAwait(false);
+        await ExecuteAsync(connection, tx, $"CREATE SCHEMA IF NOT EXISTS {quoted}", ct).ConfigureAwait(false);
+        await ExecuteAsync(connection, tx, $"SET LOCAL search_path TO {quoted}", ct).ConfigureAwait(false);
+        await ExecuteAsync(connection, tx, $"CREATE TABLE IF NOT EXISTS {quoted}.schema_version (version integer NOT NULL)", ct).ConfigureAwait(false);
+        int version;
+        await using (var read = new NpgsqlCommand($"SELECT MAX(version) FROM {quoted}.schema_version", connection, tx))
+        {
+            version = await read.ExecuteScalarAsync(ct).ConfigureAwait(false) is int v ? v : 0;
+        }
+        if (version > CurrentVersion)
+            throw new NotSupportedException(
+                $"The registry in schema '{schema}' was written by a newer version of Steep (schema {version}; this version knows up to {CurrentVersion}).");
+        for (int i = version; i < CurrentVersion; i++)
+        {
+            await ExecuteAsync(connection, tx, Migrations[i].Replace("{s}", quoted, StringComparison.Ordinal), ct).ConfigureAwait(false);
+            await ExecuteAsync(connection, tx, $"INSERT INTO {quoted}.schema_version (version) VALUES ({i + 1})", ct).ConfigureAwait(false);
+        }
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The schema name as a quoted identifier; only plain names are accepted, so quoting cannot be escaped.</summary>
+    public static string Quote(string schema)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(schema);
+        if (schema.Length > 63 || !(char.IsAsciiLetterLower(schema[0]) || schema[0] == '_')
+            || !schema.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_'))
+            throw new ArgumentException(
+                $"The schema name '{schema}' is not a plain PostgreSQL name (lower-case letters, digits and '_', at most 63 characters).", nameof(schema));
+        return "\"" + schema + "\"";
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string sql, CancellationToken ct, params object[] values)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, tx);
+        foreach (var value in values) command.Parameters.Add(new NpgsqlParameter { Value = value });
+        await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+}

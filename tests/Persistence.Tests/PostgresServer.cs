@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace Steep.Persistence.Tests;
+
+/// <summary>
+/// The PostgreSQL server of the test run, shared by all test classes: the one named by <c>STEEP_TEST_POSTGRES</c> (a
+/// connection string; CI starts one with .ci/postgres.sh), or else a throwaway server started here from the
+/// PostgreSQL 15 binaries and stopped when the test process exits. Without either the tests fail, saying what is
+/// missing; <c>STEEP_TEST_POSTGRES=skip</c> skips them instead.
+/// </summary>
+internal sealed class PostgresServer
+{
+    public const string Variable = "STEEP_TEST_POSTGRES";
+
+    // Another installation (or version) may be named by STEEP_TEST_POSTGRES_BIN.
+    private static readonly string BinaryDirectory =
+        Environment.GetEnvironmentVariable("STEEP_TEST_POSTGRES_BIN") is { Length: > 0 } bin ? bin : "/usr/lib/postgresql/15/bin";
+
+    private static readonly Lazy<Task<PostgresServer>> Shared = new(StartOrConnectAsync);
+
+    private PostgresServer(string connectionString) => ConnectionString = connectionString;
+
+    /// <summary>True when the environment asks to skip the PostgreSQL tests.</summary>
+    public static bool Skipped => string.Equals(Environment.GetEnvironmentVariable(Variable), "skip", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The message of a skipped test.</summary>
+    public static string SkipReason => $"{Variable}=skip";
+
+    /// <summary>A connection string with the rights to create databases.</summary>
+    public string ConnectionString { get; }
+
+    /// <summary>The server, started on first use.</summary>
+    public static Task<PostgresServer> GetAsync() => Shared.Value;
+
+    /// <summary>Creates an empty database and returns a connection string for it.</summary>
+    public async Task<string> CreateDatabaseAsync(string name)
+    {
+        await using (var connection = new NpgsqlConnection(ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+        return new NpgsqlConnectionStringBuilder(ConnectionString) { Database = name, Pooling = true }.ConnectionString;
+    }
+
+    /// <summary>Drops a database made by <see cref="CreateDatabaseAsync"/>, with whatever connections are still open to it.</summary>
+    public async Task DropDatabaseAsync(string name)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
+        await drop.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<PostgresServer> StartOrConnectAsync()
+    {
+        var given = Environment.GetEnvironmentVariable(Variable);
+        if (!string.IsNullOrWhiteSpace(given))
+        {
+            // pooling off: the admin connection is used a few times per test class, and a pooled one would hold on
+            // to databases being dropped
+            return new PostgresServer(new NpgsqlConnectionStringBuilder(given) { Pooling = false }.ConnectionString);
+        }
+        if (!File.Exists(Path.Combine(BinaryDirectory, "initdb")))
+        {
+            throw new InvalidOperationException(
+                $"The PostgreSQL tests need a server: set {Variable} to an Npgsql connection string of a PostgreSQL 15 server " +
+                $"(a user that may create databases), or install PostgreSQL 15 so that {BinaryDirectory}/initdb exists " +
+                $"(apt-get install postgresql-15), or set {Variable}=skip to skip them.");
+        }
+        return await StartAsync();
+    }
+
+    private static async Task<PostgresServer> StartAsync()
+    {
+        RemoveStoppedServers();
+        var directory = Path.Combine(Path.GetTempPath(), "steep-pg-" + Guid.NewGuid().ToString("N"));
+        var data = Path.Combine(directory, "data");
+        Directory.CreateDirectory(directory);
+        // initdb and pg_ctl refuse to run as root: as root, they run as the user postgres, who must own the directory
+        bool asRoot = Environment.UserName == "root";
+        if (asRoot) await RunAsync("chown", ["postgres:postgres", directory], asPostgres: false);
+        int port = FreePort();
+        await RunAsync(Path.Combine(BinaryDirectory, "initdb"), ["-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"], asRoot);
+        // synchronous_commit=off: a commit does not wait for its WAL flush, like SQLite's synchronous=NORMAL of the
+        // embedded store; a throwaway server needs no more, and the tests run on a shared machine
+        await RunAsync(Path.Combine(BinaryDirectory, "pg_ctl"),
+            ["-D", data, "-l", Path.Combine(directory, "server.log"), "-w", "-t", "60",
+             "-o", $"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c synchronous_commit=off -c max_connections=200",
+             "start"], asRoot);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                RunAsync(Path.Combine(BinaryDirectory, "pg_ctl"), ["-D", data, "-m", "immediate", "stop"], asRoot).GetAwaiter().GetResult();
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (Exception)
+            {
+                // nothing left to report to at process exit; the directory is in the temp folder
+            }
+        };
+        return new PostgresServer($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=false");
+    }
+
+    // The exit handler may not get to delete the directory (the test host's exit does not wait long): directories of
+    // earlier runs whose server is no longer running go now (not fresh ones: another test process may be setting one up).
+    private static void RemoveStoppedServers()
+    {
+        foreach (var old in Directory.EnumerateDirectories(Path.GetTempPath(), "steep-pg-*"))
+        {
+            try
+            {
+                if (!File.Exists(Path.Combine(old, "data", "postmaster.pid"))
+                    && Directory.GetLastWriteTimeUtc(old) < DateTime.UtcNow.AddMinutes(-10))
+                    Directory.Delete(old, recursive: true);
+            }
+            catch (IOException)
+            {
+                // another test process's, being set up or removed
+            }
+            catch (UnauthorizedAccessException)
+            {
+                // another user's
+            }
+        }
+    }
+
+    private static async Task RunAsync(string program, string[] arguments, bool asPostgres)
+    {
+        var start = new ProcessStartInfo(asPostgres ? "runuser" : program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetTempPath(), // readable by the user postgres
+        };
+        if (asPostgres)
+        {
+            foreach (var a in new[] { "-u", "postgres", "--", program }) start.ArgumentList.Add(a);
+        }
+        foreach (var a in arguments) start.ArgumentList.Add(a);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {program}.");
+        // pg_ctl start leaves the server running with its output: read to the end only what the command itself says
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException(
+                $"{program} {string.Join(' ', arguments)} failed with exit code {process.ExitCode}: {await output}{await error}");
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
