@@ -98,6 +98,13 @@ internal static class PostgresSchema
             state bytea NOT NULL
         );
         """,
+        // Steep 6: a submission's name and priority (from its workflow unless set) and its source, the workflow text
+        // exactly as submitted.
+        """
+        ALTER TABLE submissions ADD COLUMN name text;
+        ALTER TABLE submissions ADD COLUMN priority integer NOT NULL DEFAULT 0;
+        ALTER TABLE submissions ADD COLUMN source text;
+        """,
     ];
 
     /// <summary>The version this code writes.</summary>

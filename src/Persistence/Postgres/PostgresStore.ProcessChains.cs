@@ -74,6 +74,15 @@ public sealed partial class PostgresStore
         QueryChainsAsync($"SELECT {ChainColumns} FROM process_chains WHERE status = $1 ORDER BY seq", [Text(status)], ct);
 
     /// <inheritdoc />
+    public Task<bool> SetProcessChainPriorityAsync(string processChainId, int priority, CancellationToken ct) =>
+        WriteAsync(async (connection, token) =>
+        {
+            await using var command = Command(connection, "UPDATE process_chains SET priority = $2 WHERE id = $1",
+                Text(processChainId), Integer(priority));
+            return await command.ExecuteNonQueryAsync(token).ConfigureAwait(false) > 0;
+        }, ct);
+
+    /// <inheritdoc />
     public Task<bool> UpdateAsync(ProcessChainUpdate update, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(update);

@@ -19,13 +19,15 @@ public sealed partial class PostgresStore
                    SUM(n) FILTER (WHERE status = '{ProcessChainStatus.Running}') AS running,
                    SUM(n) FILTER (WHERE status = '{ProcessChainStatus.Cancelled}') AS cancelled,
                    SUM(n) FILTER (WHERE status = '{ProcessChainStatus.Success}') AS succeeded,
-                   SUM(n) FILTER (WHERE status = '{ProcessChainStatus.Error}') AS failed
+                   SUM(n) FILTER (WHERE status = '{ProcessChainStatus.Error}') AS failed,
+                   SUM(n) FILTER (WHERE status = '{StoreStatuses.Paused}') AS paused
             FROM process_chain_counts c WHERE c.submission_id = s.id
         ) c ON true
         """;
 
     private const string SubmissionColumns =
-        "s.id, s.status, s.start_time, s.end_time, s.required_capabilities, c.total, c.running, c.cancelled, c.succeeded, c.failed";
+        "s.id, s.status, s.start_time, s.end_time, s.required_capabilities, c.total, c.running, c.cancelled, c.succeeded, c.failed, " +
+        "c.paused, s.name, s.priority";
 
     private const string InsertChainSql = $"""
         INSERT INTO process_chains (id, submission_id, status, priority, required_capabilities, executables)
@@ -41,15 +43,17 @@ public sealed partial class PostgresStore
             // Both rows in one statement: atomic without a transaction of its own, one round trip.
             await using var command = Command(connection, """
                 WITH s AS (
-                    INSERT INTO submissions (id, status, start_time, end_time, required_capabilities, workflow, results, error_message, services)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                    INSERT INTO submissions (id, status, start_time, end_time, required_capabilities, workflow, results, error_message, services,
+                                             name, priority, source)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
                     RETURNING id
                 )
                 INSERT INTO submission_journal (submission_id, last_step) SELECT id, 0 FROM s
                 """,
                 Text(submission.Id), Text(submission.Status), Time(submission.StartTime), Time(submission.EndTime),
                 TextArray(submission.RequiredCapabilities), Json(submission.Workflow), Json(submission.Results),
-                Text(submission.ErrorMessage), Json(submission.ServiceMetadata));
+                Text(submission.ErrorMessage), Json(submission.ServiceMetadata), Text(submission.Name), Integer(submission.Priority),
+                Text(submission.Source));
             try
             {
                 return await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
@@ -65,17 +69,18 @@ public sealed partial class PostgresStore
     Task<Submission?> ISubmissionStore.GetAsync(string id, CancellationToken ct) => ReadAsync(async (connection, token) =>
     {
         await using var command = Command(connection, $"""
-            SELECT {SubmissionColumns}, s.workflow, s.results, s.error_message, s.services
+            SELECT {SubmissionColumns}, s.workflow, s.results, s.error_message, s.services, s.source
             FROM submissions s {CountsJoin} WHERE s.id = $1
             """, Text(id));
         await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
         if (!await reader.ReadAsync(token).ConfigureAwait(false)) return null;
         return ReadSubmission(reader) with
         {
-            Workflow = FromJsonOrNull<Workflow>(reader, 10),
-            Results = FromJsonOrNull<IReadOnlyDictionary<string, IReadOnlyList<string>>>(reader, 11),
-            ErrorMessage = StringOrNull(reader, 12),
-            ServiceMetadata = FromJsonOrNull<IReadOnlyList<Service>>(reader, 13),
+            Workflow = FromJsonOrNull<Workflow>(reader, 13),
+            Results = FromJsonOrNull<IReadOnlyDictionary<string, IReadOnlyList<string>>>(reader, 14),
+            ErrorMessage = StringOrNull(reader, 15),
+            ServiceMetadata = FromJsonOrNull<IReadOnlyList<Service>>(reader, 16),
+            Source = StringOrNull(reader, 17),
         };
     }, ct);
 
@@ -128,6 +133,23 @@ public sealed partial class PostgresStore
             return await command.ExecuteNonQueryAsync(token).ConfigureAwait(false) > 0;
         }, ct);
     }
+
+    /// <inheritdoc />
+    public Task<bool> SetSubmissionPriorityAsync(string submissionId, int priority, CancellationToken ct) =>
+        WriteAsync(async (connection, token) =>
+        {
+            // both in one statement: atomic without a transaction of its own
+            await using var command = Command(connection, $"""
+                WITH s AS (UPDATE submissions SET priority = $2 WHERE id = $1 RETURNING id),
+                c AS (
+                    UPDATE process_chains SET priority = $2
+                    WHERE submission_id IN (SELECT id FROM s)
+                      AND status IN ('{ProcessChainStatus.Registered}', '{StoreStatuses.Paused}', '{ProcessChainStatus.Running}')
+                )
+                SELECT COUNT(*) FROM s
+                """, Text(submissionId), Integer(priority));
+            return Convert.ToInt64(await command.ExecuteScalarAsync(token).ConfigureAwait(false)) > 0;
+        }, ct);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<string>> ListUnfinishedIdsAsync(CancellationToken ct) => ReadAsync(async (connection, token) =>
@@ -305,6 +327,10 @@ public sealed partial class PostgresStore
         CancelledProcessChains = Count(reader, first + 7),
         SucceededProcessChains = Count(reader, first + 8),
         FailedProcessChains = Count(reader, first + 9),
+        PausedProcessChains = Count(reader, first + 10),
+        // set explicitly: without the workflow (listings) they could not default to the workflow's
+        Name = reader.IsDBNull(first + 11) ? null : reader.GetString(first + 11),
+        Priority = reader.GetInt32(first + 12),
     };
 
     // SUM over bigint is numeric in PostgreSQL.
