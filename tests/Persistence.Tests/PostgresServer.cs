@@ -92,6 +92,7 @@ internal sealed class PostgresServer
             ["-D", data, "-l", Path.Combine(directory, "server.log"), "-w", "-t", "60",
              "-o", $"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c synchronous_commit=off -c max_connections=200",
              "start"], asRoot);
+        StartWatchdog(data, directory, asRoot);
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
             try
@@ -128,6 +129,19 @@ internal sealed class PostgresServer
                 // another user's
             }
         }
+    }
+
+    // The exit handler does not run when the test process is killed or the test host ends it abruptly: a shell that
+    // waits for this process to end stops the server in any case.
+    private static void StartWatchdog(string data, string directory, bool asRoot)
+    {
+        var pgCtl = Path.Combine(BinaryDirectory, "pg_ctl");
+        var stop = asRoot ? $"runuser -u postgres -- '{pgCtl}'" : $"'{pgCtl}'";
+        var script = $"exec </dev/null >/dev/null 2>&1; while kill -0 {Environment.ProcessId}; do sleep 1; done; " +
+            $"cd /tmp; {stop} -D '{data}' -m immediate stop; rm -rf '{directory}'";
+        var start = new ProcessStartInfo("setsid") { UseShellExecute = false };
+        foreach (var a in new[] { "sh", "-c", script }) start.ArgumentList.Add(a);
+        using var _ = Process.Start(start);
     }
 
     private static async Task RunAsync(string program, string[] arguments, bool asPostgres)

@@ -74,11 +74,18 @@ internal static class PostgresSchema
             PRIMARY KEY (submission_id, status)
         );
 
+        -- Both rows are locked in status order before they change: two chains of a submission changing status in
+        -- opposite directions at once (RUNNING -> REGISTERED and REGISTERED -> RUNNING) would otherwise each hold one
+        -- row and wait for the other's (a deadlock, detected only after deadlock_timeout).
         CREATE FUNCTION process_chains_count_status() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-            UPDATE {s}.process_chain_counts SET n = n - 1 WHERE submission_id = OLD.submission_id AND status = OLD.status;
-            INSERT INTO {s}.process_chain_counts (submission_id, status, n) VALUES (NEW.submission_id, NEW.status, 1)
-                ON CONFLICT (submission_id, status) DO UPDATE SET n = {s}.process_chain_counts.n + 1;
+            INSERT INTO {s}.process_chain_counts (submission_id, status, n) VALUES (NEW.submission_id, NEW.status, 0)
+                ON CONFLICT (submission_id, status) DO NOTHING;
+            PERFORM 1 FROM {s}.process_chain_counts
+                WHERE submission_id = NEW.submission_id AND status IN (OLD.status, NEW.status)
+                ORDER BY status FOR UPDATE;
+            UPDATE {s}.process_chain_counts SET n = n + CASE WHEN status = NEW.status THEN 1 ELSE -1 END
+                WHERE submission_id = NEW.submission_id AND status IN (OLD.status, NEW.status);
             RETURN NULL;
         END
         $$;
