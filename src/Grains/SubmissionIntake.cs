@@ -21,26 +21,19 @@ public sealed class SubmissionIntake(SteepServices services, IGrainFactory grain
     {
         var problems = WorkflowValidator.Validate(workflow, services.Services);
         if (problems.Count > 0) throw new WorkflowRejectedException(problems);
+        var used = UsedServices(workflow, services.Services);
         var submission = new Submission
         {
             Id = UniqueIds.Next(services.Clock),
             Workflow = workflow with { Api = workflow.Api ?? Workflow.LatestApiVersion },
             Status = SubmissionStatus.Accepted,
             Source = source,
-            RequiredCapabilities = RequiredCapabilities(workflow, services.Services),
-            ServiceMetadata = UsedServices(workflow, services.Services)
-                .Select(s => ServicePaths.Resolve(s, services.ServiceDirectories.GetValueOrDefault(s.Id))).ToList(),
+            RequiredCapabilities = used.SelectMany(s => s.RequiredCapabilities).Distinct().Order(StringComparer.Ordinal).ToList(),
+            ServiceMetadata = used.Select(s => ServicePaths.Resolve(s, services.ServiceDirectories.GetValueOrDefault(s.Id))).ToList(),
         };
         await services.Submissions.AddAsync(submission, ct);
         await grains.GetGrain<ISubmissionGrain>(submission.Id).StartAsync();
         return submission;
-    }
-
-    private static IReadOnlyList<string> RequiredCapabilities(Workflow workflow, IReadOnlyList<Service> known)
-    {
-        var caps = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var s in UsedServices(workflow, known)) caps.UnionWith(s.RequiredCapabilities);
-        return caps.ToList();
     }
 
     /// <summary>The metadata of the services the workflow calls, in the order of the silo's list.</summary>
