@@ -48,7 +48,7 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
             // the scheduler thought this agent idle: give the chain back, at the front of the queue
             var stored0 = await chainGrain.GetAsync();
             if (stored0 is null) return;
-            await Scheduler.EnqueueAsync([new QueuedChain(chainId, stored0.Chain.SubmissionId ?? "", stored0.Chain.RequiredCapabilities, 1)]);
+            await Scheduler.EnqueueAsync([new QueuedChain(chainId, stored0.Chain.SubmissionId ?? "", stored0.Chain.RequiredCapabilities, 1, stored0.Chain.Priority ?? 0)]);
             return;
         }
         var stored = await chainGrain.StartAsync(AgentId);

@@ -19,6 +19,13 @@ public interface ISchedulerGrain : IGrainWithStringKey
     [OneWay, Alias("Remove")]
     Task RemoveAsync(string chainId);
 
+    /// <summary>
+    /// Gives waiting chains a new priority: those of submission <paramref name="submissionId"/> when it is set, else
+    /// the chain <paramref name="chainId"/>. Chains already running are not affected.
+    /// </summary>
+    [OneWay, Alias("SetPriority")]
+    Task SetPriorityAsync(string? submissionId, string? chainId, int priority);
+
     /// <summary>An agent joined (or re-joined) and is idle.</summary>
     [Alias("RegisterAgent")]
     Task RegisterAgentAsync(string agentId, IReadOnlyList<string> capabilities);

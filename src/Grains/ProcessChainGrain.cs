@@ -108,7 +108,7 @@ public sealed class ProcessChainGrain(SteepServices services) : Grain, IProcessC
         await services.Chains.UpdateAsync(await AfterStartWriteAsync(new ProcessChainUpdate(ChainId) { Status = ProcessChainStatus.Registered, Reset = true }), default);
         _chain = _chain with { Chain = _chain.Chain with { Status = ProcessChainStatus.Registered, StartTime = null }, AgentId = null };
         // any positive sequence puts a requeued chain before the new ones
-        var q = new QueuedChain(ChainId, _chain.Chain.SubmissionId ?? "", _chain.Chain.RequiredCapabilities, Math.Max(1, _chain.Sequence));
+        var q = new QueuedChain(ChainId, _chain.Chain.SubmissionId ?? "", _chain.Chain.RequiredCapabilities, Math.Max(1, _chain.Sequence), _chain.Chain.Priority ?? 0);
         GrainFactory.GetGrain<ISchedulerGrain>(SchedulerGrain.Key).EnqueueAsync([q]).Ignore();
     }
 

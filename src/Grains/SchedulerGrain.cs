@@ -3,7 +3,8 @@ using Steep.Core.Scheduling;
 namespace Steep.Grains;
 
 /// <summary>
-/// Assigns REGISTERED chains to idle agents whose capabilities are a superset of the chain's, in registration order.
+/// Assigns REGISTERED chains to idle agents whose capabilities are a superset of the chain's: higher priority first,
+/// then in registration order.
 /// A chain nobody can run is skipped without stalling the rest and starts as soon as a fitting agent registers.
 /// </summary>
 [KeepAlive] // its queue and agents live only in memory: being collected when idle would forget them
@@ -38,6 +39,14 @@ public sealed class SchedulerGrain : Grain, ISchedulerGrain
     }
 
     /// <inheritdoc />
+    public Task SetPriorityAsync(string? submissionId, string? chainId, int priority)
+    {
+        if (submissionId is not null) _queue.SetPriority(c => c.SubmissionId == submissionId, priority);
+        else if (chainId is not null) _queue.SetPriority(c => c.Id == chainId, priority);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
     public Task RegisterAgentAsync(string agentId, IReadOnlyList<string> capabilities)
     {
         _agents[agentId] = new HashSet<string>(capabilities);
@@ -65,7 +74,7 @@ public sealed class SchedulerGrain : Grain, ISchedulerGrain
     private void Dispatch()
     {
         if (_queue.Count == 0 || _idle.Count == 0) return;
-        // idle agents in registration order, each takes the oldest chain it can run
+        // idle agents in registration order, each takes the first chain (by priority, then age) it can run
         var order = _agents.Keys.Where(_idle.Contains).ToList();
         foreach (var agentId in order)
         {

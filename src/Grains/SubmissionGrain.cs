@@ -117,7 +117,7 @@ public sealed class SubmissionGrain(SteepServices services, ILogger<SubmissionGr
         var waiting = await services.Chains.ListBySubmissionAsync(SubmissionId, ProcessChainStatus.Registered, default);
         if (waiting.Count > 0)
         {
-            var queued = waiting.Select(c => new QueuedChain(c.Chain.Id, SubmissionId, c.Chain.RequiredCapabilities, 0)).ToList();
+            var queued = waiting.Select(c => new QueuedChain(c.Chain.Id, SubmissionId, c.Chain.RequiredCapabilities, 0, c.Chain.Priority ?? 0)).ToList();
             await Scheduler.EnqueueAsync(queued);
         }
         // the first step runs before the start is acknowledged: an accepted submission has its first chains registered
@@ -151,6 +151,16 @@ public sealed class SubmissionGrain(SteepServices services, ILogger<SubmissionGr
         }
         foreach (var id in _open.ToList()) GrainFactory.GetGrain<IProcessChainGrain>(id).CancelAsync().Ignore();
         await FinishIfDoneAsync();
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> SetPriorityAsync(int priority)
+    {
+        if (_submission is null || SubmissionStatus.IsFinal(_submission.Status)) return false;
+        if (!await services.Submissions.SetSubmissionPriorityAsync(SubmissionId, priority, default)) return false;
+        _submission = _submission with { Priority = priority };
+        await Scheduler.SetPriorityAsync(SubmissionId, null, priority);
+        return true;
     }
 
     private void ScheduleStep()
@@ -188,7 +198,9 @@ public sealed class SubmissionGrain(SteepServices services, ILogger<SubmissionGr
             try { chains = _generator.Generate(results, executed); }
             catch (GeneratorException e) { generatorError = e.Message; }
         }
-        var stored = chains.Select(c => c with { SubmissionId = SubmissionId, Status = ProcessChainStatus.Registered }).ToList();
+        // the submission's priority, which may have been changed since it was accepted, is its new chains'
+        int? priority = _submission.Priority == 0 && chains.All(c => c.Priority is null) ? null : _submission.Priority;
+        var stored = chains.Select(c => c with { SubmissionId = SubmissionId, Status = ProcessChainStatus.Registered, Priority = priority }).ToList();
         _step++;
         await services.Submissions.CommitStepAsync(SubmissionId,
             new GeneratorStep(_step, JsonSerializer.SerializeToUtf8Bytes(input, SteepJson.Options)), stored, default);
@@ -205,7 +217,7 @@ public sealed class SubmissionGrain(SteepServices services, ILogger<SubmissionGr
         {
             _total += stored.Count;
             foreach (var c in stored) _open.Add(c.Id);
-            var queued = stored.Select(c => new QueuedChain(c.Id, SubmissionId, c.RequiredCapabilities, 0)).ToList();
+            var queued = stored.Select(c => new QueuedChain(c.Id, SubmissionId, c.RequiredCapabilities, 0, c.Priority ?? 0)).ToList();
             await Scheduler.EnqueueAsync(queued);
             Publish();
         }

@@ -189,6 +189,34 @@ public sealed class SteepGrainsTests : IAsyncLifetime
         Assert.Equal(2, chains.Select(c => c.AgentId).Distinct().Count());
     }
 
+    private static string ForEach(int n, int? priority) => $$"""
+        api: 4.0.0
+        {{(priority is { } p ? $"priority: {p}" : "")}}
+        vars: [{id: items, value: [{{string.Join(", ", Enumerable.Range(0, n))}}]}, {id: x}, {id: y}]
+        actions:
+          - type: for
+            input: items
+            enumerator: x
+            actions: [{type: execute, service: cp, inputs: [{id: i, var: x}], outputs: [{id: o, var: y}]}]
+        """;
+
+    [Fact]
+    public async Task Waiting_chains_run_by_priority_then_in_order_of_submission_and_a_new_priority_moves_them()
+    {
+        var low = await Submit(ForEach(3, null));
+        var high = await Submit(ForEach(3, 10));
+        var raised = await Submit(ForEach(3, null));
+        Assert.True(await _grains.GetGrain<ISubmissionGrain>(raised).SetPriorityAsync(5));
+
+        await Agent("only");
+        foreach (var id in new[] { low, high, raised }) Assert.Equal(SubmissionStatus.Success, (await WaitFinal(id)).Status);
+
+        Assert.Equal([high, high, high, raised, raised, raised, low, low, low], _executor.Order.ToArray());
+        var raisedChains = await ((Persistence.IProcessChainStore)_store).ListBySubmissionAsync(raised, null, default);
+        Assert.All(raisedChains, c => Assert.Equal(5, c.Chain.Priority));
+        Assert.False(await _grains.GetGrain<ISubmissionGrain>(raised).SetPriorityAsync(1)); // finished: unchanged
+    }
+
     [Fact]
     public async Task AChainWhoseRunningWriteFailedIsStoredWithItsStartWhenItEnds()
     {
@@ -242,10 +270,12 @@ public sealed class SteepGrainsTests : IAsyncLifetime
         public bool Block { get; set; }
         public int Running;
         public ConcurrentBag<ProcessChain> Ran { get; } = new();
+        public ConcurrentQueue<string> Order { get; } = new(); // submission ids, in the order their chains started
 
         public async Task<ProcessChainOutcome> ExecuteAsync(ProcessChain chain, CancellationToken ct)
         {
             Ran.Add(chain);
+            Order.Enqueue(chain.SubmissionId ?? "");
             Interlocked.Increment(ref Running);
             try
             {
