@@ -22,7 +22,11 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
 
     private string AgentId => this.GetPrimaryKeyString();
 
-    private ISchedulerGrain Scheduler => GrainFactory.GetGrain<ISchedulerGrain>(SchedulerGrain.Key);
+    private ISchedulerGrain? _scheduler;
+    private IAgentGrain? _self;
+    private IProcessChainGrain? _currentGrain;
+
+    private ISchedulerGrain Scheduler => _scheduler ??= GrainFactory.GetGrain<ISchedulerGrain>(SchedulerGrain.Key);
 
     /// <inheritdoc />
     public async Task RegisterAsync(IReadOnlyList<string> capabilities)
@@ -42,7 +46,7 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
     /// <inheritdoc />
     public async Task AssignAsync(string chainId)
     {
-        var chainGrain = GrainFactory.GetGrain<IProcessChainGrain>(chainId);
+        var chainGrain = GrainRef<IProcessChainGrain>.Get(GrainFactory, chainId);
         if (_current is not null)
         {
             // the scheduler thought this agent idle: give the chain back, at the front of the queue
@@ -58,11 +62,12 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
             return;
         }
         _current = chainId;
+        _currentGrain = chainGrain;
         _changed = services.Clock.GetUtcNow();
         services.Events.AgentChanged(new AgentEvent(AgentId, "busy", chainId));
         _cts = new CancellationTokenSource();
         var chain = stored.Chain;
-        var self = this.AsReference<IAgentGrain>();
+        var self = _self ??= this.AsReference<IAgentGrain>();
         var token = _cts.Token;
         // the chain runs outside the grain's turns (it may take hours); its end comes back as a message
         _run = Task.Run(async () =>
@@ -90,8 +95,9 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
         if (_current != chainId) return;
         // recording the outcome need not delay the next chain: if this process dies before it is stored, the chain
         // is still RUNNING in the store and runs again after the restart (at-least-once)
-        await GrainFactory.GetGrain<IProcessChainGrain>(chainId).CompleteAsync(outcome);
+        await (_currentGrain ?? GrainRef<IProcessChainGrain>.Get(GrainFactory, chainId)).CompleteAsync(outcome);
         _current = null;
+        _currentGrain = null;
         _cts?.Dispose();
         _cts = null;
         _run = null;

@@ -96,7 +96,7 @@ public sealed class ProcessChainGrain(SteepServices services) : Grain, IProcessC
                 NotifySubmission(ProcessChainStatus.Cancelled, null, [], null);
                 break;
             case ProcessChainStatus.Running when _chain.AgentId is { } agent:
-                GrainFactory.GetGrain<IAgentGrain>(agent).CancelAsync(ChainId).Ignore();
+                GrainRef<IAgentGrain>.Get(GrainFactory, agent).CancelAsync(ChainId).Ignore();
                 break;
         }
     }
@@ -115,7 +115,7 @@ public sealed class ProcessChainGrain(SteepServices services) : Grain, IProcessC
     private void NotifySubmission(string status, IReadOnlyDictionary<string, IReadOnlyList<string>>? results, IReadOnlyList<string> executed, string? error)
     {
         if (_chain?.Chain.SubmissionId is not { } sid) return;
-        GrainFactory.GetGrain<ISubmissionGrain>(sid).ChainFinishedAsync(new ChainFinished(ChainId, status, results, executed, error)).Ignore();
+        GrainRef<ISubmissionGrain>.Get(GrainFactory, sid).ChainFinishedAsync(new ChainFinished(ChainId, status, results, executed, error)).Ignore();
         DeactivateOnIdle();
     }
 }

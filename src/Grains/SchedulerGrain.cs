@@ -16,6 +16,7 @@ public sealed class SchedulerGrain : Grain, ISchedulerGrain
     private readonly ChainQueue _queue = new();
     private readonly Dictionary<string, IReadOnlyCollection<string>> _agents = new(); // registration order
     private readonly List<string> _idle = new();
+    private readonly Dictionary<string, IAgentGrain> _agentGrains = new();
     private long _sequence;
     private long _requeued;
 
@@ -60,6 +61,7 @@ public sealed class SchedulerGrain : Grain, ISchedulerGrain
     {
         _agents.Remove(agentId);
         _idle.Remove(agentId);
+        _agentGrains.Remove(agentId);
         return Task.CompletedTask;
     }
 
@@ -81,7 +83,8 @@ public sealed class SchedulerGrain : Grain, ISchedulerGrain
             var chain = _queue.TryTake(_agents[agentId]);
             if (chain is null) continue;
             _idle.Remove(agentId);
-            GrainFactory.GetGrain<IAgentGrain>(agentId).AssignAsync(chain.Id).Ignore();
+            if (!_agentGrains.TryGetValue(agentId, out var agent)) _agentGrains[agentId] = agent = GrainRef<IAgentGrain>.Get(GrainFactory, agentId);
+            agent.AssignAsync(chain.Id).Ignore();
             if (_queue.Count == 0) break;
         }
     }

@@ -35,7 +35,10 @@ public sealed class SubmissionGrain(SteepServices services, ILogger<SubmissionGr
 
     private string SubmissionId => this.GetPrimaryKeyString();
 
-    private ISchedulerGrain Scheduler => GrainFactory.GetGrain<ISchedulerGrain>(SchedulerGrain.Key);
+    private ISchedulerGrain? _scheduler;
+    private ISubmissionGrain? _self;
+
+    private ISchedulerGrain Scheduler => _scheduler ??= GrainFactory.GetGrain<ISchedulerGrain>(SchedulerGrain.Key);
 
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken ct)
@@ -149,7 +152,7 @@ public sealed class SubmissionGrain(SteepServices services, ILogger<SubmissionGr
             await services.Submissions.UpdateAsync(new SubmissionUpdate(SubmissionId) { Status = SubmissionStatus.Cancelled }, default);
             _submission = _submission with { Status = SubmissionStatus.Cancelled };
         }
-        foreach (var id in _open.ToList()) GrainFactory.GetGrain<IProcessChainGrain>(id).CancelAsync().Ignore();
+        foreach (var id in _open.ToList()) GrainRef<IProcessChainGrain>.Get(GrainFactory, id).CancelAsync().Ignore();
         await FinishIfDoneAsync();
     }
 
@@ -169,7 +172,7 @@ public sealed class SubmissionGrain(SteepServices services, ILogger<SubmissionGr
         _stepScheduled = true;
         // one turn per burst of finished chains: the step message queues behind the ones already waiting, which are
         // then fed to the generator together
-        this.AsReference<ISubmissionGrain>().RunStepAsync().Ignore();
+        (_self ??= this.AsReference<ISubmissionGrain>()).RunStepAsync().Ignore();
     }
 
     /// <inheritdoc />
@@ -228,7 +231,7 @@ public sealed class SubmissionGrain(SteepServices services, ILogger<SubmissionGr
     {
         _firstError ??= message;
         _cancelRequested = true;
-        foreach (var id in _open.ToList()) GrainFactory.GetGrain<IProcessChainGrain>(id).CancelAsync().Ignore();
+        foreach (var id in _open.ToList()) GrainRef<IProcessChainGrain>.Get(GrainFactory, id).CancelAsync().Ignore();
         await FinishIfDoneAsync(forcedError: message);
     }
 
