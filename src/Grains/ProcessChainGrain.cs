@@ -12,6 +12,7 @@ public sealed class ProcessChainGrain(SteepServices services) : Grain, IProcessC
     private StoredProcessChain? _chain;
     private string? _cancelledBeforeStart;
     private Task? _startWrite; // the RUNNING write, while it is on its way
+    private string? _reservedBy; // the agent that runs this chain next
 
     private string ChainId => this.GetPrimaryKeyString();
 
@@ -25,21 +26,45 @@ public sealed class ProcessChainGrain(SteepServices services) : Grain, IProcessC
     public Task<StoredProcessChain?> GetAsync() => Task.FromResult(_chain);
 
     /// <inheritdoc />
-    public Task<StoredProcessChain?> StartAsync(string agentId)
+    public Task<StoredProcessChain?> StartAsync(string agentId) =>
+        Task.FromResult(MayRun(agentId) ? MarkRunning(agentId) : null);
+
+    /// <inheritdoc />
+    public Task<StoredProcessChain?> ReserveAsync(string agentId)
     {
-        if (_chain is null || _chain.Chain.Status != ProcessChainStatus.Registered || _cancelledBeforeStart is not null)
-            return Task.FromResult<StoredProcessChain?>(null);
+        if (!MayRun(agentId)) return Task.FromResult<StoredProcessChain?>(null);
+        _reservedBy = agentId;
+        return Task.FromResult(_chain);
+    }
+
+    /// <inheritdoc />
+    public Task StartedAsync(string agentId)
+    {
+        if (MayRun(agentId)) MarkRunning(agentId);
+        else if (_chain?.Chain.Status != ProcessChainStatus.Running || _chain.AgentId != agentId)
+            GrainRef<IAgentGrain>.Get(GrainFactory, agentId).CancelAsync(ChainId).Ignore(); // cancelled meanwhile
+        return Task.CompletedTask;
+    }
+
+    private bool MayRun(string agentId) =>
+        _chain is not null && _chain.Chain.Status == ProcessChainStatus.Registered && _cancelledBeforeStart is null
+        && (_reservedBy is null || _reservedBy == agentId);
+
+    private StoredProcessChain MarkRunning(string agentId)
+    {
+        _reservedBy = null;
         var now = services.Clock.GetUtcNow();
-        int run = _chain.RunNumber + 1;
-        _chain = _chain with { Chain = _chain.Chain with { Status = ProcessChainStatus.Running, StartTime = now }, AgentId = agentId, RunNumber = run };
+        var chain = _chain!;
+        int run = chain.RunNumber + 1;
+        _chain = chain with { Chain = chain.Chain with { Status = ProcessChainStatus.Running, StartTime = now }, AgentId = agentId, RunNumber = run };
         // The agent starts the process while RUNNING is being written: if this process dies first, the store still
         // says REGISTERED and the chain runs again after the restart, as a chain that was running would. Observers
         // hear of the start only once it is stored; every later write of this chain waits for it.
         _startWrite = WriteStartAsync(new ProcessChainUpdate(ChainId)
         {
             Status = ProcessChainStatus.Running, StartTime = now, AgentId = agentId, RunNumber = run,
-        }, new ProcessChainEvent(ChainId, _chain.Chain.SubmissionId ?? "", ProcessChainStatus.Running, agentId, null, null));
-        return Task.FromResult<StoredProcessChain?>(_chain);
+        }, new ProcessChainEvent(ChainId, chain.Chain.SubmissionId ?? "", ProcessChainStatus.Running, agentId, null, null));
+        return _chain;
     }
 
     private async Task WriteStartAsync(ProcessChainUpdate update, ProcessChainEvent started)
@@ -90,6 +115,8 @@ public sealed class ProcessChainGrain(SteepServices services) : Grain, IProcessC
             case ProcessChainStatus.Registered:
                 _cancelledBeforeStart = "cancelled";
                 GrainFactory.GetGrain<ISchedulerGrain>(SchedulerGrain.Key).RemoveAsync(ChainId).Ignore();
+                // an agent that reserved it drops it (or kills it, if it started it before hearing of this)
+                if (_reservedBy is { } reserved) GrainRef<IAgentGrain>.Get(GrainFactory, reserved).CancelAsync(ChainId).Ignore();
                 await services.Chains.UpdateAsync(new ProcessChainUpdate(ChainId) { Status = ProcessChainStatus.Cancelled, EndTime = services.Clock.GetUtcNow() }, default);
                 _chain = _chain with { Chain = _chain.Chain with { Status = ProcessChainStatus.Cancelled } };
                 services.Events.ProcessChainChanged(new ProcessChainEvent(ChainId, _chain.Chain.SubmissionId ?? "", ProcessChainStatus.Cancelled, null, null, null));

@@ -218,6 +218,50 @@ public sealed class SteepGrainsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_reserved_chain_that_is_cancelled_never_runs_and_the_agent_takes_the_next_one()
+    {
+        var gate = _executor.Gate = new TaskCompletionSource();
+        await Agent("only");
+        var id = await Submit(ForEach(3, null));
+        var until = DateTime.UtcNow.AddSeconds(10);
+        while (_executor.Running == 0) { Assert.True(DateTime.UtcNow < until); await Task.Delay(5); }
+        var chains = (await ((Persistence.IProcessChainStore)_store).ListBySubmissionAsync(id, null, default)).Select(c => c.Chain.Id).ToList();
+        var running = Assert.Single(_executor.Ran).Id;
+        var next = chains.First(c => c != running); // the agent has reserved it (oldest first)
+        await Task.Delay(100); // the reservation is on its way
+        await _grains.GetGrain<IProcessChainGrain>(next).CancelAsync();
+        gate.SetResult();
+
+        var s = await WaitFinal(id);
+        Assert.Equal(SubmissionStatus.Cancelled, s.Status); // as Steep 6.9: a cancelled chain makes the submission CANCELLED
+        Assert.Equal(2, s.SucceededProcessChains);
+        Assert.Equal(1, s.CancelledProcessChains);
+        Assert.DoesNotContain(_executor.Ran, c => c.Id == next);
+        Assert.Equal(2, _executor.Ran.Count);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_submission_drops_the_reserved_chain_too()
+    {
+        _executor.Block = true;
+        await Agent("only");
+        var id = await Submit(ForEach(3, null));
+        var until = DateTime.UtcNow.AddSeconds(10);
+        while (_executor.Running == 0) { Assert.True(DateTime.UtcNow < until); await Task.Delay(5); }
+        await Task.Delay(100);
+        await _grains.GetGrain<ISubmissionGrain>(id).CancelAsync();
+
+        var s = await WaitFinal(id);
+        Assert.Equal(SubmissionStatus.Cancelled, s.Status);
+        Assert.Equal(3, s.CancelledProcessChains);
+        var chains = await ((Persistence.IProcessChainStore)_store).ListBySubmissionAsync(id, null, default);
+        Assert.All(chains, c => Assert.Equal(ProcessChainStatus.Cancelled, c.Chain.Status));
+        // the running chain ran; the reserved one at most started to be killed at once; the queued one never ran
+        Assert.InRange(_executor.Ran.Count, 1, 2);
+        Assert.Equal(0, _executor.Running);
+    }
+
+    [Fact]
     public async Task AChainWhoseRunningWriteFailedIsStoredWithItsStartWhenItEnds()
     {
         _chains.FailNextStart = true;
@@ -268,6 +312,7 @@ public sealed class SteepGrainsTests : IAsyncLifetime
     {
         public string? Fail { get; set; }
         public bool Block { get; set; }
+        public TaskCompletionSource? Gate { get; set; } // every chain waits for it
         public int Running;
         public ConcurrentBag<ProcessChain> Ran { get; } = new();
         public ConcurrentQueue<string> Order { get; } = new(); // submission ids, in the order their chains started
@@ -280,6 +325,7 @@ public sealed class SteepGrainsTests : IAsyncLifetime
             try
             {
                 if (Block) await Task.Delay(Timeout.Infinite, ct);
+                if (Gate is { } gate) await gate.Task.WaitAsync(ct);
                 await Task.Yield();
                 if (Fail is not null) return new ProcessChainOutcome(ProcessChainStatus.Error, null, Fail, []);
                 var results = chain.Executables.SelectMany(e => e.Arguments).Where(a => a.Type == "output")
