@@ -1,3 +1,4 @@
+using Orleans.Placement;
 using Steep.Agent;
 using Steep.Core.Models;
 using Steep.Core.Scheduling;
@@ -7,6 +8,7 @@ using Steep.Persistence;
 namespace Steep.Grains;
 
 /// <summary>One process chain's run-time state (status, agent, times, results, run count), kept in the store.</summary>
+[PreferLocalPlacement] // activated by the agent that takes it first: on the silo whose machine runs it, and without a placement round
 public sealed class ProcessChainGrain(SteepServices services) : Grain, IProcessChainGrain
 {
     private StoredProcessChain? _chain;

@@ -41,6 +41,10 @@ public sealed class SchedulerGrain : Grain, ISchedulerGrain
     }
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<string>> RemoveSubmissionAsync(string submissionId) =>
+        Task.FromResult<IReadOnlyList<string>>(_queue.RemoveAll(c => c.SubmissionId == submissionId).Select(c => c.Id).ToList());
+
+    /// <inheritdoc />
     public Task SetPriorityAsync(string? submissionId, string? chainId, int priority)
     {
         if (submissionId is not null) _queue.SetPriority(c => c.SubmissionId == submissionId, priority);

@@ -152,8 +152,31 @@ public sealed class SubmissionGrain(SteepServices services, ILogger<SubmissionGr
             await services.Submissions.UpdateAsync(new SubmissionUpdate(SubmissionId) { Status = SubmissionStatus.Cancelled }, default);
             _submission = _submission with { Status = SubmissionStatus.Cancelled };
         }
-        foreach (var id in _open.ToList()) GrainRef<IProcessChainGrain>.Get(GrainFactory, id).CancelAsync().Ignore();
+        await DropOpenChainsAsync();
         await FinishIfDoneAsync();
+    }
+
+    /// <summary>
+    /// Cancels every open chain: the waiting ones (however many) in one store write, without a grain each; the few that
+    /// agents run or have reserved through their grains, which stop them.
+    /// </summary>
+    private async Task DropOpenChainsAsync()
+    {
+        var dropped = (await Scheduler.RemoveSubmissionAsync(SubmissionId)).Where(_open.Contains).ToList();
+        if (dropped.Count > 0)
+        {
+            var now = services.Clock.GetUtcNow();
+            await services.Chains.UpdateManyAsync(
+                dropped.Select(id => new ProcessChainUpdate(id) { Status = ProcessChainStatus.Cancelled, EndTime = now }).ToList(), default);
+            foreach (var id in dropped)
+            {
+                _open.Remove(id);
+                _consumed.Add(id); // the generator runs no more: nothing to feed it
+                Count(ProcessChainStatus.Cancelled, null);
+            }
+            Publish();
+        }
+        foreach (var id in _open.ToList()) GrainRef<IProcessChainGrain>.Get(GrainFactory, id).CancelAsync().Ignore();
     }
 
     /// <inheritdoc />
@@ -231,7 +254,7 @@ public sealed class SubmissionGrain(SteepServices services, ILogger<SubmissionGr
     {
         _firstError ??= message;
         _cancelRequested = true;
-        foreach (var id in _open.ToList()) GrainRef<IProcessChainGrain>.Get(GrainFactory, id).CancelAsync().Ignore();
+        await DropOpenChainsAsync();
         await FinishIfDoneAsync(forcedError: message);
     }
 

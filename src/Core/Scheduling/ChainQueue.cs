@@ -34,6 +34,17 @@ public sealed class ChainQueue
         return true;
     }
 
+    /// <summary>Removes every queued chain that <paramref name="applies"/> selects; returns them.</summary>
+    public IReadOnlyList<QueuedChain> RemoveAll(Func<QueuedChain, bool> applies)
+    {
+        var removed = new List<QueuedChain>();
+        foreach (var group in _groups.Values)
+            foreach (var c in group.Values)
+                if (applies(c)) removed.Add(c);
+        foreach (var c in removed) Remove(c.Id);
+        return removed;
+    }
+
     /// <summary>
     /// Gives the queued chains that <paramref name="applies"/> selects a new priority (they keep their place among
     /// chains of that priority); returns how many changed.

@@ -262,6 +262,33 @@ public sealed class SteepGrainsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Cancelling_a_large_submission_drops_its_waiting_chains_at_once_and_settles()
+    {
+        _executor.Block = true;
+        await Agent("a1");
+        await Agent("a2");
+        var id = await Submit(ForEach(20_000, null));
+        var until = DateTime.UtcNow.AddSeconds(10);
+        while (_executor.Running < 2) { Assert.True(DateTime.UtcNow < until); await Task.Delay(5); }
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await _grains.GetGrain<ISubmissionGrain>(id).CancelAsync();
+        var s = await WaitFinal(id, TimeSpan.FromSeconds(30));
+        var settled = watch.Elapsed;
+        Assert.Equal(SubmissionStatus.Cancelled, s.Status);
+        Assert.Equal(20_000, s.CancelledProcessChains);
+        Assert.Equal(0, s.RunningProcessChains);
+        Assert.True(settled < TimeSpan.FromSeconds(10), $"settled after {settled}");
+        var counts = await ((Persistence.IProcessChainStore)_store).CountByStatusAsync(id, default);
+        Assert.Equal(20_000, counts[ProcessChainStatus.Cancelled]);
+        Assert.InRange(_executor.Ran.Count, 2, 4); // the running ones, and at most the reserved ones killed at their start
+
+        watch.Restart();
+        await _grains.GetGrain<ISubmissionGrain>(id).CancelAsync(); // a second cancel answers at once
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"second cancel took {watch.Elapsed}");
+    }
+
+    [Fact]
     public async Task AChainWhoseRunningWriteFailedIsStoredWithItsStartWhenItEnds()
     {
         _chains.FailNextStart = true;
