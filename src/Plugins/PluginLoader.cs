@@ -62,7 +62,9 @@ public static class PluginLoader
         Assembly assembly;
         try
         {
-            assembly = AssemblyLoadContext.Default.LoadFromAssemblyPath(path);
+            // a context of its own per plugin: two files may compile to the same assembly name (a .dll copied from the
+            // cache, a plugin loaded twice by tests); steep's own assemblies still come from the default context
+            assembly = new AssemblyLoadContext($"steep-plugin:{d.Name}").LoadFromAssemblyPath(path);
         }
         catch (Exception e) when (e is BadImageFormatException or FileLoadException or FileNotFoundException)
         {
