@@ -196,7 +196,7 @@ public sealed class SubmissionGrain(SteepServices services, ILogger<SubmissionGr
             try { chains = await plugins.AdaptAsync(chains, _submission.Workflow!, default); }
             catch (Exception e) when (e is not OutOfMemoryException) { adapterError = e.Message; }
         }
-        var stored = chains.Select(c => c with { SubmissionId = SubmissionId, Status = adapterError is null ? ProcessChainStatus.Registered : ProcessChainStatus.Error, ErrorMessage = adapterError }).ToList();
+        var stored = chains.Select(c => c with { SubmissionId = SubmissionId, Status = ProcessChainStatus.Registered }).ToList();
         _step++;
         await services.Submissions.CommitStepAsync(SubmissionId,
             new GeneratorStep(_step, JsonSerializer.SerializeToUtf8Bytes(input, SteepJson.Options)), stored, default);
@@ -211,6 +211,10 @@ public sealed class SubmissionGrain(SteepServices services, ILogger<SubmissionGr
         }
         if (adapterError is not null)
         {
+            // the stores register new chains; these never run (a crash before this write runs them unadapted)
+            var now = services.Clock.GetUtcNow();
+            await services.Chains.UpdateManyAsync(stored.Select(c => new ProcessChainUpdate(c.Id)
+                { Status = ProcessChainStatus.Error, ErrorMessage = adapterError, EndTime = now }).ToList(), default);
             _total += stored.Count;
             foreach (var c in stored) Count(ProcessChainStatus.Error, adapterError);
             Publish();
