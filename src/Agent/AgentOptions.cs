@@ -42,6 +42,12 @@ public sealed record AgentOptions
     /// </summary>
     public TimeSpan OutputDrainTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>Runtime, output adapter and progress estimator plugins; none by default.</summary>
+    public ExecutorPlugins Plugins { get; init; } = ExecutorPlugins.None;
+
+    /// <summary>Where progress estimator plugins put the estimates of running chains.</summary>
+    public ChainProgress Progress { get; init; } = new();
+
     /// <summary>The clock: retry delays and log timestamps.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 }

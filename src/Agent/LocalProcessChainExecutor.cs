@@ -1,6 +1,7 @@
 using System.Globalization;
 using Steep.Agent.Native;
 using Steep.Core.Models;
+using Steep.Plugins;
 
 namespace Steep.Agent;
 
@@ -55,11 +56,12 @@ public sealed class LocalProcessChainExecutor : IProcessChainExecutor
         }
 
         using (log)
+        try
         {
             for (int i = 0; i < chain.Executables.Count; i++)
             {
                 var exe = chain.Executables[i];
-                var step = await RunWithRetriesAsync(chain.Id, i, exe, workingDirectory, log, ct).ConfigureAwait(false);
+                var step = await RunWithRetriesAsync(chain.Id, i, chain.Executables.Count, exe, workingDirectory, log, ct).ConfigureAwait(false);
                 if (step.Cancelled || (step.Error is not null && ct.IsCancellationRequested)) return Cancelled(executed);
                 if (step.Error is not null) return Failed(step.Error, executed);
                 executed.Add(exe.Id);
@@ -68,7 +70,14 @@ public sealed class LocalProcessChainExecutor : IProcessChainExecutor
             var results = new Dictionary<string, List<string>>();
             try
             {
-                foreach (var exe in chain.Executables) OutputFiles.Collect(exe, workingDirectory, results);
+                if (_options.Plugins.OutputAdapters.Count == 0)
+                {
+                    foreach (var exe in chain.Executables) OutputFiles.Collect(exe, workingDirectory, results);
+                }
+                else if (await CollectWithAdaptersAsync(chain, workingDirectory, results, ct).ConfigureAwait(false) is { } adapterError)
+                {
+                    return Failed(adapterError, executed);
+                }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -79,17 +88,21 @@ public sealed class LocalProcessChainExecutor : IProcessChainExecutor
             foreach (var (k, v) in results) readOnly[k] = v;
             return new ProcessChainOutcome(ProcessChainStatus.Success, readOnly, null, executed);
         }
+        finally
+        {
+            if (_options.Plugins.ProgressEstimators.Count > 0) _options.Progress.Remove(chain.Id);
+        }
     }
 
     /// <summary>Runs one executable, retrying it as its retry policy says.</summary>
     private async Task<StepResult> RunWithRetriesAsync(
-        string chainId, int index, Executable exe, string workingDirectory, ChainLog log, CancellationToken ct)
+        string chainId, int index, int count, Executable exe, string workingDirectory, ChainLog log, CancellationToken ct)
     {
         var policy = exe.Retries;
         int maxAttempts = policy is null ? 1 : policy.MaxAttempts < 0 ? int.MaxValue : Math.Max(1, policy.MaxAttempts);
         for (int attempt = 1; ; attempt++)
         {
-            var step = await RunOnceAsync(chainId, index, exe, attempt, maxAttempts, workingDirectory, log, ct).ConfigureAwait(false);
+            var step = await RunOnceAsync(chainId, index, count, exe, attempt, maxAttempts, workingDirectory, log, ct).ConfigureAwait(false);
             if (step.Error is null || step.Cancelled || ct.IsCancellationRequested) return step;
             if (attempt >= maxAttempts)
             {
@@ -116,7 +129,7 @@ public sealed class LocalProcessChainExecutor : IProcessChainExecutor
     }
 
     private async Task<StepResult> RunOnceAsync(
-        string chainId, int index, Executable exe, int attempt, int maxAttempts, string workingDirectory, ChainLog log,
+        string chainId, int index, int count, Executable exe, int attempt, int maxAttempts, string workingDirectory, ChainLog log,
         CancellationToken ct)
     {
         if (ct.IsCancellationRequested) return StepResult.WasCancelled;
@@ -124,6 +137,13 @@ public sealed class LocalProcessChainExecutor : IProcessChainExecutor
         log.WriteLine($"=== {Now()} service '{exe.ServiceId}' (executable '{exe.Id}'){attempts}");
         // messages name the attempt only when the last of several failed, i.e. when it becomes the chain's error
         var what = $"service '{exe.ServiceId}' (executable '{exe.Id}'{(attempt > 1 ? attempts : "")})";
+
+        // plugins are looked up only when there are any: no cost per executable otherwise
+        var plugins = _options.Plugins;
+        var feed = plugins.ProgressEstimators.Count > 0 && plugins.ProgressEstimators.TryGetValue(exe.ServiceId, out var estimator)
+            ? new ProgressFeed(estimator, exe, chainId, index, count, _options.Progress, log) : null;
+        if (plugins.Runtimes.Count > 0 && plugins.Runtimes.TryGetValue(exe.Runtime, out var runtime))
+            return await RunPluginRuntimeAsync(runtime, chainId, exe, what, workingDirectory, log, feed, ct).ConfigureAwait(false);
 
         var containerName = exe.Runtime == Runtimes.Docker ? Runtimes.ContainerName(chainId, index, attempt) : "";
         var plan = Runtimes.Prepare(exe, _options, workingDirectory, containerName, out var error);
@@ -158,7 +178,8 @@ public sealed class LocalProcessChainExecutor : IProcessChainExecutor
         ProcessResult result;
         try
         {
-            if (PosixSpawnLauncher.IsSupported && log.BeginOutput() is var (file, start))
+            // a progress estimator reads the lines, so they pass through this process instead of straight into the log file
+            if (feed is null && PosixSpawnLauncher.IsSupported && log.BeginOutput() is var (file, start))
             {
                 result = await PosixSpawnLauncher.RunAsync(plan.FileName, plan.Arguments, workingDirectory, file, onCancel, onStarted, ct)
                     .ConfigureAwait(false);
@@ -175,6 +196,7 @@ public sealed class LocalProcessChainExecutor : IProcessChainExecutor
                     {
                         log.WriteLine(line);
                         lines.Add(line);
+                        feed?.Add(line);
                     },
                     onCancel, _options.OutputDrainTimeout, ct, onStarted).ConfigureAwait(false);
                 tail = lines.ToList();
@@ -211,6 +233,80 @@ public sealed class LocalProcessChainExecutor : IProcessChainExecutor
         };
         return new StepResult(false,
             $"S{what[1..]} failed with exit code {result.ExitCode.ToString(CultureInfo.InvariantCulture)}. {output}");
+    }
+
+    /// <summary>Runs one executable with a runtime plugin; what it throws becomes the step's error, naming the plugin.</summary>
+    private async Task<StepResult> RunPluginRuntimeAsync(
+        NamedPlugin<IRuntime> runtime, string chainId, Executable exe, string what, string workingDirectory, ChainLog log,
+        ProgressFeed? feed, CancellationToken ct)
+    {
+        var lines = new OutputTail(_options.ErrorOutputLines);
+        var context = new PluginRuntimeContext(exe, _options, workingDirectory, line =>
+        {
+            log.WriteLine(line);
+            lines.Add(line);
+            feed?.Add(line);
+        }, chainId, _journal);
+        log.WriteLine($"=== runtime plugin '{runtime.Name}'");
+        try
+        {
+            OutputFiles.Prepare(exe, workingDirectory);
+            await runtime.Plugin.ExecuteAsync(exe, context, ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            log.WriteLine($"=== {Now()} cancelled");
+            return StepResult.WasCancelled;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            var tail = lines.ToList();
+            var output = tail.Count == 0 ? "" : $" Last {tail.Count.ToString(CultureInfo.InvariantCulture)} lines of output:\n{string.Join('\n', tail)}";
+            var message = $"Runtime plugin '{runtime.Name}' failed to run {what}: {e.Message}{output}";
+            log.WriteLine("=== " + message);
+            return new StepResult(false, message);
+        }
+        log.WriteLine($"=== {Now()} runtime plugin '{runtime.Name}' finished");
+        log.Flush();
+        return StepResult.Ok;
+    }
+
+    /// <summary>
+    /// Collects the outputs of every executable, calling the output adapter plugin of an output's data type where there
+    /// is one; returns the error naming the plugin when one throws.
+    /// </summary>
+    private async Task<string?> CollectWithAdaptersAsync(
+        ProcessChain chain, string workingDirectory, Dictionary<string, List<string>> results, CancellationToken ct)
+    {
+        var adapters = _options.Plugins.OutputAdapters;
+        foreach (var exe in chain.Executables)
+        {
+            List<Argument>? rest = null;
+            foreach (var a in exe.Arguments)
+            {
+                if (a.Type != ArgumentTypes.Output || !adapters.TryGetValue(a.DataType, out var adapter))
+                {
+                    (rest ??= []).Add(a);
+                    continue;
+                }
+                if (!results.TryGetValue(a.Variable.Id, out var list)) results[a.Variable.Id] = list = [];
+                try
+                {
+                    list.AddRange(await adapter.Plugin.CollectAsync(a, chain, workingDirectory, ct).ConfigureAwait(false));
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    throw;
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    return $"Output adapter plugin '{adapter.Name}' failed on output '{a.Id}' of service '{exe.ServiceId}' " +
+                        $"(executable '{exe.Id}'): {e.Message}";
+                }
+            }
+            if (rest is not null) OutputFiles.Collect(exe with { Arguments = rest }, workingDirectory, results);
+        }
+        return null;
     }
 
     /// <summary>Kills a container by name; bounded, and quiet (the container may not exist yet or any more).</summary>

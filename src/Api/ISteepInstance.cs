@@ -3,6 +3,7 @@ using Steep.Core.Validation;
 using Steep.Contracts;
 using Steep.Grains;
 using Steep.Persistence;
+using Steep.Plugins;
 
 namespace Steep.Api;
 
@@ -23,6 +24,12 @@ public interface ISteepInstance
 
     /// <summary>Version, build, commit and build time of the running software.</summary>
     SteepVersion Version { get; }
+
+    /// <summary>The plugin descriptors the instance was started with (<c>GET /plugins</c>).</summary>
+    IReadOnlyList<PluginDescriptor> Plugins => [];
+
+    /// <summary>The <c>estimatedProgress</c> (0.0 to 1.0) of a chain running in this process, from a progress estimator plugin; null when unknown.</summary>
+    double? EstimatedProgress(string processChainId) => null;
 
     /// <summary>
     /// Validates and stores a workflow, then starts it. <paramref name="source"/> is the text exactly as the client

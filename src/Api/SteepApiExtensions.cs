@@ -87,6 +87,7 @@ public static class SteepApiExtensions
         LogEndpoints.Map(app);
         AgentEndpoints.Map(app);
         ServiceEndpoints.Map(app);
+        PluginEndpoints.Map(app);
         VmEndpoints.Map(app);
         MetricsEndpoints.Map(app);
         EventEndpoints.Map(app);

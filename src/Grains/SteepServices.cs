@@ -1,4 +1,5 @@
 using Steep.Agent;
+using Steep.Core.Generator;
 using Steep.Core.Models;
 using Steep.Persistence;
 
@@ -19,6 +20,9 @@ public sealed record SteepServices(
 
     /// <summary>Macros that <c>include</c> actions of submitted workflows may use.</summary>
     public IReadOnlyDictionary<string, Macro> Macros { get; init; } = new Dictionary<string, Macro>();
+
+    /// <summary>Consistency checker and process chain adapter plugins; null when there are none.</summary>
+    public IGeneratorPlugins? GeneratorPlugins { get; init; }
 
     /// <summary>Chains registered a moment ago, for their first activation.</summary>
     public FreshChains FreshChains { get; init; } = new();

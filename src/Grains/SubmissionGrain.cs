@@ -51,7 +51,8 @@ public sealed class SubmissionGrain(SteepServices services, ILogger<SubmissionGr
 
         // the services it was accepted with; older submissions stored none and run with the silo's
         _generator = new ProcessChainGenerator(workflow, _submission.ServiceMetadata ?? services.Services, new GeneratorOptions(
-            Path.Combine(services.Paths.TmpPath, SubmissionId), Path.Combine(services.Paths.OutPath, SubmissionId), IdSeed(SubmissionId)));
+            Path.Combine(services.Paths.TmpPath, SubmissionId), Path.Combine(services.Paths.OutPath, SubmissionId), IdSeed(SubmissionId))
+            { ConsistencyCheck = services.GeneratorPlugins?.ConsistencyCheckFor(workflow) });
         foreach (var step in await services.Submissions.GetStepsAsync(SubmissionId, 0, ct))
         {
             var input = JsonSerializer.Deserialize<StepInput>(step.Input, SteepJson.Options)!;
@@ -224,9 +225,21 @@ public sealed class SubmissionGrain(SteepServices services, ILogger<SubmissionGr
             try { chains = _generator.Generate(results, executed); }
             catch (GeneratorException e) { generatorError = e.Message; }
         }
-        // the submission's priority, which may have been changed since it was accepted, is its new chains'
-        int? priority = _submission.Priority == 0 && chains.All(c => c.Priority is null) ? null : _submission.Priority;
-        var stored = chains.Select(c => c with { SubmissionId = SubmissionId, Status = ProcessChainStatus.Registered, Priority = priority }).ToList();
+        // plugins: process chain adapters rewrite the step's chains; when one throws, the chains are stored as ERROR
+        string? adapterError = null;
+        if (chains.Count > 0 && services.GeneratorPlugins is { HasAdapters: true } plugins)
+        {
+            try { chains = await plugins.AdaptAsync(chains, _submission.Workflow!, default); }
+            catch (Exception e) when (e is not OutOfMemoryException) { adapterError = e.Message; }
+        }
+        // the submission's priority, which may have been changed since it was accepted, is its new chains' (unless an
+        // adapter gave a chain one of its own)
+        int? generated = _submission.Workflow?.Priority;
+        int? priority = _submission.Priority == 0 && generated is null ? null : _submission.Priority;
+        var stored = chains.Select(c => c with
+        {
+            SubmissionId = SubmissionId, Status = ProcessChainStatus.Registered, Priority = c.Priority == generated ? priority : c.Priority,
+        }).ToList();
         _step++;
         await services.Submissions.CommitStepAsync(SubmissionId,
             new GeneratorStep(_step, JsonSerializer.SerializeToUtf8Bytes(input, SteepJson.Options)), stored, default);
@@ -239,7 +252,17 @@ public sealed class SubmissionGrain(SteepServices services, ILogger<SubmissionGr
             await FailAsync($"The workflow cannot be processed further: {generatorError}");
             return;
         }
-        if (stored.Count > 0)
+        if (adapterError is not null)
+        {
+            // the stores register new chains; these never run (a crash before this write runs them unadapted)
+            var now = services.Clock.GetUtcNow();
+            await services.Chains.UpdateManyAsync(stored.Select(c => new ProcessChainUpdate(c.Id)
+                { Status = ProcessChainStatus.Error, ErrorMessage = adapterError, EndTime = now }).ToList(), default);
+            _total += stored.Count;
+            foreach (var c in stored) Count(ProcessChainStatus.Error, adapterError);
+            Publish();
+        }
+        else if (stored.Count > 0)
         {
             _total += stored.Count;
             foreach (var c in stored) _open.Add(c.Id);

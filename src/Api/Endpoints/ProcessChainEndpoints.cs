@@ -55,11 +55,18 @@ internal static class ProcessChainEndpoints
         }
         var page = await steep.ProcessChains.ListAsync(submissionId, query.Status, query.Offset, query.Size, newestFirst: true, ct);
         query.SetHeaders(context.Response, page.Total);
-        return ApiResults.Json(page.Items.Select(ProcessChainViews.Summary).ToList());
+        return ApiResults.Json(page.Items.Select(c => WithProgress(ProcessChainViews.Summary(c), c, steep)).ToList());
     }
 
     private static async Task<IResult> GetAsync(string id, ISteepInstance steep, CancellationToken ct) =>
-        await steep.ProcessChains.GetAsync(id, ct) is { } c ? ApiResults.Json(ProcessChainViews.Full(c)) : UnknownChain(id);
+        await steep.ProcessChains.GetAsync(id, ct) is { } c ? ApiResults.Json(WithProgress(ProcessChainViews.Full(c), c, steep)) : UnknownChain(id);
+
+    /// <summary>Adds Steep's <c>estimatedProgress</c> to a running chain whose progress a progress estimator plugin knows.</summary>
+    private static System.Text.Json.Nodes.JsonObject WithProgress(System.Text.Json.Nodes.JsonObject node, StoredProcessChain c, ISteepInstance steep)
+    {
+        if (c.Chain.Status == ProcessChainStatus.Running && steep.EstimatedProgress(c.Chain.Id) is { } p) node["estimatedProgress"] = p;
+        return node;
+    }
 
     private static async Task<IResult> UpdateAsync(string id, HttpContext context, ISteepInstance steep, SteepApiOptions options,
         EventBusHub hub, CancellationToken ct)

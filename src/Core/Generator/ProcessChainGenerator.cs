@@ -17,6 +17,7 @@ public sealed partial class ProcessChainGenerator
     internal const string TempSuffix = "$$";
 
     private readonly Dictionary<string, Service> _services;
+    private readonly Func<IReadOnlyList<Executable>, ExecuteAction, bool>? _consistencyCheck;
     private IdGenerator _ids;
     private long _nextSeq;
     private int _pendingCount;
@@ -68,6 +69,7 @@ public sealed partial class ProcessChainGenerator
         foreach (var s in services) _services.TryAdd(s.Id, s);
         TmpPath = options.TmpPath;
         OutPath = options.OutPath;
+        _consistencyCheck = options.ConsistencyCheck;
         _ids = new IdGenerator(options.IdSeed ?? IdGenerator.RandomSeed(), 0);
     }
 
@@ -710,6 +712,8 @@ public sealed partial class ProcessChainGenerator
                     if (!ReferenceEquals(next, start)) next.VisitStamp = visit;
                     break;
                 }
+                // a consistency checker may keep the action out of this chain; it starts one of its own once it is ready
+                if (executables is not null && _consistencyCheck is not null && !CanJoin(executables, next)) break;
                 var exe = ToExecutable(next, capabilities, argumentValues);
                 (executables ??= []).Add(exe);
                 executableIds.Add(exe.Id);
@@ -732,6 +736,31 @@ public sealed partial class ProcessChainGenerator
         foreach (var a in toRemove) RemovePending(a);
         CompactRoots();
         return chains;
+    }
+
+    private bool CanJoin(List<Executable> executables, GExec action)
+    {
+        var inputs = new InputParameter[action.Inputs.Count];
+        for (int k = 0; k < inputs.Length; k++) inputs[k] = new InputParameter { Id = action.Inputs[k].Id, Var = action.Inputs[k].Var.Id };
+        var outputs = new OutputParameter[action.Outputs.Count];
+        for (int k = 0; k < outputs.Length; k++)
+        {
+            var o = action.Outputs[k];
+            outputs[k] = new OutputParameter { Id = o.Id, Var = o.Var.Id, Prefix = o.Prefix, Store = o.Store };
+        }
+        var model = new ExecuteAction
+        {
+            Id = action.Id, Service = action.Service, Inputs = inputs, Outputs = outputs, DependsOn = action.DependsOn,
+            Retries = action.Retries,
+        };
+        try
+        {
+            return _consistencyCheck!(executables.AsReadOnly(), model);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException and not GeneratorException)
+        {
+            throw new GeneratorException(e.Message);
+        }
     }
 
     private void CompactRoots()

@@ -1,6 +1,7 @@
 using Steep.Core.Generator;
 using Steep.Core.Macros;
 using Steep.Core.Serialization;
+using Steep.Plugins;
 
 namespace Steep.Silo.Commands;
 
@@ -13,7 +14,7 @@ internal static class CommandErrors
         {
             return await body();
         }
-        catch (Exception e) when (e is ModelFormatException or GeneratorException or MacroException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is ModelFormatException or GeneratorException or MacroException or PluginException or IOException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 1;

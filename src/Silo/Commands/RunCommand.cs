@@ -24,6 +24,7 @@ internal static class RunCommand
             var settings = HostSettings.From(LoadConfig(), pr.GetValue(data), pr.GetValue(services), pr.GetValue(agents));
             var wf = CliFiles.ReadWorkflow(pr.GetValue(workflow)!);
             var known = CliFiles.ReadMacros(pr.GetValue(macros));
+            settings = await PluginStartup.LoadAsync(settings, ct);
             await using var host = await SteepHost.StartAsync(settings, ct);
             Submission submission;
             try
@@ -52,6 +53,7 @@ internal static class RunCommand
         cmd.SetAction((pr, ct) => CommandErrors.RunAsync(async () =>
         {
             var settings = HostSettings.From(LoadConfig(), pr.GetValue(data), pr.GetValue(services), pr.GetValue(agents));
+            settings = await PluginStartup.LoadAsync(settings, ct);
             await using var host = await SteepHost.StartAsync(settings, ct);
             var ids = await host.ResumeAllAsync(ct);
             if (ids.Count == 0)

@@ -45,6 +45,7 @@ internal static class ServeCommand
                 throw new ModelFormatException($"the HTTP port must be from 0 to 65535, not {settings.HttpPort}");
             var url = SteepWebServer.Url(settings.HttpHost, settings.HttpPort);
             settings = settings with { Macros = CliFiles.ReadMacros(pr.GetValue(macros)) };
+            settings = await PluginStartup.LoadAsync(settings, ct);
             return await ServeAsync(settings, url, settings.Macros, ct);
         }));
         return cmd;

@@ -1,5 +1,7 @@
 using Steep.Core.Models;
 using Steep.Core.Serialization;
+using Steep.Agent;
+using Steep.Plugins;
 using Steep.Silo.Configuration;
 
 namespace Steep.Silo.Hosting;
@@ -40,6 +42,15 @@ public sealed record HostSettings
     /// <summary>When set, the HTTP API requires <c>Authorization: Bearer &lt;token&gt;</c> (all but /health).</summary>
     public string? HttpToken { get; init; }
 
+    /// <summary>Steep's home folder (the one holding <c>conf/</c>): plugin descriptors and relative script paths are found there.</summary>
+    public string Home { get; init; } = Directory.GetCurrentDirectory();
+    /// <summary><c>steep.plugins</c> (STEEP_PLUGINS): a plugin descriptor file or folder instead of <c>conf/plugins/</c>.</summary>
+    public string? PluginsLocation { get; init; }
+    /// <summary>The loaded plugins (<see cref="PluginStartup.LoadAsync"/>); none by default.</summary>
+    public PluginSet Plugins { get; init; } = PluginSet.Empty;
+    /// <summary>Estimated progress of running chains, written by progress estimator plugins, read by the HTTP API.</summary>
+    public ChainProgress Progress { get; init; } = new();
+
     /// <summary>The largest request body (a submitted workflow) the HTTP API reads; larger ones get 413.</summary>
     public long HttpMaxBodySize { get; init; } = 10 * 1024 * 1024;
     /// <summary>How deep and how far (YAML aliases) a submitted workflow may expand.</summary>
@@ -69,6 +80,8 @@ public sealed record HostSettings
         return new HostSettings
         {
             DataDirectory = data,
+            Home = config.Home,
+            PluginsLocation = config.GetString("steep.plugins"),
             TmpPath = config.GetString("steep.tmpPath") is { } tp ? Path.GetFullPath(tp, config.Home) : Path.Combine(data, "tmp"),
             OutPath = config.GetString("steep.outPath") is { } op ? Path.GetFullPath(op, config.Home) : Path.Combine(data, "out"),
             StoreKind = kind,

@@ -23,6 +23,10 @@ public sealed partial class SteepHost : ISteepInstance
 
     string ISteepInstance.LogDirectory => Services.Paths.LogPath;
 
+    IReadOnlyList<Steep.Plugins.PluginDescriptor> ISteepInstance.Plugins => Settings.Plugins.Descriptors;
+
+    double? ISteepInstance.EstimatedProgress(string processChainId) => Settings.Progress.Get(processChainId);
+
     // API submissions keep their text (Steep's `source`)
     async Task<Submission> ISteepInstance.SubmitAsync(Workflow workflow, string? source, CancellationToken ct)
     {

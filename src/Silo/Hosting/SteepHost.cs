@@ -110,6 +110,8 @@ public sealed partial class SteepHost : IAsyncDisposable
 
             var executor = new LocalProcessChainExecutor(new AgentOptions
             {
+                Plugins = settings.Plugins.Executor,
+                Progress = settings.Progress,
                 LogDirectory = paths.LogPath,
                 ServiceDirectories = settings.ServiceDirectories,
                 DockerVolumes = settings.DockerVolumes,
@@ -120,6 +122,7 @@ public sealed partial class SteepHost : IAsyncDisposable
             {
                 ServiceDirectories = settings.ServiceDirectories,
                 Macros = settings.Macros,
+                GeneratorPlugins = settings.Plugins.Generator,
             };
             return new SteepHost(settings, services, events, lifetime, dataLock);
         }

@@ -84,6 +84,9 @@ public class ApiServer : IAsyncLifetime
     /// <summary>Options of the API under test (tests override this to set a token, limits, keep-alive).</summary>
     protected virtual void Configure(SteepApiOptions options) => options.EventKeepAliveInterval = TimeSpan.FromMilliseconds(300);
 
+    /// <summary>The plugins the server starts with; none here.</summary>
+    protected virtual Steep.Plugins.PluginSet LoadPlugins() => Steep.Plugins.PluginSet.Empty;
+
     public virtual async Task InitializeAsync()
     {
         var servicesFile = Dir.Write("services.yaml", ServicesYaml);
@@ -96,6 +99,7 @@ public class ApiServer : IAsyncLifetime
             AgentCount = 2,
             Services = services,
             ServiceDirectories = services.ToDictionary(s => s.Id, _ => Dir.Path),
+            Plugins = LoadPlugins(),
         };
         Host = await SteepHost.StartAsync(settings, CancellationToken.None);
         Instance = new CountingInstance(Host);

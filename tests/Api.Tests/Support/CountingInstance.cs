@@ -26,6 +26,8 @@ public sealed class CountingInstance(ISteepInstance inner) : ISteepInstance
     public Task<bool> CancelProcessChainAsync(string processChainId, CancellationToken ct) => inner.CancelProcessChainAsync(processChainId, ct);
     public Task<IReadOnlyList<AgentInfo>> GetAgentsAsync(CancellationToken ct) => inner.GetAgentsAsync(ct);
     public Task<IReadOnlyList<HealthPart>> CheckHealthAsync(CancellationToken ct) => inner.CheckHealthAsync(ct);
+    public IReadOnlyList<Steep.Plugins.PluginDescriptor> Plugins => inner.Plugins;
+    public double? EstimatedProgress(string processChainId) => inner.EstimatedProgress(processChainId);
 
     public Subscription SubscribeEvents()
     {
