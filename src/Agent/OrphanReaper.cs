@@ -88,6 +88,27 @@ public static class OrphanReaper
         return victims.Count;
     }
 
+    /// <summary>
+    /// Removes this process's journals that name no running process (at a clean stop, when its silo has stopped);
+    /// what might still run stays recorded for the next start.
+    /// </summary>
+    public static void RemoveSettledJournals(string dataDirectory)
+    {
+        var folder = Path.Combine(Path.GetFullPath(dataDirectory), RunningFolder);
+        if (!Directory.Exists(folder)) return;
+        foreach (var file in Directory.GetFiles(folder, $"{Environment.ProcessId}-*{RunningProcessJournal.Extension}"))
+        {
+            try
+            {
+                if (RunningProcessJournal.ReadLive(File.ReadAllText(file)).Count == 0) File.Delete(file);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // the next start's reaper reads and removes it
+            }
+        }
+    }
+
     private static bool IsZombie(int pid)
     {
         try

@@ -36,6 +36,8 @@ public sealed class OrphanReaperTests : IDisposable
         File.WriteAllText(_dir["go"], "");
         Assert.Equal(ProcessChainStatus.Success, (await run).Status);
         Assert.Empty(Live(running));
+        OrphanReaper.RemoveSettledJournals(data); // what a clean stop does
+        Assert.Empty(Directory.GetFiles(running));
     }
 
     [Fact]

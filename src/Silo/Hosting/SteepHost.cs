@@ -332,6 +332,7 @@ public sealed partial class SteepHost : IAsyncDisposable
             }
         }
         if (_storeLifetime is not null) await _storeLifetime.DisposeAsync();
+        OrphanReaper.RemoveSettledJournals(Settings.DataDirectory); // a clean stop leaves no record of its services
         _lock.Dispose();
     }
 
