@@ -472,6 +472,87 @@ public abstract class StoreContractTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Equal(1, (await Chains.CountByStatusAsync("s1", Ct))[ProcessChainStatus.Running]);
     }
 
+    // ---- runs (Steep 6.5) ----
+
+    [SkippableFact]
+    public async Task Each_start_is_a_run_that_ends_with_the_chain()
+    {
+        await Submissions.AddAsync(NewSubmission("s1"), Ct);
+        await Submissions.CommitStepAsync("s1", Step(1), NewChains("c", 2), Ct);
+        Assert.Empty(await Chains.ListRunsAsync("c0", Ct));
+
+        await Chains.UpdateAsync(new ProcessChainUpdate("c0") { Status = ProcessChainStatus.Running, StartTime = T0, AgentId = "a1", RunNumber = 1 }, Ct);
+        var running = Assert.Single(await Chains.ListRunsAsync("c0", Ct));
+        Assert.Equal(new ProcessChainRun(1, "a1", T0, null, ProcessChainStatus.Running, null), running);
+
+        // a failed run, then the chain is registered again (a retry) and runs a second time, elsewhere
+        await Chains.UpdateAsync(new ProcessChainUpdate("c0") { Status = ProcessChainStatus.Error, EndTime = T0.AddSeconds(2), ErrorMessage = "exit code 127" }, Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("c0") { Status = ProcessChainStatus.Registered, Reset = true }, Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("c0") { Status = ProcessChainStatus.Running, StartTime = T0.AddSeconds(5), AgentId = "a2", RunNumber = 2 }, Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("c0") { Status = ProcessChainStatus.Success, EndTime = T0.AddSeconds(9), Results = ResultFiles("/out") }, Ct);
+
+        var runs = await Chains.ListRunsAsync("c0", Ct);
+        Assert.Equal(
+        [
+            new ProcessChainRun(1, "a1", T0, T0.AddSeconds(2), ProcessChainStatus.Error, "exit code 127"),
+            new ProcessChainRun(2, "a2", T0.AddSeconds(5), T0.AddSeconds(9), ProcessChainStatus.Success, null),
+        ], runs);
+        Assert.Equal(runs[0], await Chains.GetRunAsync("c0", 1, Ct));
+        Assert.Equal(runs[1], await Chains.GetRunAsync("c0", 2, Ct));
+        Assert.Null(await Chains.GetRunAsync("c0", 3, Ct));
+        Assert.Null(await Chains.GetRunAsync("c0", 0, Ct));
+        Assert.Equal(2, (await Chains.GetAsync("c0", Ct))!.RunNumber);
+        // the other chain never ran, an unknown one has none
+        Assert.Empty(await Chains.ListRunsAsync("c1", Ct));
+        Assert.Empty(await Chains.ListRunsAsync("nope", Ct));
+        Assert.Null(await Chains.GetRunAsync("nope", 1, Ct));
+    }
+
+    [SkippableFact]
+    public async Task A_run_cut_short_by_a_crash_ends_as_interrupted_and_the_resumed_chain_gets_a_new_run()
+    {
+        await Submissions.AddAsync(NewSubmission("s1"), Ct);
+        await Submissions.CommitStepAsync("s1", Step(1), NewChains("c", 2), Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("c0") { Status = ProcessChainStatus.Running, StartTime = T0, AgentId = "a1", RunNumber = 1 }, Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("c1") { Status = ProcessChainStatus.Running, StartTime = T0, AgentId = "a2", RunNumber = 1 }, Ct);
+
+        // what the host does after a restart with the chains that were RUNNING
+        await Chains.UpdateManyAsync(
+        [
+            new ProcessChainUpdate("c0") { Status = ProcessChainStatus.Registered, Reset = true },
+            new ProcessChainUpdate("c1") { Status = ProcessChainStatus.Registered, Reset = true },
+        ], Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("c0") { Status = ProcessChainStatus.Running, StartTime = T0.AddMinutes(1), AgentId = "a3", RunNumber = 2 }, Ct);
+
+        var runs = await Chains.ListRunsAsync("c0", Ct);
+        Assert.Equal(2, runs.Count);
+        Assert.Equal((1, "a1", T0, (DateTimeOffset?)null, ProcessChainStatus.Error), (runs[0].RunNumber, runs[0].AgentId, runs[0].StartTime, runs[0].EndTime, runs[0].Status));
+        Assert.Contains("interrupted", runs[0].ErrorMessage);
+        Assert.Equal(new ProcessChainRun(2, "a3", T0.AddMinutes(1), null, ProcessChainStatus.Running, null), runs[1]);
+        Assert.Equal(ProcessChainStatus.Error, Assert.Single(await Chains.ListRunsAsync("c1", Ct)).Status);
+    }
+
+    [SkippableFact]
+    public async Task A_start_that_comes_with_the_end_is_recorded_once_and_cancelling_a_waiting_chain_leaves_its_runs_alone()
+    {
+        await Submissions.AddAsync(NewSubmission("s1"), Ct);
+        await Submissions.CommitStepAsync("s1", Step(1), NewChains("c", 1), Ct);
+        // the grain repeats the start with the end when the RUNNING write failed
+        await Chains.UpdateAsync(new ProcessChainUpdate("c0")
+        {
+            Status = ProcessChainStatus.Error, StartTime = T0, AgentId = "a1", RunNumber = 1, EndTime = T0.AddSeconds(1), ErrorMessage = "boom",
+        }, Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("c0") { Status = ProcessChainStatus.Running, StartTime = T0, AgentId = "a1", RunNumber = 1 }, Ct);
+        Assert.Equal(new ProcessChainRun(1, "a1", T0, T0.AddSeconds(1), ProcessChainStatus.Error, "boom"), Assert.Single(await Chains.ListRunsAsync("c0", Ct)));
+
+        await Chains.UpdateAsync(new ProcessChainUpdate("c0") { Status = ProcessChainStatus.Registered, Reset = true }, Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("c0") { Status = ProcessChainStatus.Cancelled, EndTime = T0.AddMinutes(1) }, Ct);
+        Assert.Equal(ProcessChainStatus.Error, Assert.Single(await Chains.ListRunsAsync("c0", Ct)).Status);
+        // an update of an unknown chain records no run
+        Assert.False(await Chains.UpdateAsync(new ProcessChainUpdate("ghost") { Status = ProcessChainStatus.Running, StartTime = T0, RunNumber = 1 }, Ct));
+        Assert.Empty(await Chains.ListRunsAsync("ghost", Ct));
+    }
+
     [SkippableFact]
     public async Task Update_many_applies_all_updates()
     {

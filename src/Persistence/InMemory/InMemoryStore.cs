@@ -351,7 +351,49 @@ public sealed class InMemoryStore : ISubmissionStore, IProcessChainStore
         row.ErrorMessage = update.ErrorMessage ?? row.ErrorMessage;
         row.AgentId = update.AgentId ?? row.AgentId;
         row.RunNumber = update.RunNumber ?? row.RunNumber;
+        if (RunOutcome.Starts(update) && !row.Runs.Any(r => r.RunNumber == update.RunNumber))
+        {
+            row.Runs.Add(new ProcessChainRun(update.RunNumber!.Value, update.AgentId, update.StartTime, null, ProcessChainStatus.Running, null));
+        }
+        if (RunOutcome.Of(update) is { } end)
+        {
+            int open = row.Runs.FindIndex(r => r.Status == ProcessChainStatus.Running);
+            if (open >= 0)
+            {
+                row.Runs[open] = row.Runs[open] with
+                {
+                    EndTime = update.EndTime,
+                    Status = end.Status,
+                    ErrorMessage = end.ErrorMessage,
+                };
+            }
+        }
         return true;
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ProcessChainRun>> ListRunsAsync(string processChainId, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            IReadOnlyList<ProcessChainRun> runs = _chains.TryGetValue(processChainId, out var row)
+                ? row.Runs.OrderBy(r => r.RunNumber).ToList()
+                : [];
+            return Task.FromResult(runs);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<ProcessChainRun?> GetRunAsync(string processChainId, int runNumber, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            return Task.FromResult(_chains.TryGetValue(processChainId, out var row)
+                ? row.Runs.FirstOrDefault(r => r.RunNumber == runNumber)
+                : null);
+        }
     }
 
     private void AddToStatus(ChainRow row)
@@ -434,6 +476,7 @@ public sealed class InMemoryStore : ISubmissionStore, IProcessChainStore
         public string? ErrorMessage { get; set; }
         public string? AgentId { get; set; }
         public int RunNumber { get; set; }
+        public List<ProcessChainRun> Runs { get; } = [];
 
         public StoredProcessChain ToStored() => new(
             Chain with

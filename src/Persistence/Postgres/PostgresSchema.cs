@@ -112,6 +112,25 @@ internal static class PostgresSchema
         ALTER TABLE submissions ADD COLUMN priority integer NOT NULL DEFAULT 0;
         ALTER TABLE submissions ADD COLUMN source text;
         """,
+        // Steep 6.5: every execution attempt of a chain is a run of its own. Chains that ran before this version keep
+        // their last attempt as their only known run (run_number says how many there were; the earlier ones are lost).
+        """
+        CREATE TABLE process_chain_runs (
+            chain_id text NOT NULL,
+            run_number integer NOT NULL,
+            agent_id text,
+            start_time timestamptz,
+            end_time timestamptz,
+            status text NOT NULL,                                 -- RUNNING while it runs, then the chain's final status
+            error_message text,
+            PRIMARY KEY (chain_id, run_number)
+        );
+        INSERT INTO process_chain_runs (chain_id, run_number, agent_id, start_time, end_time, status, error_message)
+            SELECT id, run_number, agent_id, start_time, end_time,
+                   CASE WHEN status IN ('REGISTERED', 'PAUSED') THEN 'ERROR' ELSE status END,
+                   CASE WHEN status IN ('REGISTERED', 'PAUSED') THEN NULL ELSE error_message END
+            FROM process_chains WHERE run_number > 0;
+        """,
     ];
 
     /// <summary>The version this code writes.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Steep.Core.Models;
 
 namespace Steep.Persistence.Sqlite;
 
@@ -101,6 +102,25 @@ internal static class SqliteSchema
         // or finished by another silo whatever service files that one was started with.
         """
         ALTER TABLE submissions ADD COLUMN services TEXT;
+        """,
+        // Steep 6.5: every execution attempt of a chain is a run of its own. Chains that ran before this version keep
+        // their last attempt as their only known run (run_number says how many there were; the earlier ones are lost).
+        $"""
+        CREATE TABLE process_chain_runs (
+            chain_id TEXT NOT NULL,
+            run_number INTEGER NOT NULL,
+            agent_id TEXT,
+            start_time TEXT,
+            end_time TEXT,
+            status TEXT NOT NULL,                 -- RUNNING while it runs, then the chain's final status
+            error_message TEXT,
+            PRIMARY KEY (chain_id, run_number)
+        ) WITHOUT ROWID;
+        INSERT INTO process_chain_runs (chain_id, run_number, agent_id, start_time, end_time, status, error_message)
+            SELECT id, run_number, agent_id, start_time, end_time,
+                   CASE WHEN status IN ('{ProcessChainStatus.Registered}', '{StoreStatuses.Paused}') THEN '{ProcessChainStatus.Error}' ELSE status END,
+                   CASE WHEN status IN ('{ProcessChainStatus.Registered}', '{StoreStatuses.Paused}') THEN NULL ELSE error_message END
+            FROM process_chains WHERE run_number > 0;
         """,
     ];
 

@@ -64,6 +64,17 @@ internal sealed class WriterStatements : IDisposable
                 run_number = COALESCE($run_number, run_number)
             WHERE id = $id
             """, "$id", "$status", "$start_time", "$end_time", "$results", "$error_message", "$agent_id", "$run_number", "$reset");
+        // A run is recorded once: the completion of a chain whose RUNNING write failed carries the start again.
+        InsertRun = new(writer, $"""
+            INSERT INTO process_chain_runs (chain_id, run_number, agent_id, start_time, status)
+            VALUES ($id, $run_number, $agent_id, $start_time, '{ProcessChainStatus.Running}')
+            ON CONFLICT (chain_id, run_number) DO NOTHING
+            """, "$id", "$run_number", "$agent_id", "$start_time");
+        // At most one run of a chain is open (RUNNING): a new one starts only after the chain left RUNNING.
+        EndRun = new(writer, $"""
+            UPDATE process_chain_runs SET end_time = $end_time, status = $status, error_message = $error_message
+            WHERE chain_id = $id AND status = '{ProcessChainStatus.Running}'
+            """, "$id", "$end_time", "$status", "$error_message");
         CheckpointState = new(writer, """
             SELECT j.last_step, c.step FROM submission_journal j
             LEFT JOIN generator_checkpoints c ON c.submission_id = j.submission_id
@@ -97,6 +108,8 @@ internal sealed class WriterStatements : IDisposable
     public PreparedStatement InsertChain { get; }
     public PreparedStatement AddRegisteredCount { get; }
     public PreparedStatement UpdateChain { get; }
+    public PreparedStatement InsertRun { get; }
+    public PreparedStatement EndRun { get; }
     public PreparedStatement CheckpointState { get; }
     public PreparedStatement UpsertCheckpoint { get; }
     public PreparedStatement DropSteps { get; }
@@ -104,7 +117,7 @@ internal sealed class WriterStatements : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        foreach (var s in new[] { Begin, Commit, Rollback, Savepoint, ReleaseSavepoint, RollbackToSavepoint, InsertSubmission, InsertSource, SetSubmissionPriority, SetUnfinishedChainsPriority, SetChainPriority, UpdateSubmission, AdvanceStep, LastStep, InsertJournal, InsertStep, InsertChain, AddRegisteredCount, UpdateChain, CheckpointState, UpsertCheckpoint, DropSteps })
+        foreach (var s in new[] { Begin, Commit, Rollback, Savepoint, ReleaseSavepoint, RollbackToSavepoint, InsertSubmission, InsertSource, SetSubmissionPriority, SetUnfinishedChainsPriority, SetChainPriority, UpdateSubmission, AdvanceStep, LastStep, InsertJournal, InsertStep, InsertChain, AddRegisteredCount, UpdateChain, InsertRun, EndRun, CheckpointState, UpsertCheckpoint, DropSteps })
             s.Dispose();
     }
 }
