@@ -18,7 +18,7 @@ public interface ISteepInstance
     /// <summary>The service metadata the instance knows.</summary>
     IReadOnlyList<Service> ServiceMetadata { get; }
 
-    /// <summary>The folder holding the process chain logs (<c>&lt;chainId&gt;.log</c>).</summary>
+    /// <summary>The folder holding the process chain logs (<c>&lt;chainId&gt;.log</c>, <c>&lt;chainId&gt;.&lt;run&gt;.log</c> from the second run on).</summary>
     string LogDirectory { get; }
 
     /// <summary>Version, build, commit and build time of the running software.</summary>

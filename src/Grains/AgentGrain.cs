@@ -70,7 +70,7 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
             ProcessChainOutcome outcome;
             try
             {
-                outcome = await services.Executor.ExecuteAsync(chain, token);
+                outcome = await services.Executor.ExecuteAsync(chain, stored.RunNumber, token);
             }
             catch (OperationCanceledException)
             {
