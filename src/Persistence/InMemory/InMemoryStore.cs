@@ -1,4 +1,5 @@
 using Steep.Core.Models;
+using Steep.Persistence.Search;
 
 namespace Steep.Persistence.InMemory;
 
@@ -8,7 +9,7 @@ namespace Steep.Persistence.InMemory;
 /// and its journal entry become visible together). Stored values are copied at the boundary so that callers cannot
 /// change stored state through references they keep; model records are treated as immutable.
 /// </remarks>
-public sealed class InMemoryStore : ISubmissionStore, IProcessChainStore
+public sealed class InMemoryStore : ISubmissionStore, IProcessChainStore, IRegistrySearch
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, SubmissionRow> _submissions = new(StringComparer.Ordinal);
@@ -393,6 +394,33 @@ public sealed class InMemoryStore : ISubmissionStore, IProcessChainStore
             return Task.FromResult(_chains.TryGetValue(processChainId, out var row)
                 ? row.Runs.FirstOrDefault(r => r.RunNumber == runNumber)
                 : null);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<SearchResults> SearchAsync(SearchQuery query, int offset, int size, bool count, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfNegative(size);
+        ct.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            // a scan: this store is for tests and small runs
+            var workflows = Enumerable.Reverse(_submissionOrder)
+                .Select(r => new SearchHit(SearchTypes.Workflow, r.Submission.Id, r.Submission.Name ?? r.Submission.Workflow?.Name,
+                    r.Submission.Status, r.Submission.RequiredCapabilities, r.Submission.StartTime, r.Submission.EndTime,
+                    r.Submission.ErrorMessage, r.Submission.Source))
+                .Where(h => SearchMatcher.IsMatch(query, h));
+            var chains = Enumerable.Reverse(_chainOrder)
+                .Select(c => new SearchHit(SearchTypes.ProcessChain, c.Chain.Id, null, c.Status, c.Chain.RequiredCapabilities,
+                    c.StartTime, c.EndTime, c.ErrorMessage, null))
+                .Where(h => SearchMatcher.IsMatch(query, h));
+            var all = workflows.Concat(chains);
+            if (!count) return Task.FromResult(new SearchResults(all.Skip(offset).Take(size).ToList(), null, null));
+            var matching = all.ToList();
+            return Task.FromResult(new SearchResults(matching.Skip(offset).Take(size).ToList(),
+                matching.Count(h => h.Type == SearchTypes.Workflow), matching.Count(h => h.Type == SearchTypes.ProcessChain)));
         }
     }
 

@@ -122,6 +122,16 @@ internal static class SqliteSchema
                    CASE WHEN status IN ('{ProcessChainStatus.Registered}', '{StoreStatuses.Paused}') THEN NULL ELSE error_message END
             FROM process_chains WHERE run_number > 0;
         """,
+        // Steep 6's search: a full-text index (trigram: any part of a word is found, case-insensitively) of what
+        // searches compare in chains, keyed by the chain's seq. The chains table is too wide to scan (executables),
+        // and its status changes do not touch this table: ids and capabilities never change, error messages rarely.
+        """
+        CREATE VIRTUAL TABLE process_chain_search USING fts5(id, required_capabilities, error_message, tokenize = 'trigram');
+        INSERT INTO process_chain_search (rowid, id, required_capabilities, error_message)
+            SELECT seq, id, (SELECT group_concat(value, ' ') FROM json_each(required_capabilities)), error_message FROM process_chains;
+        CREATE INDEX process_chains_start_time ON process_chains (start_time);
+        CREATE INDEX process_chains_end_time ON process_chains (end_time);
+        """,
     ];
 
     /// <summary>The version this code writes.</summary>

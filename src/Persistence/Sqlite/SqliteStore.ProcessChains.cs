@@ -65,6 +65,7 @@ public sealed partial class SqliteStore
     private static async Task<bool> ApplyAsync(WriterStatements s, ProcessChainUpdate update, object?[] values, CancellationToken ct)
     {
         if (await s.UpdateChain.ExecuteAsync(ct, values).ConfigureAwait(false) == 0) return false;
+        if (update.ErrorMessage is not null || update.Reset) await s.ReindexError.ExecuteAsync(ct, update.Id).ConfigureAwait(false);
         if (RunOutcome.Starts(update))
             await s.InsertRun.ExecuteAsync(ct, update.Id, update.RunNumber, update.AgentId, Time(update.StartTime)).ConfigureAwait(false);
         if (RunOutcome.Of(update) is { } end)

@@ -48,6 +48,14 @@ internal sealed class WriterStatements : IDisposable
             VALUES ($id, $submission_id, '{ProcessChainStatus.Registered}', $priority,
                     CAST($required_capabilities AS TEXT), CAST($executables AS TEXT))
             """, "$id", "$submission_id", "$priority", "$required_capabilities", "$executables");
+        // the chain just inserted (its seq is the last rowid), for the search
+        IndexChain = new(writer, """
+            INSERT INTO process_chain_search (rowid, id, required_capabilities) VALUES (last_insert_rowid(), $id, $required_capabilities)
+            """, "$id", "$required_capabilities");
+        ReindexError = new(writer, """
+            UPDATE process_chain_search SET error_message = (SELECT error_message FROM process_chains WHERE id = $id)
+            WHERE rowid = (SELECT seq FROM process_chains WHERE id = $id)
+            """, "$id");
         AddRegisteredCount = new(writer, $"""
             INSERT INTO process_chain_counts (submission_id, status, n) VALUES ($id, '{ProcessChainStatus.Registered}', $n)
             ON CONFLICT (submission_id, status) DO UPDATE SET n = n + excluded.n
@@ -107,6 +115,8 @@ internal sealed class WriterStatements : IDisposable
     public PreparedStatement InsertStep { get; }
     public PreparedStatement InsertChain { get; }
     public PreparedStatement AddRegisteredCount { get; }
+    public PreparedStatement IndexChain { get; }
+    public PreparedStatement ReindexError { get; }
     public PreparedStatement UpdateChain { get; }
     public PreparedStatement InsertRun { get; }
     public PreparedStatement EndRun { get; }
@@ -117,7 +127,7 @@ internal sealed class WriterStatements : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        foreach (var s in new[] { Begin, Commit, Rollback, Savepoint, ReleaseSavepoint, RollbackToSavepoint, InsertSubmission, InsertSource, SetSubmissionPriority, SetUnfinishedChainsPriority, SetChainPriority, UpdateSubmission, AdvanceStep, LastStep, InsertJournal, InsertStep, InsertChain, AddRegisteredCount, UpdateChain, InsertRun, EndRun, CheckpointState, UpsertCheckpoint, DropSteps })
+        foreach (var s in new[] { Begin, Commit, Rollback, Savepoint, ReleaseSavepoint, RollbackToSavepoint, InsertSubmission, InsertSource, SetSubmissionPriority, SetUnfinishedChainsPriority, SetChainPriority, UpdateSubmission, AdvanceStep, LastStep, InsertJournal, InsertStep, InsertChain, AddRegisteredCount, IndexChain, ReindexError, UpdateChain, InsertRun, EndRun, CheckpointState, UpsertCheckpoint, DropSteps })
             s.Dispose();
     }
 }
