@@ -131,6 +131,24 @@ internal static class PostgresSchema
                    CASE WHEN status IN ('REGISTERED', 'PAUSED') THEN NULL ELSE error_message END
             FROM process_chains WHERE run_number > 0;
         """,
+        // Steep 6's search: trigram indexes (pg_trgm, a trusted extension: the database owner may create it) find any
+        // part of an id, error message or capability with ILIKE; the extension goes to public (or stays where it is),
+        // so that dropping one registry's schema never drops another's indexes with it. Times have btree indexes.
+        """
+        CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public;
+        CREATE FUNCTION capability_text(text[]) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT array_to_string($1, ' ') $$;
+        DO $$
+        DECLARE
+            ns text := (SELECT quote_ident(n.nspname) FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm');
+        BEGIN
+            EXECUTE format('CREATE INDEX process_chains_search_id ON {s}.process_chains USING gin (id %s.gin_trgm_ops)', ns);
+            EXECUTE format('CREATE INDEX process_chains_search_error ON {s}.process_chains USING gin (error_message %s.gin_trgm_ops)', ns);
+            EXECUTE format('CREATE INDEX process_chains_search_capabilities ON {s}.process_chains USING gin ({s}.capability_text(required_capabilities) %s.gin_trgm_ops)', ns);
+        END
+        $$;
+        CREATE INDEX process_chains_start_time ON process_chains (start_time);
+        CREATE INDEX process_chains_end_time ON process_chains (end_time);
+        """,
     ];
 
     /// <summary>The version this code writes.</summary>
