@@ -3,6 +3,7 @@ using Steep.Core.Validation;
 using Steep.Contracts;
 using Steep.Grains;
 using Steep.Persistence;
+using Steep.Persistence.Search;
 
 namespace Steep.Api;
 
@@ -14,6 +15,9 @@ public interface ISteepInstance
 
     /// <summary>Process chains and their run-time state.</summary>
     IProcessChainStore ProcessChains { get; }
+
+    /// <summary>Searches submissions and process chains (Steep 6's <c>/search</c>) in the store's indexes.</summary>
+    IRegistrySearch Search { get; }
 
     /// <summary>The service metadata the instance knows.</summary>
     IReadOnlyList<Service> ServiceMetadata { get; }

@@ -31,7 +31,7 @@ public sealed partial class PostgresStore : IRegistrySearch
                 var from = $"FROM submissions s WHERE {where}";
                 await using (var command = sql.Command(connection, tx, $"""
                     SELECT s.id, s.name, s.status, s.required_capabilities, s.start_time, s.end_time, s.error_message, {(source ? "s.source" : "NULL")}
-                    {from} ORDER BY s.seq DESC LIMIT {offset + size}
+                    {from} ORDER BY s.seq DESC LIMIT {(long)offset + size}
                     """))
                 await using (var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false))
                 {

@@ -60,7 +60,24 @@ public static class SearchMatcher
         {
             foreach (var a in query.AttributesOf(t)) Add(t, a);
         }
-        return byAttribute.Select(kv => new SearchMatch(kv.Key, texts[kv.Key], kv.Value)).ToList();
+        return byAttribute.Select(kv => Window(kv.Key, texts[kv.Key], kv.Value)).ToList();
+    }
+
+    /// <summary>A long text (a workflow source) shown as the part around the first match, as Steep shows it ("… part …").</summary>
+    private static SearchMatch Window(string locator, string text, List<SearchTermMatch> terms)
+    {
+        const int Before = 30, Length = 120;
+        if (text.Length <= Length) return new SearchMatch(locator, text, terms);
+        int first = terms.SelectMany(t => t.Indices).DefaultIfEmpty(0).Min();
+        int start = Math.Max(0, Math.Min(first - Before, text.Length - Length));
+        int end = Math.Min(text.Length, start + Length);
+        var prefix = start > 0 ? "..." : "";
+        var fragment = prefix + text[start..end] + (end < text.Length ? "..." : "");
+        var shifted = terms.Select(t => t with
+        {
+            Indices = t.Indices.Where(i => i >= start && i + t.Term.Length <= end).Select(i => i - start + prefix.Length).ToList(),
+        }).ToList();
+        return new SearchMatch(locator, fragment, shifted);
     }
 
     private static IEnumerable<string> Values(string attribute, SearchHit hit) => attribute switch

@@ -30,7 +30,7 @@ public sealed partial class SqliteStore : IRegistrySearch
                 var from = $"FROM submissions s {(source ? "LEFT JOIN submission_sources src ON src.submission_id = s.id" : "")} WHERE {where}";
                 await using (var command = sql.Command(connection, tx, $"""
                     SELECT s.id, s.name, s.status, s.required_capabilities, s.start_time, s.end_time, s.error_message, {(source ? "src.source" : "NULL")}
-                    {from} ORDER BY s.seq DESC LIMIT {offset + size}
+                    {from} ORDER BY s.seq DESC LIMIT {(long)offset + size}
                     """))
                 await using (var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false))
                 {
