@@ -181,6 +181,7 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : StoreContractTe
             await raw.OpenAsync();
             await using var downgrade = raw.CreateCommand();
             downgrade.CommandText = """
+                DROP TABLE process_chain_search_vocab;
                 DROP TABLE process_chain_search;
                 DROP INDEX process_chains_start_time;
                 DROP INDEX process_chains_end_time;
@@ -217,6 +218,7 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : StoreContractTe
             await raw.OpenAsync();
             await using var downgrade = raw.CreateCommand();
             downgrade.CommandText = """
+                DROP TABLE process_chain_search_vocab;
                 DROP TABLE process_chain_search;
                 DROP INDEX process_chains_start_time;
                 DROP INDEX process_chains_end_time;
@@ -257,6 +259,7 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : StoreContractTe
             await raw.OpenAsync();
             await using var downgrade = raw.CreateCommand();
             downgrade.CommandText = """
+                DROP TABLE process_chain_search_vocab;
                 DROP TABLE process_chain_search;
                 DROP INDEX process_chains_start_time;
                 DROP INDEX process_chains_end_time;
@@ -270,9 +273,9 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : StoreContractTe
         IProcessChainStore chains = upgraded;
         Assert.Equal(new ProcessChainRun(3, "a", start, start.AddSeconds(1), ProcessChainStatus.Error, "disk full"), Assert.Single(await chains.ListRunsAsync("c0", Ct)));
         Assert.Empty(await chains.ListRunsAsync("c1", Ct));
-        var found = await upgraded.SearchAsync(Search.SearchQueryParser.Parse("disk highmem", TimeZoneInfo.Utc), 0, 10, true, Ct);
+        var found = await upgraded.SearchAsync(Search.SearchQueryParser.Parse("disk highmem", TimeZoneInfo.Utc), 0, 10, Search.SearchCount.Exact, Ct);
         Assert.Equal(["c0"], found.Items.Select(h => h.Id));
-        found = await upgraded.SearchAsync(Search.SearchQueryParser.Parse("is:processchain", TimeZoneInfo.Utc), 0, 10, true, Ct);
+        found = await upgraded.SearchAsync(Search.SearchQueryParser.Parse("is:processchain", TimeZoneInfo.Utc), 0, 10, Search.SearchCount.Exact, Ct);
         Assert.Equal(2, found.ProcessChains);
     }
 

@@ -584,7 +584,7 @@ public abstract class StoreContractTests(ITestOutputHelper output) : IAsyncLifet
 
     private async Task<(string[] Ids, long? Workflows, long? Chains)> SearchAsync(string q, int offset = 0, int size = 50)
     {
-        var r = await Search.SearchAsync(SearchQueryParser.Parse(q, TimeZoneInfo.Utc), offset, size, count: true, Ct);
+        var r = await Search.SearchAsync(SearchQueryParser.Parse(q, TimeZoneInfo.Utc), offset, size, SearchCount.Exact, Ct);
         // the page agrees with the meaning of the query in code
         var query = SearchQueryParser.Parse(q, TimeZoneInfo.Utc);
         Assert.All(r.Items, h => Assert.True(SearchMatcher.IsMatch(query, h), $"{h.Id} does not match '{q}'"));
@@ -650,7 +650,7 @@ public abstract class StoreContractTests(ITestOutputHelper output) : IAsyncLifet
         Expect(["pcgamma", "pcalpha"], 1, 2, await SearchAsync("error", 1, 2));
         Expect(["pcalpha"], 1, 2, await SearchAsync("error", 2, 2));
         Expect([], 1, 2, await SearchAsync("error", 3, 2));
-        var uncounted = await Search.SearchAsync(SearchQueryParser.Parse("error", TimeZoneInfo.Utc), 0, 1, count: false, Ct);
+        var uncounted = await Search.SearchAsync(SearchQueryParser.Parse("error", TimeZoneInfo.Utc), 0, 1, SearchCount.None, Ct);
         Assert.Equal(("wftwo", (long?)null, (long?)null), (Assert.Single(uncounted.Items).Id, uncounted.Workflows, uncounted.ProcessChains));
     }
 
@@ -662,7 +662,7 @@ public abstract class StoreContractTests(ITestOutputHelper output) : IAsyncLifet
         Expect(["pcdelta"], 0, 1, await SearchAsync("quota"));
         await Chains.UpdateAsync(new ProcessChainUpdate("pcdelta") { Status = ProcessChainStatus.Registered, Reset = true }, Ct);
         Expect([], 0, 0, await SearchAsync("quota"));
-        var hit = (await Search.SearchAsync(SearchQueryParser.Parse("127", TimeZoneInfo.Utc), 0, 10, count: false, Ct)).Items.Single();
+        var hit = (await Search.SearchAsync(SearchQueryParser.Parse("127", TimeZoneInfo.Utc), 0, 10, SearchCount.None, Ct)).Items.Single();
         Assert.Equal((SearchTypes.ProcessChain, ProcessChainStatus.Error, "exit code 127: filename not found", Day, Day.AddMinutes(1)),
             (hit.Type, hit.Status, hit.ErrorMessage, hit.StartTime, hit.EndTime));
         Assert.Equal(["highmemory"], hit.RequiredCapabilities);

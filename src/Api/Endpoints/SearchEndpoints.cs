@@ -20,7 +20,7 @@ internal static class SearchEndpoints
             .WithDescription("Query: q (terms, \"exact text\", dates yyyy-MM-dd[THH:mm[:ss]] with < <= > >= or A..B, in:attribute, " +
                 "is:workflow, is:processchain, attribute:term filters; attributes id, name, error, rcs, source, status, start, end " +
                 "and Steep's aliases), size (default 10), offset (default 0), count (none, estimate or exact; default estimate, " +
-                "which is exact here), timeZone (an IANA time zone for dates; default the server's). Workflows come first, then " +
+                "an upper bound from the indexes where a store can give one, else exact), timeZone (an IANA time zone for dates; default the server's). Workflows come first, then " +
                 "process chains, newest first within each. The answer has counts per type and total (unless count=none) and the " +
                 "results, each with matches: the attributes where terms were found (locator, fragment, termMatches with indices).")
             .Produces<JsonObject>(StatusCodes.Status200OK)
@@ -57,7 +57,8 @@ internal static class SearchEndpoints
             return ApiResults.BadRequest("Invalid search query: " + e.Message);
         }
 
-        var found = await steep.Search.SearchAsync(query, page.Offset, page.Size, count != "none", ct);
+        var counting = count switch { "none" => SearchCount.None, "exact" => SearchCount.Exact, _ => SearchCount.Estimate };
+        var found = await steep.Search.SearchAsync(query, page.Offset, page.Size, counting, ct);
         var results = new JsonArray();
         foreach (var hit in found.Items) results.Add(Result(query, hit));
         var body = new JsonObject();
@@ -66,6 +67,12 @@ internal static class SearchEndpoints
         response.Headers["x-page-offset"] = page.Offset.ToString(CultureInfo.InvariantCulture);
         if (found.Workflows is { } workflows && found.ProcessChains is { } chains)
         {
+            if (page.Offset == 0 && found.Items.Count < page.Size)
+            {
+                // the first page holds every match: its numbers are exact, whatever an estimate said (as Steep does)
+                workflows = found.Items.Count(h => h.Type == SearchTypes.Workflow);
+                chains = found.Items.Count(h => h.Type == SearchTypes.ProcessChain);
+            }
             body["counts"] = new JsonObject
             {
                 [SearchTypes.Workflow] = workflows,

@@ -398,12 +398,13 @@ public sealed class InMemoryStore : ISubmissionStore, IProcessChainStore, IRegis
     }
 
     /// <inheritdoc />
-    public Task<SearchResults> SearchAsync(SearchQuery query, int offset, int size, bool count, CancellationToken ct)
+    public Task<SearchResults> SearchAsync(SearchQuery query, int offset, int size, SearchCount counting, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
         ArgumentOutOfRangeException.ThrowIfNegative(size);
         ct.ThrowIfCancellationRequested();
+        bool count = counting != SearchCount.None;
         lock (_gate)
         {
             // a scan: this store is for tests and small runs

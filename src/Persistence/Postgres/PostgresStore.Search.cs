@@ -9,12 +9,17 @@ namespace Steep.Persistence.Postgres;
 // error message and capabilities (ILIKE), their status and times through btree indexes.
 public sealed partial class PostgresStore : IRegistrySearch
 {
+    // below this many estimated matches, the page is taken from all matches (bitmap scans of the indexes), not by
+    // walking the chains newest first until the page is full
+    private const long SparseMatches = 5_000;
+
     /// <inheritdoc />
-    public Task<SearchResults> SearchAsync(SearchQuery query, int offset, int size, bool count, CancellationToken ct)
+    public Task<SearchResults> SearchAsync(SearchQuery query, int offset, int size, SearchCount counting, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
         ArgumentOutOfRangeException.ThrowIfNegative(size);
+        bool count = counting != SearchCount.None;
         if (query.IsEmpty) return Task.FromResult(new SearchResults([], count ? 0 : null, count ? 0 : null));
         return ReadAsync(async (connection, token) =>
         {
@@ -43,8 +48,8 @@ public sealed partial class PostgresStore : IRegistrySearch
                 }
                 if (count)
                 {
-                    await using var counting = sql.Command(connection, tx, $"SELECT count(*) {from}");
-                    workflows = (long)(await counting.ExecuteScalarAsync(token).ConfigureAwait(false))!;
+                    await using var counter = sql.Command(connection, tx, $"SELECT count(*) {from}");
+                    workflows = (long)(await counter.ExecuteScalarAsync(token).ConfigureAwait(false))!;
                 }
             }
             int skippedWorkflows = Math.Min(offset, items.Count);
@@ -55,12 +60,25 @@ public sealed partial class PostgresStore : IRegistrySearch
                 var sql = new SqlParameters();
                 var where = Predicate(query, sql, ChainTerm);
                 int chainSize = size - items.Count;
+                // The planner's estimate (what count=estimate returns, as Steep does) also picks the plan: a few matches
+                // are collected through the trigram indexes and sorted; many are met soon enough walking newest first.
+                long estimate;
+                await using (var explain = sql.Command(connection, tx, $"EXPLAIN (FORMAT JSON) SELECT 1 FROM process_chains c WHERE {where}"))
+                {
+                    var plan = System.Text.Json.JsonDocument.Parse((string)(await explain.ExecuteScalarAsync(token).ConfigureAwait(false))!);
+                    estimate = (long)plan.RootElement[0].GetProperty("Plan").GetProperty("Plan Rows").GetDouble();
+                }
                 if (chainSize > 0)
                 {
-                    await using var command = sql.Command(connection, tx, $"""
-                        SELECT c.id, c.status, c.required_capabilities, c.start_time, c.end_time, c.error_message
-                        FROM process_chains c WHERE {where} ORDER BY c.seq DESC LIMIT {chainSize} OFFSET {offset - skippedWorkflows}
-                        """);
+                    int chainOffset = offset - skippedWorkflows;
+                    const string Columns = "c.id, c.status, c.required_capabilities, c.start_time, c.end_time, c.error_message";
+                    await using var command = sql.Command(connection, tx, estimate < SparseMatches
+                        ? $"""
+                          WITH m AS MATERIALIZED (SELECT c.seq FROM process_chains c WHERE {where})
+                          SELECT {Columns} FROM process_chains c
+                          WHERE c.seq IN (SELECT seq FROM m ORDER BY seq DESC LIMIT {chainSize} OFFSET {chainOffset}) ORDER BY c.seq DESC
+                          """
+                        : $"SELECT {Columns} FROM process_chains c WHERE {where} ORDER BY c.seq DESC LIMIT {chainSize} OFFSET {chainOffset}");
                     await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
                     while (await reader.ReadAsync(token).ConfigureAwait(false))
                     {
@@ -68,10 +86,14 @@ public sealed partial class PostgresStore : IRegistrySearch
                             reader.GetFieldValue<string[]>(2), Time(reader, 3), Time(reader, 4), StringOrNull(reader, 5), null));
                     }
                 }
-                if (count)
+                if (counting == SearchCount.Estimate)
                 {
-                    await using var counting = sql.Command(connection, tx, $"SELECT count(*) FROM process_chains c WHERE {where}");
-                    chains = (long)(await counting.ExecuteScalarAsync(token).ConfigureAwait(false))!;
+                    chains = estimate;
+                }
+                else if (count)
+                {
+                    await using var counter = sql.Command(connection, tx, $"SELECT count(*) FROM process_chains c WHERE {where}");
+                    chains = (long)(await counter.ExecuteScalarAsync(token).ConfigureAwait(false))!;
                 }
             }
             if (count)

@@ -6,7 +6,7 @@ public interface IRegistrySearch
     /// <summary>
     /// The items matching <paramref name="query"/> (see <see cref="SearchQuery"/>): submissions first, then chains,
     /// newest first within each, from <paramref name="offset"/>, at most <paramref name="size"/>; with the number of
-    /// matches per type when <paramref name="count"/> is set.
+    /// matches per type as <paramref name="count"/> asks.
     /// </summary>
-    Task<SearchResults> SearchAsync(SearchQuery query, int offset, int size, bool count, CancellationToken ct);
+    Task<SearchResults> SearchAsync(SearchQuery query, int offset, int size, SearchCount count, CancellationToken ct);
 }

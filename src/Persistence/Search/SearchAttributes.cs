@@ -41,6 +41,15 @@ public static class SearchAttributes
         ["end"] = EndTime, ["endtime"] = EndTime,
     };
 
+    /// <summary>
+    /// Whether a term can equal a status at all (of a submission or a chain, Steep 6's PAUSED included): a search
+    /// compares other terms with no status, which keeps pure text searches on the text indexes.
+    /// </summary>
+    public static bool IsStatus(string text) =>
+        Steep.Core.Models.ProcessChainStatus.All.Contains(text.ToUpperInvariant())
+        || Steep.Core.Models.SubmissionStatus.All.Contains(text.ToUpperInvariant())
+        || string.Equals(text, StoreStatuses.Paused, StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The attribute an alias (case-insensitive) stands for; null if it names none.</summary>
     public static string? Resolve(string alias) => Aliases.GetValueOrDefault(alias);
 

@@ -19,10 +19,14 @@ public sealed record SearchQuery(IReadOnlyList<SearchTerm> Terms, IReadOnlyList<
     /// <summary>Whether items of <paramref name="type"/> can match.</summary>
     public bool Includes(string type) => Types.Count == 0 || Types.Contains(type);
 
-    /// <summary>The attributes <paramref name="term"/> is compared with.</summary>
+    /// <summary>
+    /// The attributes <paramref name="term"/> is compared with (the status only for a term that names a status: no
+    /// other text can equal one).
+    /// </summary>
     public IEnumerable<string> AttributesOf(SearchTerm term)
     {
         var own = term.IsTime ? SearchAttributes.Times : SearchAttributes.Text;
-        return Locators.Count == 0 ? own : own.Where(Locators.Contains);
+        var searched = Locators.Count == 0 ? own : own.Where(Locators.Contains);
+        return term.IsTime || SearchAttributes.IsStatus(term.Text!) ? searched : searched.Where(a => a != SearchAttributes.Status);
     }
 }

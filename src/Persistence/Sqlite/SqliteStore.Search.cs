@@ -11,11 +11,12 @@ namespace Steep.Persistence.Sqlite;
 public sealed partial class SqliteStore : IRegistrySearch
 {
     /// <inheritdoc />
-    public Task<SearchResults> SearchAsync(SearchQuery query, int offset, int size, bool count, CancellationToken ct)
+    public Task<SearchResults> SearchAsync(SearchQuery query, int offset, int size, SearchCount counting, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
         ArgumentOutOfRangeException.ThrowIfNegative(size);
+        bool count = counting != SearchCount.None;
         if (query.IsEmpty) return Task.FromResult(new SearchResults([], count ? 0 : null, count ? 0 : null));
         return ReadAsync(async (connection, token) =>
         {
@@ -42,8 +43,8 @@ public sealed partial class SqliteStore : IRegistrySearch
                 }
                 if (count)
                 {
-                    await using var counting = sql.Command(connection, tx, $"SELECT count(*) FROM (SELECT 1 {from})");
-                    workflows = Convert.ToInt64(await counting.ExecuteScalarAsync(token).ConfigureAwait(false), CultureInfo.InvariantCulture);
+                    await using var counter = sql.Command(connection, tx, $"SELECT count(*) FROM (SELECT 1 {from})");
+                    workflows = Convert.ToInt64(await counter.ExecuteScalarAsync(token).ConfigureAwait(false), CultureInfo.InvariantCulture);
                 }
             }
             // the workflows before this page's start shift where the chains begin
@@ -55,12 +56,18 @@ public sealed partial class SqliteStore : IRegistrySearch
                 int chainOffset = offset - skippedWorkflows;
                 int chainSize = size - items.Count;
                 var sql = new SqlBuilder();
-                var (where, onlyMatch) = ChainPredicate(query, sql);
+                var chainQuery = ChainPredicate(query, sql);
+                // with text in the index, the index drives: newest first, each chain looked up, stopping after the page
+                string from = chainQuery.Match is null
+                    ? $"FROM process_chains c WHERE {chainQuery.Where}"
+                    : $"FROM process_chain_search f JOIN process_chains c ON c.seq = f.rowid WHERE process_chain_search MATCH $m0" +
+                      (chainQuery.Where.Length > 0 ? " AND " + chainQuery.Where : "");
+                string order = chainQuery.Match is null ? "c.seq" : "f.rowid";
                 if (chainSize > 0)
                 {
                     await using var command = sql.Command(connection, tx, $"""
                         SELECT c.id, c.status, c.required_capabilities, c.start_time, c.end_time, c.error_message
-                        FROM process_chains c WHERE {where} ORDER BY c.seq DESC LIMIT {chainSize} OFFSET {chainOffset}
+                        {from} ORDER BY {order} DESC LIMIT {chainSize} OFFSET {chainOffset}
                         """);
                     await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
                     while (await reader.ReadAsync(token).ConfigureAwait(false))
@@ -69,13 +76,17 @@ public sealed partial class SqliteStore : IRegistrySearch
                             FromJson<IReadOnlyList<string>>(reader, 2), Time(reader, 3), Time(reader, 4), StringOrNull(reader, 5), null));
                     }
                 }
-                if (count)
+                if (count && counting == SearchCount.Estimate && chainQuery.OnlyMatch)
+                {
+                    chains = await EstimateAsync(connection, tx, chainQuery, token).ConfigureAwait(false);
+                }
+                else if (count)
                 {
                     // a pure text query is counted in the index alone, without a look at the chains
-                    await using var counting = sql.Command(connection, tx, onlyMatch
+                    await using var command = sql.Command(connection, tx, chainQuery.OnlyMatch
                         ? "SELECT count(*) FROM process_chain_search WHERE process_chain_search MATCH $m0"
-                        : $"SELECT count(*) FROM process_chains c WHERE {where}");
-                    chains = Convert.ToInt64(await counting.ExecuteScalarAsync(token).ConfigureAwait(false), CultureInfo.InvariantCulture);
+                        : $"SELECT count(*) {from}");
+                    chains = Convert.ToInt64(await command.ExecuteScalarAsync(token).ConfigureAwait(false), CultureInfo.InvariantCulture);
                 }
             }
             else if (count)
@@ -115,26 +126,57 @@ public sealed partial class SqliteStore : IRegistrySearch
         return Combine(query, Term);
     }
 
-    /// <summary>The chains' predicate; onlyMatch: it is one MATCH of the index (parameter $m0) and nothing else.</summary>
-    private static (string Where, bool OnlyMatch) ChainPredicate(SearchQuery query, SqlBuilder sql)
+    /// <summary>What the chains' part of a search needs: the predicate, and for a pure text query its phrases.</summary>
+    /// <param name="Match">The FTS5 expression all matches must meet (parameter $m0), if any.</param>
+    /// <param name="Where">The rest of the predicate over process_chains c (empty: none; "1" when there is no MATCH either).</param>
+    /// <param name="OnlyMatch">The query is the MATCH and nothing else.</param>
+    /// <param name="AnyOf">The phrases of the terms (any may match), when OnlyMatch.</param>
+    /// <param name="AllOf">The phrases of the filters (all must match), when OnlyMatch.</param>
+    private sealed record ChainQuery(string? Match, string Where, bool OnlyMatch, IReadOnlyList<string> AnyOf, IReadOnlyList<string> AllOf);
+
+    private static ChainQuery ChainPredicate(SearchQuery query, SqlBuilder sql)
     {
         // Text in the indexed attributes becomes one FTS5 expression for the terms (any) and one for the filters (all).
         var termMatches = new List<string>();
+        var termTexts = new List<string>();
         var termOthers = new List<string>();
         foreach (var term in query.Terms)
         {
+            var shortColumns = new List<string>();
             foreach (var attribute in query.AttributesOf(term))
             {
-                if (IndexColumn(attribute) is { } column && term.Text!.Length >= 3) termMatches.Add($"{column} : {Phrase(term.Text)}");
-                else termOthers.Add(ChainTerm(sql, term, attribute));
+                if (IndexColumn(attribute) is { } column)
+                {
+                    if (term.Text!.Length >= 3) termMatches.Add($"{column} : {Phrase(term.Text)}");
+                    else shortColumns.Add(column);
+                }
+                else if (attribute is not (SearchAttributes.Name or SearchAttributes.Source)) // chains have neither
+                {
+                    termOthers.Add(ChainTerm(sql, term, attribute));
+                }
+            }
+            if (term.Text is { Length: >= 3 } text && query.AttributesOf(term).Any(a => IndexColumn(a) is not null)) termTexts.Add(text);
+            if (shortColumns.Count > 0)
+            {
+                // too short for trigrams: the index's own text, scanned once for all its columns
+                var like = sql.Like(term.Text!);
+                termOthers.Add($"c.seq IN (SELECT rowid FROM process_chain_search WHERE {string.Join(" OR ", shortColumns.Select(c => $"{c} LIKE {like} ESCAPE '\\'"))})");
             }
         }
         var filterMatches = new List<string>();
+        var filterTexts = new List<string>();
         var filterOthers = new List<string>();
         foreach (var filter in query.Filters)
         {
-            if (IndexColumn(filter.Attribute) is { } column && filter.Term.Text is { Length: >= 3 } text) filterMatches.Add($"{column} : {Phrase(text)}");
-            else filterOthers.Add(ChainTerm(sql, filter.Term, filter.Attribute));
+            if (IndexColumn(filter.Attribute) is { } column && filter.Term.Text is { Length: >= 3 } text)
+            {
+                filterMatches.Add($"{column} : {Phrase(text)}");
+                filterTexts.Add(text);
+            }
+            else
+            {
+                filterOthers.Add(ChainTerm(sql, filter.Term, filter.Attribute));
+            }
         }
         var match = new List<string>();
         var where = new List<string>();
@@ -147,13 +189,45 @@ public sealed partial class SqliteStore : IRegistrySearch
         match.AddRange(filterMatches);
         where.AddRange(filterOthers);
         bool onlyMatch = match.Count > 0 && where.Count == 0;
-        if (match.Count > 0)
+        string? m = match.Count > 0 ? string.Join(" AND ", match) : null;
+        if (m is not null) sql.AddFirst(m);
+        return new ChainQuery(m, where.Count == 0 ? (m is null ? "1" : "") : string.Join(" AND ", where), onlyMatch,
+            onlyMatch && query.Terms.Count > 0 ? termTexts : [], onlyMatch ? filterTexts : []);
+    }
+
+    /// <summary>
+    /// An upper bound of the chains a pure text query matches, from the index's vocabulary: a phrase is in at most as
+    /// many chains as its rarest trigram; any of the terms in at most the sum; all filters in at most the fewest.
+    /// </summary>
+    private static async Task<long> EstimateAsync(SqliteConnection connection, SqliteTransaction tx, ChainQuery query, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = "SELECT doc FROM process_chain_search_vocab WHERE term = $t";
+        var parameter = command.Parameters.Add("$t", SqliteType.Text);
+        async Task<long> PhraseAsync(string text)
         {
-            // $m0 is the first parameter when the MATCH is alone (the count reads the index with it)
-            var m = onlyMatch ? sql.AddFirst(string.Join(" AND ", match)) : sql.Add(string.Join(" AND ", match));
-            where.Insert(0, $"c.seq IN (SELECT rowid FROM process_chain_search WHERE process_chain_search MATCH {m})");
+            var folded = text.ToLowerInvariant();
+            long fewest = long.MaxValue;
+            for (int i = 0; i + 3 <= folded.Length && fewest > 0; i++)
+            {
+                parameter.Value = folded.Substring(i, 3);
+                fewest = Math.Min(fewest, await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is long n ? n : 0);
+            }
+            return fewest;
         }
-        return (where.Count == 0 ? "1" : string.Join(" AND ", where), onlyMatch);
+        long estimate = long.MaxValue;
+        if (query.AnyOf.Count > 0)
+        {
+            long sum = 0;
+            foreach (var t in query.AnyOf) sum += await PhraseAsync(t).ConfigureAwait(false);
+            estimate = sum;
+        }
+        foreach (var f in query.AllOf) estimate = Math.Min(estimate, await PhraseAsync(f).ConfigureAwait(false));
+        await using var total = connection.CreateCommand();
+        total.Transaction = tx;
+        total.CommandText = "SELECT COALESCE(SUM(n), 0) FROM process_chain_counts";
+        return Math.Min(estimate, Convert.ToInt64(await total.ExecuteScalarAsync(ct).ConfigureAwait(false), CultureInfo.InvariantCulture));
     }
 
     private static string ChainTerm(SqlBuilder sql, SearchTerm term, string attribute)
