@@ -9,14 +9,14 @@ public sealed class LocalProcessChainExecutor : IProcessChainExecutor
 {
     private static readonly TimeSpan DockerKillTimeout = TimeSpan.FromSeconds(10);
     private readonly AgentOptions _options;
-    private readonly string? _runningDirectory;
+    private readonly RunningProcessJournal? _journal;
 
     /// <summary>Creates an executor with the given options.</summary>
     public LocalProcessChainExecutor(AgentOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
-        _runningDirectory = RunningChainRecord.DirectoryOf(options);
+        _journal = RunningProcessJournal.In(RunningProcessJournal.DirectoryOf(options));
     }
 
     /// <inheritdoc />
@@ -57,14 +57,12 @@ public sealed class LocalProcessChainExecutor : IProcessChainExecutor
             return Failed($"Cannot open the log file of process chain '{chain.Id}' in '{_options.LogDirectory}': {e.Message}", executed);
         }
 
-        var record = RunningChainRecord.For(_runningDirectory, chain.Id);
         using (log)
-        try
         {
             for (int i = 0; i < chain.Executables.Count; i++)
             {
                 var exe = chain.Executables[i];
-                var step = await RunWithRetriesAsync(chain.Id, i, exe, workingDirectory, log, record, ct).ConfigureAwait(false);
+                var step = await RunWithRetriesAsync(chain.Id, i, exe, workingDirectory, log, ct).ConfigureAwait(false);
                 if (step.Cancelled || (step.Error is not null && ct.IsCancellationRequested)) return Cancelled(executed);
                 if (step.Error is not null) return Failed(step.Error, executed);
                 executed.Add(exe.Id);
@@ -84,23 +82,17 @@ public sealed class LocalProcessChainExecutor : IProcessChainExecutor
             foreach (var (k, v) in results) readOnly[k] = v;
             return new ProcessChainOutcome(ProcessChainStatus.Success, readOnly, null, executed);
         }
-        finally
-        {
-            // every process of the chain has ended here (a cancelled one was killed and awaited)
-            record?.Finished();
-        }
     }
 
     /// <summary>Runs one executable, retrying it as its retry policy says.</summary>
     private async Task<StepResult> RunWithRetriesAsync(
-        string chainId, int index, Executable exe, string workingDirectory, ChainLog log, RunningChainRecord? record,
-        CancellationToken ct)
+        string chainId, int index, Executable exe, string workingDirectory, ChainLog log, CancellationToken ct)
     {
         var policy = exe.Retries;
         int maxAttempts = policy is null ? 1 : policy.MaxAttempts < 0 ? int.MaxValue : Math.Max(1, policy.MaxAttempts);
         for (int attempt = 1; ; attempt++)
         {
-            var step = await RunOnceAsync(chainId, index, exe, attempt, maxAttempts, workingDirectory, log, record, ct).ConfigureAwait(false);
+            var step = await RunOnceAsync(chainId, index, exe, attempt, maxAttempts, workingDirectory, log, ct).ConfigureAwait(false);
             if (step.Error is null || step.Cancelled || ct.IsCancellationRequested) return step;
             if (attempt >= maxAttempts)
             {
@@ -128,7 +120,7 @@ public sealed class LocalProcessChainExecutor : IProcessChainExecutor
 
     private async Task<StepResult> RunOnceAsync(
         string chainId, int index, Executable exe, int attempt, int maxAttempts, string workingDirectory, ChainLog log,
-        RunningChainRecord? record, CancellationToken ct)
+        CancellationToken ct)
     {
         if (ct.IsCancellationRequested) return StepResult.WasCancelled;
         var attempts = maxAttempts == 1 ? "" : maxAttempts == int.MaxValue ? $", attempt {attempt}" : $", attempt {attempt} of {maxAttempts}";
@@ -157,30 +149,43 @@ public sealed class LocalProcessChainExecutor : IProcessChainExecutor
             return new StepResult(false, message);
         }
 
-        Action<int, ulong>? onStarted = record is null ? null : record.Started;
+        // the journal knows the process from its start until it has ended (awaited, also when killed)
+        (int Pid, ulong Start)? started = null;
+        Action<int, ulong>? onStarted = _journal is null ? null : (pid, startTime) =>
+        {
+            started = (pid, startTime);
+            _journal.Started(chainId, pid, startTime);
+        };
         Func<Task>? onCancel = plan.ContainerName is { } name ? () => KillContainerAsync(plan.FileName, name, workingDirectory) : null;
         IReadOnlyList<string> tail;
         ProcessResult result;
-        if (PosixSpawnLauncher.IsSupported && log.BeginOutput() is var (file, start))
+        try
         {
-            result = await PosixSpawnLauncher.RunAsync(plan.FileName, plan.Arguments, workingDirectory, file, onCancel, onStarted, ct)
-                .ConfigureAwait(false);
-            log.EndOutput();
-            tail = result.ExitCode != 0 && !result.Cancelled && result.StartError is null
-                ? log.ReadOutputTail(start, _options.ErrorOutputLines) : [];
+            if (PosixSpawnLauncher.IsSupported && log.BeginOutput() is var (file, start))
+            {
+                result = await PosixSpawnLauncher.RunAsync(plan.FileName, plan.Arguments, workingDirectory, file, onCancel, onStarted, ct)
+                    .ConfigureAwait(false);
+                log.EndOutput();
+                tail = result.ExitCode != 0 && !result.Cancelled && result.StartError is null
+                    ? log.ReadOutputTail(start, _options.ErrorOutputLines) : [];
+            }
+            else
+            {
+                var lines = new OutputTail(_options.ErrorOutputLines);
+                result = await ProcessRunner.RunAsync(
+                    plan.FileName, plan.Arguments, workingDirectory,
+                    line =>
+                    {
+                        log.WriteLine(line);
+                        lines.Add(line);
+                    },
+                    onCancel, _options.OutputDrainTimeout, ct, onStarted).ConfigureAwait(false);
+                tail = lines.ToList();
+            }
         }
-        else
+        finally
         {
-            var lines = new OutputTail(_options.ErrorOutputLines);
-            result = await ProcessRunner.RunAsync(
-                plan.FileName, plan.Arguments, workingDirectory,
-                line =>
-                {
-                    log.WriteLine(line);
-                    lines.Add(line);
-                },
-                onCancel, _options.OutputDrainTimeout, ct, onStarted).ConfigureAwait(false);
-            tail = lines.ToList();
+            if (started is { } ended) _journal!.Ended(ended.Pid, ended.Start);
         }
 
         if (result.Cancelled)

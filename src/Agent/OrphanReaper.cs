@@ -8,8 +8,8 @@ namespace Steep.Agent;
 /// both write the same output files.
 /// </summary>
 /// <remarks>
-/// Every running chain has a record (<see cref="RunningChainRecord"/>: pid and start time of its current process,
-/// which leads a process group of its own). A record whose pid still names the same process (same start time) gets
+/// Every running service process is recorded (<see cref="RunningProcessJournal"/>: its pid and start time; it leads a
+/// process group of its own). A record whose pid still names the same process (same start time) gets
 /// its whole group killed; a group whose leader is gone gets its members killed (the kernel does not give a pid to a
 /// new process while a group still carries it as id, so they are the leader's). steep-watchdog normally kills the
 /// services with steep already; this is the second line, e.g. when no C compiler built the watchdog.
@@ -31,8 +31,9 @@ public static class OrphanReaper
     {
         var folder = Path.Combine(Path.GetFullPath(dataDirectory), RunningFolder);
         if (!OperatingSystem.IsLinux() || !Directory.Exists(folder)) return 0;
-        var records = Directory.GetFiles(folder, "*" + RunningChainRecord.Extension);
-        if (records.Length == 0) return 0;
+        // the journals, and the one-file-per-chain records (<chain>.pid: "pid start") that earlier versions left
+        var records = Directory.GetFiles(folder, "*" + RunningProcessJournal.Extension).Concat(Directory.GetFiles(folder, "*.pid")).ToList();
+        if (records.Count == 0) return 0;
 
         var leaders = new Dictionary<int, ulong>();
         foreach (var file in records)
@@ -46,7 +47,11 @@ public static class OrphanReaper
             {
                 continue;
             }
-            if (RunningChainRecord.Parse(text) is { } r && r.Pid != Environment.ProcessId) leaders[r.Pid] = r.StartTime;
+            var live = file.EndsWith(RunningProcessJournal.Extension, StringComparison.Ordinal)
+                ? RunningProcessJournal.ReadLive(text)
+                : RunningProcessJournal.ReadLive("+ " + text.Trim());
+            foreach (var (pid, start) in live)
+                if (pid != Environment.ProcessId) leaders[pid] = start;
         }
 
         // one pass over /proc: the leaders that are still the recorded processes, and every member of their groups

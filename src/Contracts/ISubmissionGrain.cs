@@ -20,6 +20,13 @@ public interface ISubmissionGrain : IGrainWithStringKey
     [Alias("Cancel")]
     Task CancelAsync();
 
+    /// <summary>
+    /// Gives the submission a new priority: stored with it and its unfinished chains, applied to its waiting chains in
+    /// the scheduler's queue and to the chains it generates from now on. False when the submission has finished.
+    /// </summary>
+    [Alias("SetPriority")]
+    Task<bool> SetPriorityAsync(int priority);
+
     /// <summary>Subscribes (or renews the subscription of) <paramref name="observer"/> to the submission's changes.</summary>
     [Alias("Subscribe")]
     Task SubscribeAsync(ISubmissionObserver observer);

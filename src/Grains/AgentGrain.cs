@@ -6,7 +6,10 @@ using Steep.Core.Scheduling;
 
 namespace Steep.Grains;
 
-/// <summary>An agent: its capabilities, whether it is busy, and the chain it runs (executed in the background).</summary>
+/// <summary>
+/// An agent: its capabilities, whether it is busy, the chain it runs (executed in the background) and the one it has
+/// reserved to run next, so that a finished chain is followed at once, without a round through the scheduler.
+/// </summary>
 [KeepAlive] // what it runs lives only in memory: being collected during a long chain would lose the chain's end
 [PreferLocalPlacement] // the silo that registers an agent is the machine whose processes it runs
 public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) : Grain, IAgentGrain
@@ -22,7 +25,12 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
 
     private string AgentId => this.GetPrimaryKeyString();
 
-    private ISchedulerGrain Scheduler => GrainFactory.GetGrain<ISchedulerGrain>(SchedulerGrain.Key);
+    private ISchedulerGrain? _scheduler;
+    private IAgentGrain? _self;
+    private IProcessChainGrain? _currentGrain;
+    private (string Id, IProcessChainGrain Grain, ProcessChain Chain)? _next; // reserved: runs when the current chain ends
+
+    private ISchedulerGrain Scheduler => _scheduler ??= GrainFactory.GetGrain<ISchedulerGrain>(SchedulerGrain.Key);
 
     /// <inheritdoc />
     public async Task RegisterAsync(IReadOnlyList<string> capabilities)
@@ -42,27 +50,36 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
     /// <inheritdoc />
     public async Task AssignAsync(string chainId)
     {
-        var chainGrain = GrainFactory.GetGrain<IProcessChainGrain>(chainId);
-        if (_current is not null)
+        var chainGrain = GrainRef<IProcessChainGrain>.Get(GrainFactory, chainId);
+        if (_current is null)
         {
-            // the scheduler thought this agent idle: give the chain back, at the front of the queue
-            var stored0 = await chainGrain.GetAsync();
-            if (stored0 is null) return;
-            await Scheduler.EnqueueAsync([new QueuedChain(chainId, stored0.Chain.SubmissionId ?? "", stored0.Chain.RequiredCapabilities, 1)]);
+            var stored = await chainGrain.StartAsync(AgentId);
+            if (stored is null) await Scheduler.AgentIdleAsync(AgentId); // the slot is free again
+            else Run(chainId, chainGrain, stored.Chain);
             return;
         }
-        var stored = await chainGrain.StartAsync(AgentId);
-        if (stored is null)
+        if (_next is null)
         {
-            await Scheduler.AgentIdleAsync(AgentId);
+            // the chain to run as soon as the current one ends, without a round through the scheduler
+            var reserved = await chainGrain.ReserveAsync(AgentId);
+            if (reserved is null) await Scheduler.AgentIdleAsync(AgentId);
+            else _next = (chainId, chainGrain, reserved.Chain);
             return;
         }
+        // the scheduler counted a slot this agent does not have: give the chain back, at the front of the queue
+        var stored0 = await chainGrain.GetAsync();
+        if (stored0 is null) return;
+        await Scheduler.EnqueueAsync([new QueuedChain(chainId, stored0.Chain.SubmissionId ?? "", stored0.Chain.RequiredCapabilities, 1, stored0.Chain.Priority ?? 0)]);
+    }
+
+    private void Run(string chainId, IProcessChainGrain chainGrain, ProcessChain chain)
+    {
         _current = chainId;
+        _currentGrain = chainGrain;
         _changed = services.Clock.GetUtcNow();
         services.Events.AgentChanged(new AgentEvent(AgentId, "busy", chainId));
         _cts = new CancellationTokenSource();
-        var chain = stored.Chain;
-        var self = this.AsReference<IAgentGrain>();
+        var self = _self ??= this.AsReference<IAgentGrain>();
         var token = _cts.Token;
         // the chain runs outside the grain's turns (it may take hours); its end comes back as a message
         _run = Task.Run(async () =>
@@ -88,16 +105,36 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
     public async Task CompletedAsync(string chainId, ProcessChainOutcome outcome)
     {
         if (_current != chainId) return;
-        // recording the outcome need not delay the next chain: if this process dies before it is stored, the chain
-        // is still RUNNING in the store and runs again after the restart (at-least-once)
-        await GrainFactory.GetGrain<IProcessChainGrain>(chainId).CompleteAsync(outcome);
+        var finished = _currentGrain ?? GrainRef<IProcessChainGrain>.Get(GrainFactory, chainId);
         _current = null;
+        _currentGrain = null;
         _cts?.Dispose();
         _cts = null;
         _run = null;
-        _changed = services.Clock.GetUtcNow();
-        services.Events.AgentChanged(new AgentEvent(AgentId, "idle", null));
-        await Scheduler.AgentIdleAsync(AgentId);
+        if (_next is { } next && outcome.Status != ProcessChainStatus.Cancelled)
+        {
+            // the reserved chain starts now; its grain marks it RUNNING (or has it killed, if it was cancelled meanwhile)
+            _next = null;
+            Run(next.Id, next.Grain, next.Chain);
+            next.Grain.StartedAsync(AgentId).Ignore();
+        }
+        else if (_next is { } afterCancel)
+        {
+            // a cancelled chain often means a cancelled submission, whose other chains' cancels are on their way: ask
+            // first, so that a reserved chain that is cancelled too never starts
+            _next = null;
+            if (await afterCancel.Grain.StartAsync(AgentId) is { } stored) Run(afterCancel.Id, afterCancel.Grain, stored.Chain);
+            else await Scheduler.AgentIdleAsync(AgentId); // its slot is free as well
+        }
+        if (_current is null)
+        {
+            _changed = services.Clock.GetUtcNow();
+            services.Events.AgentChanged(new AgentEvent(AgentId, "idle", null));
+        }
+        // recording the outcome need not delay the next chain: if this process dies before it is stored, the chain
+        // is still RUNNING in the store and runs again after the restart (at-least-once)
+        await finished.CompleteAsync(outcome);
+        await Scheduler.AgentIdleAsync(AgentId); // the finished chain's slot is free
     }
 
     /// <summary>
@@ -120,9 +157,13 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
     }
 
     /// <inheritdoc />
-    public Task CancelAsync(string chainId)
+    public async Task CancelAsync(string chainId)
     {
         if (_current == chainId) _cts?.Cancel();
-        return Task.CompletedTask;
+        else if (_next?.Id == chainId)
+        {
+            _next = null;
+            await Scheduler.AgentIdleAsync(AgentId);
+        }
     }
 }

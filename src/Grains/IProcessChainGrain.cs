@@ -16,6 +16,21 @@ public interface IProcessChainGrain : IGrainWithStringKey
     [Alias("Start")]
     Task<StoredProcessChain?> StartAsync(string agentId);
 
+    /// <summary>
+    /// Reserves the chain for <paramref name="agentId"/>, which runs it next (after the chain it runs now) without asking
+    /// again: returns it while it stays REGISTERED; null if it must not run (cancelled, finished, unknown or reserved
+    /// by another agent).
+    /// </summary>
+    [Alias("Reserve")]
+    Task<StoredProcessChain?> ReserveAsync(string agentId);
+
+    /// <summary>
+    /// The agent that reserved the chain has started it: marks it RUNNING. A chain cancelled in the meantime is
+    /// killed on that agent instead.
+    /// </summary>
+    [OneWay, Alias("Started")]
+    Task StartedAsync(string agentId);
+
     /// <summary>Stores how the run ended and tells the submission.</summary>
     [OneWay, Alias("Complete")]
     Task CompleteAsync(ProcessChainOutcome outcome);

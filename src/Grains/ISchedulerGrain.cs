@@ -19,6 +19,20 @@ public interface ISchedulerGrain : IGrainWithStringKey
     [OneWay, Alias("Remove")]
     Task RemoveAsync(string chainId);
 
+    /// <summary>
+    /// Drops every queued chain of the submission (none of them has been handed to an agent); returns their ids. The
+    /// submission's chains that agents run or have reserved are not affected.
+    /// </summary>
+    [Alias("RemoveSubmission")]
+    Task<IReadOnlyList<string>> RemoveSubmissionAsync(string submissionId);
+
+    /// <summary>
+    /// Gives waiting chains a new priority: those of submission <paramref name="submissionId"/> when it is set, else
+    /// the chain <paramref name="chainId"/>. Chains already running are not affected.
+    /// </summary>
+    [OneWay, Alias("SetPriority")]
+    Task SetPriorityAsync(string? submissionId, string? chainId, int priority);
+
     /// <summary>An agent joined (or re-joined) and is idle.</summary>
     [Alias("RegisterAgent")]
     Task RegisterAgentAsync(string agentId, IReadOnlyList<string> capabilities);

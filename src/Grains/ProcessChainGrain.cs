@@ -1,3 +1,4 @@
+using Orleans.Placement;
 using Steep.Agent;
 using Steep.Core.Models;
 using Steep.Core.Scheduling;
@@ -7,11 +8,13 @@ using Steep.Persistence;
 namespace Steep.Grains;
 
 /// <summary>One process chain's run-time state (status, agent, times, results, run count), kept in the store.</summary>
+[PreferLocalPlacement] // activated by the agent that takes it first: on the silo whose machine runs it, and without a placement round
 public sealed class ProcessChainGrain(SteepServices services) : Grain, IProcessChainGrain
 {
     private StoredProcessChain? _chain;
     private string? _cancelledBeforeStart;
     private Task? _startWrite; // the RUNNING write, while it is on its way
+    private string? _reservedBy; // the agent that runs this chain next
 
     private string ChainId => this.GetPrimaryKeyString();
 
@@ -25,21 +28,45 @@ public sealed class ProcessChainGrain(SteepServices services) : Grain, IProcessC
     public Task<StoredProcessChain?> GetAsync() => Task.FromResult(_chain);
 
     /// <inheritdoc />
-    public Task<StoredProcessChain?> StartAsync(string agentId)
+    public Task<StoredProcessChain?> StartAsync(string agentId) =>
+        Task.FromResult(MayRun(agentId) ? MarkRunning(agentId) : null);
+
+    /// <inheritdoc />
+    public Task<StoredProcessChain?> ReserveAsync(string agentId)
     {
-        if (_chain is null || _chain.Chain.Status != ProcessChainStatus.Registered || _cancelledBeforeStart is not null)
-            return Task.FromResult<StoredProcessChain?>(null);
+        if (!MayRun(agentId)) return Task.FromResult<StoredProcessChain?>(null);
+        _reservedBy = agentId;
+        return Task.FromResult(_chain);
+    }
+
+    /// <inheritdoc />
+    public Task StartedAsync(string agentId)
+    {
+        if (MayRun(agentId)) MarkRunning(agentId);
+        else if (_chain?.Chain.Status != ProcessChainStatus.Running || _chain.AgentId != agentId)
+            GrainRef<IAgentGrain>.Get(GrainFactory, agentId).CancelAsync(ChainId).Ignore(); // cancelled meanwhile
+        return Task.CompletedTask;
+    }
+
+    private bool MayRun(string agentId) =>
+        _chain is not null && _chain.Chain.Status == ProcessChainStatus.Registered && _cancelledBeforeStart is null
+        && (_reservedBy is null || _reservedBy == agentId);
+
+    private StoredProcessChain MarkRunning(string agentId)
+    {
+        _reservedBy = null;
         var now = services.Clock.GetUtcNow();
-        int run = _chain.RunNumber + 1;
-        _chain = _chain with { Chain = _chain.Chain with { Status = ProcessChainStatus.Running, StartTime = now }, AgentId = agentId, RunNumber = run };
+        var chain = _chain!;
+        int run = chain.RunNumber + 1;
+        _chain = chain with { Chain = chain.Chain with { Status = ProcessChainStatus.Running, StartTime = now }, AgentId = agentId, RunNumber = run };
         // The agent starts the process while RUNNING is being written: if this process dies first, the store still
         // says REGISTERED and the chain runs again after the restart, as a chain that was running would. Observers
         // hear of the start only once it is stored; every later write of this chain waits for it.
         _startWrite = WriteStartAsync(new ProcessChainUpdate(ChainId)
         {
             Status = ProcessChainStatus.Running, StartTime = now, AgentId = agentId, RunNumber = run,
-        }, new ProcessChainEvent(ChainId, _chain.Chain.SubmissionId ?? "", ProcessChainStatus.Running, agentId, null, null));
-        return Task.FromResult<StoredProcessChain?>(_chain);
+        }, new ProcessChainEvent(ChainId, chain.Chain.SubmissionId ?? "", ProcessChainStatus.Running, agentId, null, null));
+        return _chain;
     }
 
     private async Task WriteStartAsync(ProcessChainUpdate update, ProcessChainEvent started)
@@ -90,13 +117,15 @@ public sealed class ProcessChainGrain(SteepServices services) : Grain, IProcessC
             case ProcessChainStatus.Registered:
                 _cancelledBeforeStart = "cancelled";
                 GrainFactory.GetGrain<ISchedulerGrain>(SchedulerGrain.Key).RemoveAsync(ChainId).Ignore();
+                // an agent that reserved it drops it (or kills it, if it started it before hearing of this)
+                if (_reservedBy is { } reserved) GrainRef<IAgentGrain>.Get(GrainFactory, reserved).CancelAsync(ChainId).Ignore();
                 await services.Chains.UpdateAsync(new ProcessChainUpdate(ChainId) { Status = ProcessChainStatus.Cancelled, EndTime = services.Clock.GetUtcNow() }, default);
                 _chain = _chain with { Chain = _chain.Chain with { Status = ProcessChainStatus.Cancelled } };
                 services.Events.ProcessChainChanged(new ProcessChainEvent(ChainId, _chain.Chain.SubmissionId ?? "", ProcessChainStatus.Cancelled, null, null, null));
                 NotifySubmission(ProcessChainStatus.Cancelled, null, [], null);
                 break;
             case ProcessChainStatus.Running when _chain.AgentId is { } agent:
-                GrainFactory.GetGrain<IAgentGrain>(agent).CancelAsync(ChainId).Ignore();
+                GrainRef<IAgentGrain>.Get(GrainFactory, agent).CancelAsync(ChainId).Ignore();
                 break;
         }
     }
@@ -108,14 +137,14 @@ public sealed class ProcessChainGrain(SteepServices services) : Grain, IProcessC
         await services.Chains.UpdateAsync(await AfterStartWriteAsync(new ProcessChainUpdate(ChainId) { Status = ProcessChainStatus.Registered, Reset = true }), default);
         _chain = _chain with { Chain = _chain.Chain with { Status = ProcessChainStatus.Registered, StartTime = null }, AgentId = null };
         // any positive sequence puts a requeued chain before the new ones
-        var q = new QueuedChain(ChainId, _chain.Chain.SubmissionId ?? "", _chain.Chain.RequiredCapabilities, Math.Max(1, _chain.Sequence));
+        var q = new QueuedChain(ChainId, _chain.Chain.SubmissionId ?? "", _chain.Chain.RequiredCapabilities, Math.Max(1, _chain.Sequence), _chain.Chain.Priority ?? 0);
         GrainFactory.GetGrain<ISchedulerGrain>(SchedulerGrain.Key).EnqueueAsync([q]).Ignore();
     }
 
     private void NotifySubmission(string status, IReadOnlyDictionary<string, IReadOnlyList<string>>? results, IReadOnlyList<string> executed, string? error)
     {
         if (_chain?.Chain.SubmissionId is not { } sid) return;
-        GrainFactory.GetGrain<ISubmissionGrain>(sid).ChainFinishedAsync(new ChainFinished(ChainId, status, results, executed, error)).Ignore();
+        GrainRef<ISubmissionGrain>.Get(GrainFactory, sid).ChainFinishedAsync(new ChainFinished(ChainId, status, results, executed, error)).Ignore();
         DeactivateOnIdle();
     }
 }

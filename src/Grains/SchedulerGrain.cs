@@ -3,7 +3,8 @@ using Steep.Core.Scheduling;
 namespace Steep.Grains;
 
 /// <summary>
-/// Assigns REGISTERED chains to idle agents whose capabilities are a superset of the chain's, in registration order.
+/// Assigns REGISTERED chains to agents whose capabilities are a superset of the chain's: higher priority first, then
+/// in registration order; an agent takes one chain to run and one to run next.
 /// A chain nobody can run is skipped without stalling the rest and starts as soon as a fitting agent registers.
 /// </summary>
 [KeepAlive] // its queue and agents live only in memory: being collected when idle would forget them
@@ -14,7 +15,9 @@ public sealed class SchedulerGrain : Grain, ISchedulerGrain
 
     private readonly ChainQueue _queue = new();
     private readonly Dictionary<string, IReadOnlyCollection<string>> _agents = new(); // registration order
-    private readonly List<string> _idle = new();
+    private readonly Dictionary<string, int> _free = new(); // free slots per agent: a running chain and a reserved one
+    private const int Slots = 2;
+    private readonly Dictionary<string, IAgentGrain> _agentGrains = new();
     private long _sequence;
     private long _requeued;
 
@@ -38,10 +41,22 @@ public sealed class SchedulerGrain : Grain, ISchedulerGrain
     }
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<string>> RemoveSubmissionAsync(string submissionId) =>
+        Task.FromResult<IReadOnlyList<string>>(_queue.RemoveAll(c => c.SubmissionId == submissionId).Select(c => c.Id).ToList());
+
+    /// <inheritdoc />
+    public Task SetPriorityAsync(string? submissionId, string? chainId, int priority)
+    {
+        if (submissionId is not null) _queue.SetPriority(c => c.SubmissionId == submissionId, priority);
+        else if (chainId is not null) _queue.SetPriority(c => c.Id == chainId, priority);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
     public Task RegisterAgentAsync(string agentId, IReadOnlyList<string> capabilities)
     {
         _agents[agentId] = new HashSet<string>(capabilities);
-        if (!_idle.Contains(agentId)) _idle.Add(agentId);
+        _free[agentId] = Slots;
         Dispatch();
         return Task.CompletedTask;
     }
@@ -50,30 +65,36 @@ public sealed class SchedulerGrain : Grain, ISchedulerGrain
     public Task UnregisterAgentAsync(string agentId)
     {
         _agents.Remove(agentId);
-        _idle.Remove(agentId);
+        _free.Remove(agentId);
+        _agentGrains.Remove(agentId);
         return Task.CompletedTask;
     }
 
     /// <inheritdoc />
     public Task AgentIdleAsync(string agentId)
     {
-        if (_agents.ContainsKey(agentId) && !_idle.Contains(agentId)) _idle.Add(agentId);
+        if (_free.TryGetValue(agentId, out int free) && free < Slots) _free[agentId] = free + 1;
         Dispatch();
         return Task.CompletedTask;
     }
 
     private void Dispatch()
     {
-        if (_queue.Count == 0 || _idle.Count == 0) return;
-        // idle agents in registration order, each takes the oldest chain it can run
-        var order = _agents.Keys.Where(_idle.Contains).ToList();
-        foreach (var agentId in order)
+        if (_queue.Count == 0) return;
+        // idle agents first, then agents that run a chain and have no next one reserved; each in registration order
+        // takes the first chain (by priority, then age) it can run
+        for (int wanted = Slots; wanted > 0 && _queue.Count > 0; wanted--)
         {
-            var chain = _queue.TryTake(_agents[agentId]);
-            if (chain is null) continue;
-            _idle.Remove(agentId);
-            GrainFactory.GetGrain<IAgentGrain>(agentId).AssignAsync(chain.Id).Ignore();
-            if (_queue.Count == 0) break;
+            foreach (var (agentId, capabilities) in _agents)
+            {
+                if (_free[agentId] < wanted) continue;
+                var chain = _queue.TryTake(capabilities);
+                if (chain is null) continue;
+                _free[agentId]--;
+                if (!_agentGrains.TryGetValue(agentId, out var agent)) _agentGrains[agentId] = agent = GrainRef<IAgentGrain>.Get(GrainFactory, agentId);
+                agent.AssignAsync(chain.Id).Ignore();
+                if (_queue.Count == 0) return;
+            }
         }
     }
 }

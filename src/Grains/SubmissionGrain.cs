@@ -35,7 +35,10 @@ public sealed class SubmissionGrain(SteepServices services, ILogger<SubmissionGr
 
     private string SubmissionId => this.GetPrimaryKeyString();
 
-    private ISchedulerGrain Scheduler => GrainFactory.GetGrain<ISchedulerGrain>(SchedulerGrain.Key);
+    private ISchedulerGrain? _scheduler;
+    private ISubmissionGrain? _self;
+
+    private ISchedulerGrain Scheduler => _scheduler ??= GrainFactory.GetGrain<ISchedulerGrain>(SchedulerGrain.Key);
 
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken ct)
@@ -117,7 +120,7 @@ public sealed class SubmissionGrain(SteepServices services, ILogger<SubmissionGr
         var waiting = await services.Chains.ListBySubmissionAsync(SubmissionId, ProcessChainStatus.Registered, default);
         if (waiting.Count > 0)
         {
-            var queued = waiting.Select(c => new QueuedChain(c.Chain.Id, SubmissionId, c.Chain.RequiredCapabilities, 0)).ToList();
+            var queued = waiting.Select(c => new QueuedChain(c.Chain.Id, SubmissionId, c.Chain.RequiredCapabilities, 0, c.Chain.Priority ?? 0)).ToList();
             await Scheduler.EnqueueAsync(queued);
         }
         // the first step runs before the start is acknowledged: an accepted submission has its first chains registered
@@ -149,8 +152,41 @@ public sealed class SubmissionGrain(SteepServices services, ILogger<SubmissionGr
             await services.Submissions.UpdateAsync(new SubmissionUpdate(SubmissionId) { Status = SubmissionStatus.Cancelled }, default);
             _submission = _submission with { Status = SubmissionStatus.Cancelled };
         }
-        foreach (var id in _open.ToList()) GrainFactory.GetGrain<IProcessChainGrain>(id).CancelAsync().Ignore();
+        await DropOpenChainsAsync();
         await FinishIfDoneAsync();
+    }
+
+    /// <summary>
+    /// Cancels every open chain: the waiting ones (however many) in one store write, without a grain each; the few that
+    /// agents run or have reserved through their grains, which stop them.
+    /// </summary>
+    private async Task DropOpenChainsAsync()
+    {
+        var dropped = (await Scheduler.RemoveSubmissionAsync(SubmissionId)).Where(_open.Contains).ToList();
+        if (dropped.Count > 0)
+        {
+            var now = services.Clock.GetUtcNow();
+            await services.Chains.UpdateManyAsync(
+                dropped.Select(id => new ProcessChainUpdate(id) { Status = ProcessChainStatus.Cancelled, EndTime = now }).ToList(), default);
+            foreach (var id in dropped)
+            {
+                _open.Remove(id);
+                _consumed.Add(id); // the generator runs no more: nothing to feed it
+                Count(ProcessChainStatus.Cancelled, null);
+            }
+            Publish();
+        }
+        foreach (var id in _open.ToList()) GrainRef<IProcessChainGrain>.Get(GrainFactory, id).CancelAsync().Ignore();
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> SetPriorityAsync(int priority)
+    {
+        if (_submission is null || SubmissionStatus.IsFinal(_submission.Status)) return false;
+        if (!await services.Submissions.SetSubmissionPriorityAsync(SubmissionId, priority, default)) return false;
+        _submission = _submission with { Priority = priority };
+        await Scheduler.SetPriorityAsync(SubmissionId, null, priority);
+        return true;
     }
 
     private void ScheduleStep()
@@ -159,7 +195,7 @@ public sealed class SubmissionGrain(SteepServices services, ILogger<SubmissionGr
         _stepScheduled = true;
         // one turn per burst of finished chains: the step message queues behind the ones already waiting, which are
         // then fed to the generator together
-        this.AsReference<ISubmissionGrain>().RunStepAsync().Ignore();
+        (_self ??= this.AsReference<ISubmissionGrain>()).RunStepAsync().Ignore();
     }
 
     /// <inheritdoc />
@@ -188,7 +224,9 @@ public sealed class SubmissionGrain(SteepServices services, ILogger<SubmissionGr
             try { chains = _generator.Generate(results, executed); }
             catch (GeneratorException e) { generatorError = e.Message; }
         }
-        var stored = chains.Select(c => c with { SubmissionId = SubmissionId, Status = ProcessChainStatus.Registered }).ToList();
+        // the submission's priority, which may have been changed since it was accepted, is its new chains'
+        int? priority = _submission.Priority == 0 && chains.All(c => c.Priority is null) ? null : _submission.Priority;
+        var stored = chains.Select(c => c with { SubmissionId = SubmissionId, Status = ProcessChainStatus.Registered, Priority = priority }).ToList();
         _step++;
         await services.Submissions.CommitStepAsync(SubmissionId,
             new GeneratorStep(_step, JsonSerializer.SerializeToUtf8Bytes(input, SteepJson.Options)), stored, default);
@@ -205,7 +243,7 @@ public sealed class SubmissionGrain(SteepServices services, ILogger<SubmissionGr
         {
             _total += stored.Count;
             foreach (var c in stored) _open.Add(c.Id);
-            var queued = stored.Select(c => new QueuedChain(c.Id, SubmissionId, c.RequiredCapabilities, 0)).ToList();
+            var queued = stored.Select(c => new QueuedChain(c.Id, SubmissionId, c.RequiredCapabilities, 0, c.Priority ?? 0)).ToList();
             await Scheduler.EnqueueAsync(queued);
             Publish();
         }
@@ -216,7 +254,7 @@ public sealed class SubmissionGrain(SteepServices services, ILogger<SubmissionGr
     {
         _firstError ??= message;
         _cancelRequested = true;
-        foreach (var id in _open.ToList()) GrainFactory.GetGrain<IProcessChainGrain>(id).CancelAsync().Ignore();
+        await DropOpenChainsAsync();
         await FinishIfDoneAsync(forcedError: message);
     }
 

@@ -25,8 +25,9 @@ public sealed class OrphanReaperTests : IDisposable
 
         var running = Path.Combine(data, OrphanReaper.RunningFolder);
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!(Directory.Exists(running) && Directory.GetFiles(running).Length == 1) && DateTime.UtcNow < deadline) await Task.Delay(10);
-        var (pid, start) = RunningChainRecord.Parse(File.ReadAllText(Assert.Single(Directory.GetFiles(running))))!.Value;
+        while (Live(running).Count != 1 && DateTime.UtcNow < deadline) await Task.Delay(10);
+        var (pid, start) = Assert.Single(Live(running));
+        Assert.Contains(" chain", File.ReadAllText(Assert.Single(Directory.GetFiles(running)))); // names the chain too
         var stat = ProcStat.Read(pid);
         Assert.NotNull(stat);
         Assert.Equal(start, stat.Value.StartTime);
@@ -34,8 +35,32 @@ public sealed class OrphanReaperTests : IDisposable
 
         File.WriteAllText(_dir["go"], "");
         Assert.Equal(ProcessChainStatus.Success, (await run).Status);
-        Assert.Empty(Directory.GetFiles(running));
+        Assert.Empty(Live(running));
     }
+
+    [Fact]
+    public void TheJournalIsRewrittenWithOnlyTheLiveProcessesSoItNeverGrowsWithoutBound()
+    {
+        var folder = _dir["journal"];
+        var journal = RunningProcessJournal.In(folder, rotateAt: 300)!;
+        journal.Started("keeps-running", 100, 7);
+        for (int i = 0; i < 1000; i++)
+        {
+            journal.Started("c" + i, 1000 + i, 5);
+            journal.Ended(1000 + i, 5);
+        }
+        journal.Ended(99, 1); // never started: nothing to record
+        var file = Assert.Single(Directory.GetFiles(folder));
+        Assert.True(new FileInfo(file).Length < 400, $"{new FileInfo(file).Length} bytes");
+        Assert.Equal([(100, 7UL)], Live(folder));
+        journal.Ended(100, 7);
+        Assert.Empty(Live(folder));
+    }
+
+    private static IReadOnlyCollection<(int Pid, ulong StartTime)> Live(string running) =>
+        Directory.Exists(running)
+            ? Directory.GetFiles(running).SelectMany(f => RunningProcessJournal.ReadLive(File.ReadAllText(f))).ToList()
+            : [];
 
     [Fact]
     public async Task LeftoversAreKilledWithTheirGroupButAProcessWithAReusedPidIsNot()
@@ -46,15 +71,26 @@ public sealed class OrphanReaperTests : IDisposable
         using var leftover = Start("setsid", "sh", "-c", "sleep 1000 & echo $! > child.pid; wait");
         var childPid = await ReadPidAsync(_dir["child.pid"]);
         var leaderStat = ProcStat.Read(leftover.Id)!.Value;
-        File.WriteAllText(Path.Combine(running, "c1.pid"), $"{leftover.Id} {leaderStat.StartTime}\n");
-        // a record whose pid now names another process (other start time): that one must live
+        // a record whose pid now names another process (other start time), and one whose process has ended according
+        // to the journal (its pid still runs, e.g. reused with the same tick): those must live
         using var bystander = Start("sleep", "1000");
-        File.WriteAllText(Path.Combine(running, "c2.pid"), $"{bystander.Id} {ProcStat.Read(bystander.Id)!.Value.StartTime + 1}\n");
-        File.WriteAllText(Path.Combine(running, "c3.pid"), "garbage");
+        using var ended = Start("sleep", "1000");
+        var endedStart = ProcStat.Read(ended.Id)!.Value.StartTime;
+        File.WriteAllText(Path.Combine(running, "4242-1-1.journal"),
+            $"+ {leftover.Id} {leaderStat.StartTime} c1\n" +
+            $"+ {bystander.Id} {ProcStat.Read(bystander.Id)!.Value.StartTime + 1} c2\n" +
+            "garbage\n+ x y c3\n" +
+            $"+ {ended.Id} {endedStart} c4\n- {ended.Id} {endedStart}\n");
+        // a record in the one-file-per-chain format of earlier versions
+        using var legacy = Start("setsid", "sleep", "1000");
+        File.WriteAllText(Path.Combine(running, "c5.pid"), $"{legacy.Id} {ProcStat.Read(legacy.Id)!.Value.StartTime}".PadRight(63) + "\n");
 
         var killed = await OrphanReaper.KillLeftoversAsync(data);
 
-        Assert.Equal(2, killed);
+        Assert.Equal(3, killed);
+        Assert.True(legacy.WaitForExit(5000));
+        Assert.False(ended.HasExited);
+        ended.Kill();
         Assert.True(leftover.WaitForExit(5000));
         Assert.True(ProcStat.Read(childPid) is null || IsZombie(childPid), "the leader's child survived");
         Assert.False(bystander.HasExited);

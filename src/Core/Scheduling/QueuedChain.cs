@@ -4,5 +4,6 @@ namespace Steep.Core.Scheduling;
 /// <param name="Id">The chain id.</param>
 /// <param name="SubmissionId">Its submission.</param>
 /// <param name="RequiredCapabilities">What an agent must provide to run it.</param>
-/// <param name="Sequence">Registration order; lower runs first.</param>
-public sealed record QueuedChain(string Id, string SubmissionId, IReadOnlyList<string> RequiredCapabilities, long Sequence);
+/// <param name="Sequence">Registration order; lower runs first among chains of the same priority.</param>
+/// <param name="Priority">Higher runs first (Steep 6: a chain's priority, by default its workflow's; 0 when unset).</param>
+public sealed record QueuedChain(string Id, string SubmissionId, IReadOnlyList<string> RequiredCapabilities, long Sequence, int Priority = 0);

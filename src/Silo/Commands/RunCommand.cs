@@ -81,14 +81,14 @@ internal static class RunCommand
             }
             var holder = DataDirectoryLock.HolderIfLocked(settings.DataDirectory);
             await using var store = new Steep.Persistence.Sqlite.SqliteStore(db);
-            Console.WriteLine($"{"ID",-22} {"STATUS",-16} {"DONE",6} {"RUNNING",8} {"FAILED",7} {"TOTAL",7}  START");
+            Console.WriteLine($"{"ID",-22} {"STATUS",-16} {"DONE",6} {"RUNNING",8} {"FAILED",7} {"TOTAL",7} {"PRIO",5}  START");
             int unfinished = 0;
             for (int offset = 0; ; offset += 100)
             {
                 var page = await store.ListAsync(offset, 100, null, ct);
                 foreach (var s in page.Items)
                 {
-                    Console.WriteLine($"{s.Id,-22} {s.Status,-16} {s.SucceededProcessChains,6} {s.RunningProcessChains,8} {s.FailedProcessChains,7} {s.TotalProcessChains,7}  {s.StartTime:u}");
+                    Console.WriteLine($"{s.Id,-22} {s.Status,-16} {s.SucceededProcessChains,6} {s.RunningProcessChains,8} {s.FailedProcessChains,7} {s.TotalProcessChains,7} {s.Priority,5}  {s.StartTime:u}");
                     if (!SubmissionStatus.IsFinal(s.Status)) unfinished++;
                 }
                 if (offset + page.Items.Count >= page.Total || page.Items.Count == 0) break;

@@ -40,7 +40,9 @@ public sealed partial class SteepHost : ISteepInstance
     {
         if (await Services.Submissions.GetAsync(submissionId, ct) is not { } s) return PriorityChange.NotFound;
         if (SubmissionStatus.IsFinal(s.Status)) return PriorityChange.Finished;
-        return await Services.Submissions.SetSubmissionPriorityAsync(submissionId, priority, ct) ? PriorityChange.Changed : PriorityChange.NotFound;
+        // the submission's grain stores it and reorders its waiting chains in the scheduler's queue
+        var grains = await Grains.WaitAsync(ct);
+        return await grains.GetGrain<ISubmissionGrain>(submissionId).SetPriorityAsync(priority) ? PriorityChange.Changed : PriorityChange.Finished;
     }
 
     async Task<PriorityChange> ISteepInstance.SetProcessChainPriorityAsync(string processChainId, int priority, CancellationToken ct)
@@ -48,7 +50,10 @@ public sealed partial class SteepHost : ISteepInstance
         if (await Services.Chains.GetAsync(processChainId, ct) is not { } c) return PriorityChange.NotFound;
         // as Steep 6.9: REGISTERED, PAUSED and RUNNING chains take a new priority, finished ones do not
         if (c.Chain.Status is not (ProcessChainStatus.Registered or ProcessChainStatus.Running or StoreStatuses.Paused)) return PriorityChange.Finished;
-        return await Services.Chains.SetProcessChainPriorityAsync(processChainId, priority, ct) ? PriorityChange.Changed : PriorityChange.NotFound;
+        if (!await Services.Chains.SetProcessChainPriorityAsync(processChainId, priority, ct)) return PriorityChange.NotFound;
+        var grains = await Grains.WaitAsync(ct);
+        await grains.GetGrain<ISchedulerGrain>(SchedulerGrain.Key).SetPriorityAsync(null, processChainId, priority);
+        return PriorityChange.Changed;
     }
 
     Task<bool> ISteepInstance.CancelProcessChainAsync(string processChainId, CancellationToken ct) => CancelChainAsync(processChainId, ct);

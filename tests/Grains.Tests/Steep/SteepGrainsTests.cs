@@ -189,6 +189,105 @@ public sealed class SteepGrainsTests : IAsyncLifetime
         Assert.Equal(2, chains.Select(c => c.AgentId).Distinct().Count());
     }
 
+    private static string ForEach(int n, int? priority) => $$"""
+        api: 4.0.0
+        {{(priority is { } p ? $"priority: {p}" : "")}}
+        vars: [{id: items, value: [{{string.Join(", ", Enumerable.Range(0, n))}}]}, {id: x}, {id: y}]
+        actions:
+          - type: for
+            input: items
+            enumerator: x
+            actions: [{type: execute, service: cp, inputs: [{id: i, var: x}], outputs: [{id: o, var: y}]}]
+        """;
+
+    [Fact]
+    public async Task Waiting_chains_run_by_priority_then_in_order_of_submission_and_a_new_priority_moves_them()
+    {
+        var low = await Submit(ForEach(3, null));
+        var high = await Submit(ForEach(3, 10));
+        var raised = await Submit(ForEach(3, null));
+        Assert.True(await _grains.GetGrain<ISubmissionGrain>(raised).SetPriorityAsync(5));
+
+        await Agent("only");
+        foreach (var id in new[] { low, high, raised }) Assert.Equal(SubmissionStatus.Success, (await WaitFinal(id)).Status);
+
+        Assert.Equal([high, high, high, raised, raised, raised, low, low, low], _executor.Order.ToArray());
+        var raisedChains = await ((Persistence.IProcessChainStore)_store).ListBySubmissionAsync(raised, null, default);
+        Assert.All(raisedChains, c => Assert.Equal(5, c.Chain.Priority));
+        Assert.False(await _grains.GetGrain<ISubmissionGrain>(raised).SetPriorityAsync(1)); // finished: unchanged
+    }
+
+    [Fact]
+    public async Task A_reserved_chain_that_is_cancelled_never_runs_and_the_agent_takes_the_next_one()
+    {
+        var gate = _executor.Gate = new TaskCompletionSource();
+        await Agent("only");
+        var id = await Submit(ForEach(3, null));
+        var until = DateTime.UtcNow.AddSeconds(10);
+        while (_executor.Running == 0) { Assert.True(DateTime.UtcNow < until); await Task.Delay(5); }
+        var chains = (await ((Persistence.IProcessChainStore)_store).ListBySubmissionAsync(id, null, default)).Select(c => c.Chain.Id).ToList();
+        var running = Assert.Single(_executor.Ran).Id;
+        var next = chains.First(c => c != running); // the agent has reserved it (oldest first)
+        await Task.Delay(100); // the reservation is on its way
+        await _grains.GetGrain<IProcessChainGrain>(next).CancelAsync();
+        gate.SetResult();
+
+        var s = await WaitFinal(id);
+        Assert.Equal(SubmissionStatus.Cancelled, s.Status); // as Steep 6.9: a cancelled chain makes the submission CANCELLED
+        Assert.Equal(2, s.SucceededProcessChains);
+        Assert.Equal(1, s.CancelledProcessChains);
+        Assert.DoesNotContain(_executor.Ran, c => c.Id == next);
+        Assert.Equal(2, _executor.Ran.Count);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_submission_drops_the_reserved_chain_too()
+    {
+        _executor.Block = true;
+        await Agent("only");
+        var id = await Submit(ForEach(3, null));
+        var until = DateTime.UtcNow.AddSeconds(10);
+        while (_executor.Running == 0) { Assert.True(DateTime.UtcNow < until); await Task.Delay(5); }
+        await Task.Delay(100);
+        await _grains.GetGrain<ISubmissionGrain>(id).CancelAsync();
+
+        var s = await WaitFinal(id);
+        Assert.Equal(SubmissionStatus.Cancelled, s.Status);
+        Assert.Equal(3, s.CancelledProcessChains);
+        var chains = await ((Persistence.IProcessChainStore)_store).ListBySubmissionAsync(id, null, default);
+        Assert.All(chains, c => Assert.Equal(ProcessChainStatus.Cancelled, c.Chain.Status));
+        // the running chain ran; the reserved one at most started to be killed at once; the queued one never ran
+        Assert.InRange(_executor.Ran.Count, 1, 2);
+        Assert.Equal(0, _executor.Running);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_large_submission_drops_its_waiting_chains_at_once_and_settles()
+    {
+        _executor.Block = true;
+        await Agent("a1");
+        await Agent("a2");
+        var id = await Submit(ForEach(20_000, null));
+        var until = DateTime.UtcNow.AddSeconds(10);
+        while (_executor.Running < 2) { Assert.True(DateTime.UtcNow < until); await Task.Delay(5); }
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await _grains.GetGrain<ISubmissionGrain>(id).CancelAsync();
+        var s = await WaitFinal(id, TimeSpan.FromSeconds(30));
+        var settled = watch.Elapsed;
+        Assert.Equal(SubmissionStatus.Cancelled, s.Status);
+        Assert.Equal(20_000, s.CancelledProcessChains);
+        Assert.Equal(0, s.RunningProcessChains);
+        Assert.True(settled < TimeSpan.FromSeconds(10), $"settled after {settled}");
+        var counts = await ((Persistence.IProcessChainStore)_store).CountByStatusAsync(id, default);
+        Assert.Equal(20_000, counts[ProcessChainStatus.Cancelled]);
+        Assert.InRange(_executor.Ran.Count, 2, 4); // the running ones, and at most the reserved ones killed at their start
+
+        watch.Restart();
+        await _grains.GetGrain<ISubmissionGrain>(id).CancelAsync(); // a second cancel answers at once
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"second cancel took {watch.Elapsed}");
+    }
+
     [Fact]
     public async Task AChainWhoseRunningWriteFailedIsStoredWithItsStartWhenItEnds()
     {
@@ -244,16 +343,20 @@ public sealed class SteepGrainsTests : IAsyncLifetime
     {
         public string? Fail { get; set; }
         public bool Block { get; set; }
+        public TaskCompletionSource? Gate { get; set; } // every chain waits for it
         public int Running;
         public ConcurrentBag<ProcessChain> Ran { get; } = new();
+        public ConcurrentQueue<string> Order { get; } = new(); // submission ids, in the order their chains started
 
         public async Task<ProcessChainOutcome> ExecuteAsync(ProcessChain chain, CancellationToken ct)
         {
             Ran.Add(chain);
+            Order.Enqueue(chain.SubmissionId ?? "");
             Interlocked.Increment(ref Running);
             try
             {
                 if (Block) await Task.Delay(Timeout.Infinite, ct);
+                if (Gate is { } gate) await gate.Task.WaitAsync(ct);
                 await Task.Yield();
                 if (Fail is not null) return new ProcessChainOutcome(ProcessChainStatus.Error, null, Fail, []);
                 var results = chain.Executables.SelectMany(e => e.Arguments).Where(a => a.Type == "output")
