@@ -28,28 +28,23 @@ internal sealed class ChainLog : IDisposable
     /// <summary>A log that writes nothing.</summary>
     public static ChainLog None => new(null);
 
-    /// <summary>Opens (appends to) <c>&lt;directory&gt;/&lt;chainId&gt;.log</c>; a null directory gives <see cref="None"/>.</summary>
-    public static ChainLog Open(string? directory, string chainId)
+    /// <summary>
+    /// Opens (appends to) the log of run <paramref name="runNumber"/> of the chain (<see cref="ChainLogFileName.Of"/>)
+    /// in <paramref name="directory"/>; a null directory gives <see cref="None"/>.
+    /// </summary>
+    public static ChainLog Open(string? directory, string chainId, int runNumber = 1)
     {
         if (directory is null) return None;
         Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, FileName(chainId));
+        var path = Path.Combine(directory, ChainLogFileName.Of(chainId, runNumber));
         var file = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite);
         // the services write into the same file: with O_APPEND every write, ours and theirs, lands at the end
         if (PosixSpawnLauncher.IsSupported) AppendOnly(file);
         return new ChainLog(file);
     }
 
-    /// <summary>The log file name of a chain (ids are generated, but never let one escape the directory).</summary>
-    public static string FileName(string chainId)
-    {
-        var invalid = Path.GetInvalidFileNameChars();
-        var safe = chainId.Length == 0 ? "_" : string.Create(chainId.Length, chainId, (span, id) =>
-        {
-            for (int i = 0; i < id.Length; i++) span[i] = Array.IndexOf(invalid, id[i]) >= 0 ? '_' : id[i];
-        });
-        return (safe is "." or ".." ? "_" + safe : safe) + ".log";
-    }
+    /// <summary>The log file name of a chain's first run.</summary>
+    public static string FileName(string chainId) => ChainLogFileName.Of(chainId, 1);
 
     /// <summary>Appends a line.</summary>
     public void WriteLine(string line)

@@ -10,4 +10,10 @@ public interface IProcessChainExecutor
     /// status ERROR. Cancelling <paramref name="ct"/> kills the running process tree and returns CANCELLED.
     /// </summary>
     Task<ProcessChainOutcome> ExecuteAsync(ProcessChain chain, CancellationToken ct);
+
+    /// <summary>
+    /// Runs <paramref name="chain"/> as its run number <paramref name="runNumber"/> (from 1; Steep 6.5's runs), so that
+    /// each run can keep a log of its own. Executors without per-run state run the chain as <see cref="ExecuteAsync(ProcessChain, CancellationToken)"/>.
+    /// </summary>
+    Task<ProcessChainOutcome> ExecuteAsync(ProcessChain chain, int runNumber, CancellationToken ct) => ExecuteAsync(chain, ct);
 }

@@ -21,13 +21,16 @@ public sealed class LocalProcessChainExecutor : IProcessChainExecutor
     }
 
     /// <inheritdoc />
-    public async Task<ProcessChainOutcome> ExecuteAsync(ProcessChain chain, CancellationToken ct)
+    public Task<ProcessChainOutcome> ExecuteAsync(ProcessChain chain, CancellationToken ct) => ExecuteAsync(chain, 1, ct);
+
+    /// <inheritdoc />
+    public async Task<ProcessChainOutcome> ExecuteAsync(ProcessChain chain, int runNumber, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(chain);
         var executed = new List<string>(chain.Executables.Count);
         try
         {
-            return await RunChainAsync(chain, executed, ct).ConfigureAwait(false);
+            return await RunChainAsync(chain, runNumber, executed, ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -40,7 +43,7 @@ public sealed class LocalProcessChainExecutor : IProcessChainExecutor
         }
     }
 
-    private async Task<ProcessChainOutcome> RunChainAsync(ProcessChain chain, List<string> executed, CancellationToken ct)
+    private async Task<ProcessChainOutcome> RunChainAsync(ProcessChain chain, int runNumber, List<string> executed, CancellationToken ct)
     {
         if (ct.IsCancellationRequested) return Cancelled(executed);
 
@@ -48,7 +51,7 @@ public sealed class LocalProcessChainExecutor : IProcessChainExecutor
         ChainLog log;
         try
         {
-            log = ChainLog.Open(_options.LogDirectory, chain.Id);
+            log = ChainLog.Open(_options.LogDirectory, chain.Id, runNumber);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -3,6 +3,7 @@ using Steep.Core.Validation;
 using Steep.Contracts;
 using Steep.Grains;
 using Steep.Persistence;
+using Steep.Persistence.Search;
 using Steep.Plugins;
 
 namespace Steep.Api;
@@ -16,10 +17,13 @@ public interface ISteepInstance
     /// <summary>Process chains and their run-time state.</summary>
     IProcessChainStore ProcessChains { get; }
 
+    /// <summary>Searches submissions and process chains (Steep 6's <c>/search</c>) in the store's indexes.</summary>
+    IRegistrySearch Search { get; }
+
     /// <summary>The service metadata the instance knows.</summary>
     IReadOnlyList<Service> ServiceMetadata { get; }
 
-    /// <summary>The folder holding the process chain logs (<c>&lt;chainId&gt;.log</c>).</summary>
+    /// <summary>The folder holding the process chain logs (<c>&lt;chainId&gt;.log</c>, <c>&lt;chainId&gt;.&lt;run&gt;.log</c> from the second run on).</summary>
     string LogDirectory { get; }
 
     /// <summary>Version, build, commit and build time of the running software.</summary>

@@ -85,6 +85,7 @@ public static class SteepApiExtensions
         WorkflowEndpoints.Map(app);
         ProcessChainEndpoints.Map(app);
         LogEndpoints.Map(app);
+        SearchEndpoints.Map(app);
         AgentEndpoints.Map(app);
         ServiceEndpoints.Map(app);
         PluginEndpoints.Map(app);

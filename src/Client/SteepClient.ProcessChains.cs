@@ -71,6 +71,31 @@ public sealed partial class SteepClient
         return SendForJsonAsync<ProcessChain>(request, cancellationToken);
     }
 
+    /// <summary>Lists a process chain's runs, oldest first (<c>GET /processchains/{id}/runs</c>).</summary>
+    /// <param name="processChainId">The process chain's id.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The runs (empty for a chain that has not run), or null when the server knows no process chain with this id.</returns>
+    /// <exception cref="SteepApiException">The server answered with an error status other than 404.</exception>
+    public Task<IReadOnlyList<ProcessChainRun>?> ListProcessChainRunsAsync(string processChainId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(processChainId);
+        return GetJsonOrNullAsync<IReadOnlyList<ProcessChainRun>>("processchains/" + QueryString.Segment(processChainId) + "/runs", cancellationToken);
+    }
+
+    /// <summary>Gets one run of a process chain (<c>GET /processchains/{id}/runs/{runNumber}</c>).</summary>
+    /// <param name="processChainId">The process chain's id.</param>
+    /// <param name="runNumber">The run's number, from 1.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The run, or null when there is no such chain or run.</returns>
+    /// <exception cref="SteepApiException">The server answered with an error status other than 404.</exception>
+    public Task<ProcessChainRun?> GetProcessChainRunAsync(string processChainId, int runNumber, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(processChainId);
+        ArgumentOutOfRangeException.ThrowIfLessThan(runNumber, 1);
+        return GetJsonOrNullAsync<ProcessChainRun>("processchains/" + QueryString.Segment(processChainId) + "/runs/" +
+            runNumber.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
+    }
+
     /// <summary>Gets a process chain's log, or a byte range of it (<c>GET /logs/processchains/{id}</c>).</summary>
     /// <param name="processChainId">The process chain's id.</param>
     /// <param name="range">

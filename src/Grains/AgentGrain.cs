@@ -28,7 +28,7 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
     private ISchedulerGrain? _scheduler;
     private IAgentGrain? _self;
     private IProcessChainGrain? _currentGrain;
-    private (string Id, IProcessChainGrain Grain, ProcessChain Chain)? _next; // reserved: runs when the current chain ends
+    private (string Id, IProcessChainGrain Grain, ProcessChain Chain, int RunNumber)? _next; // reserved: runs when the current chain ends
 
     private ISchedulerGrain Scheduler => _scheduler ??= GrainFactory.GetGrain<ISchedulerGrain>(SchedulerGrain.Key);
 
@@ -55,7 +55,7 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
         {
             var stored = await chainGrain.StartAsync(AgentId);
             if (stored is null) await Scheduler.AgentIdleAsync(AgentId); // the slot is free again
-            else Run(chainId, chainGrain, stored.Chain);
+            else Run(chainId, chainGrain, stored.Chain, stored.RunNumber);
             return;
         }
         if (_next is null)
@@ -63,7 +63,7 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
             // the chain to run as soon as the current one ends, without a round through the scheduler
             var reserved = await chainGrain.ReserveAsync(AgentId);
             if (reserved is null) await Scheduler.AgentIdleAsync(AgentId);
-            else _next = (chainId, chainGrain, reserved.Chain);
+            else _next = (chainId, chainGrain, reserved.Chain, reserved.RunNumber + 1); // the run it will be marked as
             return;
         }
         // the scheduler counted a slot this agent does not have: give the chain back, at the front of the queue
@@ -72,7 +72,7 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
         await Scheduler.EnqueueAsync([new QueuedChain(chainId, stored0.Chain.SubmissionId ?? "", stored0.Chain.RequiredCapabilities, 1, stored0.Chain.Priority ?? 0)]);
     }
 
-    private void Run(string chainId, IProcessChainGrain chainGrain, ProcessChain chain)
+    private void Run(string chainId, IProcessChainGrain chainGrain, ProcessChain chain, int runNumber)
     {
         _current = chainId;
         _currentGrain = chainGrain;
@@ -87,7 +87,7 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
             ProcessChainOutcome outcome;
             try
             {
-                outcome = await services.Executor.ExecuteAsync(chain, token);
+                outcome = await services.Executor.ExecuteAsync(chain, runNumber, token);
             }
             catch (OperationCanceledException)
             {
@@ -115,7 +115,7 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
         {
             // the reserved chain starts now; its grain marks it RUNNING (or has it killed, if it was cancelled meanwhile)
             _next = null;
-            Run(next.Id, next.Grain, next.Chain);
+            Run(next.Id, next.Grain, next.Chain, next.RunNumber);
             next.Grain.StartedAsync(AgentId).Ignore();
         }
         else if (_next is { } afterCancel)
@@ -123,7 +123,7 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
             // a cancelled chain often means a cancelled submission, whose other chains' cancels are on their way: ask
             // first, so that a reserved chain that is cancelled too never starts
             _next = null;
-            if (await afterCancel.Grain.StartAsync(AgentId) is { } stored) Run(afterCancel.Id, afterCancel.Grain, stored.Chain);
+            if (await afterCancel.Grain.StartAsync(AgentId) is { } stored) Run(afterCancel.Id, afterCancel.Grain, stored.Chain, stored.RunNumber);
             else await Scheduler.AgentIdleAsync(AgentId); // its slot is free as well
         }
         if (_current is null)

@@ -15,15 +15,25 @@ public interface IProcessChainStore
     /// <summary>All chains with the given status, in registration order (used to rebuild the scheduler's queue).</summary>
     Task<IReadOnlyList<StoredProcessChain>> ListByStatusAsync(string status, CancellationToken ct);
 
-    /// <summary>Applies an update; returns false if the chain is unknown.</summary>
+    /// <summary>
+    /// Applies an update; returns false if the chain is unknown. In the same transaction the chain's runs follow: an
+    /// update with a run number records that run (agent, start, RUNNING) unless it exists; a final status ends the open
+    /// run with that status and error message; going back to REGISTERED or PAUSED ends it as interrupted (ERROR).
+    /// </summary>
     Task<bool> UpdateAsync(ProcessChainUpdate update, CancellationToken ct);
 
     /// <summary>Sets one chain's priority (whatever its status: the caller decides what may change); false if it is unknown.</summary>
     Task<bool> SetProcessChainPriorityAsync(string processChainId, int priority, CancellationToken ct);
 
-    /// <summary>Applies several updates in one transaction.</summary>
+    /// <summary>Applies several updates in one transaction (runs follow as with <see cref="UpdateAsync"/>).</summary>
     Task UpdateManyAsync(IReadOnlyList<ProcessChainUpdate> updates, CancellationToken ct);
 
     /// <summary>Number of chains per status, for one submission or (when null) all.</summary>
     Task<IReadOnlyDictionary<string, int>> CountByStatusAsync(string? submissionId, CancellationToken ct);
+
+    /// <summary>The chain's runs (execution attempts), oldest first; empty when the chain is unknown or never ran.</summary>
+    Task<IReadOnlyList<ProcessChainRun>> ListRunsAsync(string processChainId, CancellationToken ct);
+
+    /// <summary>One run of a chain by its number (from 1); null if there is no such run.</summary>
+    Task<ProcessChainRun?> GetRunAsync(string processChainId, int runNumber, CancellationToken ct);
 }

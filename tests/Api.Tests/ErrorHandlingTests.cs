@@ -22,6 +22,7 @@ public sealed class ErrorHandlingTests
 
         public ISubmissionStore Submissions => throw Boom();
         public IProcessChainStore ProcessChains => throw Boom();
+        public Persistence.Search.IRegistrySearch Search => throw Boom();
         public IReadOnlyList<Service> ServiceMetadata => throw Boom();
         public string LogDirectory => throw Boom();
         public SteepVersion Version => throw Boom();
@@ -52,6 +53,8 @@ public sealed class ErrorHandlingTests
     [InlineData("GET", "/services")]
     [InlineData("GET", "/metrics")]
     [InlineData("GET", "/logs/processchains/x")]
+    [InlineData("GET", "/processchains/x/runs")]
+    [InlineData("GET", "/search?q=x")]
     public async Task UnexpectedFailuresAreAGeneric500(string method, string path)
     {
         await using var app = SteepWebServer.Create(new BrokenInstance(), null, null, Quiet);

@@ -87,6 +87,23 @@ public sealed class ProcessChainTests(SteepServer server) : IClassFixture<SteepS
     }
 
     [Fact]
+    public async Task A_finished_chain_has_one_run_with_its_agent_and_status()
+    {
+        using var client = server.CreateClient();
+        var accepted = await client.SubmitWorkflowAsync(Workflows.SplitJoinYaml());
+        await client.WaitForSubmissionAsync(accepted.Id, Wait);
+        var chain = (await client.ListProcessChainsAsync(submissionId: accepted.Id, size: 1)).Items.Single();
+
+        var run = Assert.Single((await client.ListProcessChainRunsAsync(chain.Id))!);
+        Assert.Equal((1, ProcessChainStatus.Success), (run.RunNumber, run.Status));
+        Assert.False(string.IsNullOrEmpty(run.AgentId));
+        Assert.True(run.EndTime >= run.StartTime);
+        Assert.Equal(run, await client.GetProcessChainRunAsync(chain.Id, 1));
+        Assert.Null(await client.GetProcessChainRunAsync(chain.Id, 2));
+        Assert.Null(await client.ListProcessChainRunsAsync("no-such-chain"));
+    }
+
+    [Fact]
     public async Task Unknown_process_chains_are_null_and_404_for_cancel()
     {
         using var client = server.CreateClient();

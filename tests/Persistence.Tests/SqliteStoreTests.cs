@@ -164,7 +164,7 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : StoreContractTe
         await using var raw = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
         await raw.OpenAsync();
         Assert.Equal("wal", await Scalar(raw, "PRAGMA journal_mode"));
-        Assert.Equal(4L, await Scalar(raw, "SELECT MAX(version) FROM schema_version"));
+        Assert.Equal(6L, await Scalar(raw, "SELECT MAX(version) FROM schema_version"));
         Assert.Equal(1L, await Scalar(raw, "SELECT COUNT(*) FROM submissions"));
     }
 
@@ -181,6 +181,11 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : StoreContractTe
             await raw.OpenAsync();
             await using var downgrade = raw.CreateCommand();
             downgrade.CommandText = """
+                DROP TABLE process_chain_search_vocab;
+                DROP TABLE process_chain_search;
+                DROP INDEX process_chains_start_time;
+                DROP INDEX process_chains_end_time;
+                DROP TABLE process_chain_runs;
                 UPDATE submissions SET last_step = 2;
                 DROP TABLE submission_journal;
                 ALTER TABLE submissions DROP COLUMN services;
@@ -213,6 +218,11 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : StoreContractTe
             await raw.OpenAsync();
             await using var downgrade = raw.CreateCommand();
             downgrade.CommandText = """
+                DROP TABLE process_chain_search_vocab;
+                DROP TABLE process_chain_search;
+                DROP INDEX process_chains_start_time;
+                DROP INDEX process_chains_end_time;
+                DROP TABLE process_chain_runs;
                 ALTER TABLE submissions DROP COLUMN services;
                 DROP TABLE submission_sources;
                 ALTER TABLE submissions DROP COLUMN name;
@@ -230,6 +240,43 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : StoreContractTe
         Assert.Null((await submissions.GetAsync("s1", Ct))!.Source);
         await submissions.AddAsync(NewSubmission("s3") with { Source = "kept" }, Ct);
         Assert.Equal("kept", (await submissions.GetAsync("s3", Ct))!.Source);
+    }
+
+    [Fact]
+    public async Task A_version_4_file_keeps_the_last_run_of_its_chains_and_finds_them_in_a_search_when_upgraded()
+    {
+        await Submissions.AddAsync(NewSubmission("s1"), Ct);
+        await Submissions.CommitStepAsync("s1", Step(1), [NewChain("c0", 1, "highmemory"), NewChain("c1", 1)], Ct);
+        var start = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
+        await Chains.UpdateAsync(new ProcessChainUpdate("c0")
+        {
+            Status = ProcessChainStatus.Error, StartTime = start, EndTime = start.AddSeconds(1), AgentId = "a", RunNumber = 3, ErrorMessage = "disk full",
+        }, Ct);
+        await ((SqliteStore)Submissions).DisposeAsync();
+        await using (var raw = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            // version 4 had neither runs nor a search index
+            await raw.OpenAsync();
+            await using var downgrade = raw.CreateCommand();
+            downgrade.CommandText = """
+                DROP TABLE process_chain_search_vocab;
+                DROP TABLE process_chain_search;
+                DROP INDEX process_chains_start_time;
+                DROP INDEX process_chains_end_time;
+                DROP TABLE process_chain_runs;
+                DELETE FROM schema_version WHERE version >= 5;
+                """;
+            await downgrade.ExecuteNonQueryAsync();
+        }
+
+        await using var upgraded = new SqliteStore(DatabasePath);
+        IProcessChainStore chains = upgraded;
+        Assert.Equal(new ProcessChainRun(3, "a", start, start.AddSeconds(1), ProcessChainStatus.Error, "disk full"), Assert.Single(await chains.ListRunsAsync("c0", Ct)));
+        Assert.Empty(await chains.ListRunsAsync("c1", Ct));
+        var found = await upgraded.SearchAsync(Search.SearchQueryParser.Parse("disk highmem", TimeZoneInfo.Utc), 0, 10, Search.SearchCount.Exact, Ct);
+        Assert.Equal(["c0"], found.Items.Select(h => h.Id));
+        found = await upgraded.SearchAsync(Search.SearchQueryParser.Parse("is:processchain", TimeZoneInfo.Utc), 0, 10, Search.SearchCount.Exact, Ct);
+        Assert.Equal(2, found.ProcessChains);
     }
 
     [Fact]

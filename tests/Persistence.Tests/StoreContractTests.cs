@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Steep.Core.Models;
 using Steep.Core.Serialization;
+using Steep.Persistence.Search;
 using Xunit;
 using Xunit.Abstractions;
 using static Steep.Persistence.Tests.Samples;
@@ -471,6 +472,204 @@ public abstract class StoreContractTests(ITestOutputHelper output) : IAsyncLifet
 
         Assert.Equal(1, (await Chains.CountByStatusAsync("s1", Ct))[ProcessChainStatus.Running]);
     }
+
+    // ---- runs (Steep 6.5) ----
+
+    [SkippableFact]
+    public async Task Each_start_is_a_run_that_ends_with_the_chain()
+    {
+        await Submissions.AddAsync(NewSubmission("s1"), Ct);
+        await Submissions.CommitStepAsync("s1", Step(1), NewChains("c", 2), Ct);
+        Assert.Empty(await Chains.ListRunsAsync("c0", Ct));
+
+        await Chains.UpdateAsync(new ProcessChainUpdate("c0") { Status = ProcessChainStatus.Running, StartTime = T0, AgentId = "a1", RunNumber = 1 }, Ct);
+        var running = Assert.Single(await Chains.ListRunsAsync("c0", Ct));
+        Assert.Equal(new ProcessChainRun(1, "a1", T0, null, ProcessChainStatus.Running, null), running);
+
+        // a failed run, then the chain is registered again (a retry) and runs a second time, elsewhere
+        await Chains.UpdateAsync(new ProcessChainUpdate("c0") { Status = ProcessChainStatus.Error, EndTime = T0.AddSeconds(2), ErrorMessage = "exit code 127" }, Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("c0") { Status = ProcessChainStatus.Registered, Reset = true }, Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("c0") { Status = ProcessChainStatus.Running, StartTime = T0.AddSeconds(5), AgentId = "a2", RunNumber = 2 }, Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("c0") { Status = ProcessChainStatus.Success, EndTime = T0.AddSeconds(9), Results = ResultFiles("/out") }, Ct);
+
+        var runs = await Chains.ListRunsAsync("c0", Ct);
+        Assert.Equal(
+        [
+            new ProcessChainRun(1, "a1", T0, T0.AddSeconds(2), ProcessChainStatus.Error, "exit code 127"),
+            new ProcessChainRun(2, "a2", T0.AddSeconds(5), T0.AddSeconds(9), ProcessChainStatus.Success, null),
+        ], runs);
+        Assert.Equal(runs[0], await Chains.GetRunAsync("c0", 1, Ct));
+        Assert.Equal(runs[1], await Chains.GetRunAsync("c0", 2, Ct));
+        Assert.Null(await Chains.GetRunAsync("c0", 3, Ct));
+        Assert.Null(await Chains.GetRunAsync("c0", 0, Ct));
+        Assert.Equal(2, (await Chains.GetAsync("c0", Ct))!.RunNumber);
+        // the other chain never ran, an unknown one has none
+        Assert.Empty(await Chains.ListRunsAsync("c1", Ct));
+        Assert.Empty(await Chains.ListRunsAsync("nope", Ct));
+        Assert.Null(await Chains.GetRunAsync("nope", 1, Ct));
+    }
+
+    [SkippableFact]
+    public async Task A_run_cut_short_by_a_crash_ends_as_interrupted_and_the_resumed_chain_gets_a_new_run()
+    {
+        await Submissions.AddAsync(NewSubmission("s1"), Ct);
+        await Submissions.CommitStepAsync("s1", Step(1), NewChains("c", 2), Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("c0") { Status = ProcessChainStatus.Running, StartTime = T0, AgentId = "a1", RunNumber = 1 }, Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("c1") { Status = ProcessChainStatus.Running, StartTime = T0, AgentId = "a2", RunNumber = 1 }, Ct);
+
+        // what the host does after a restart with the chains that were RUNNING
+        await Chains.UpdateManyAsync(
+        [
+            new ProcessChainUpdate("c0") { Status = ProcessChainStatus.Registered, Reset = true },
+            new ProcessChainUpdate("c1") { Status = ProcessChainStatus.Registered, Reset = true },
+        ], Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("c0") { Status = ProcessChainStatus.Running, StartTime = T0.AddMinutes(1), AgentId = "a3", RunNumber = 2 }, Ct);
+
+        var runs = await Chains.ListRunsAsync("c0", Ct);
+        Assert.Equal(2, runs.Count);
+        Assert.Equal((1, "a1", T0, (DateTimeOffset?)null, ProcessChainStatus.Error), (runs[0].RunNumber, runs[0].AgentId, runs[0].StartTime, runs[0].EndTime, runs[0].Status));
+        Assert.Contains("interrupted", runs[0].ErrorMessage);
+        Assert.Equal(new ProcessChainRun(2, "a3", T0.AddMinutes(1), null, ProcessChainStatus.Running, null), runs[1]);
+        Assert.Equal(ProcessChainStatus.Error, Assert.Single(await Chains.ListRunsAsync("c1", Ct)).Status);
+    }
+
+    [SkippableFact]
+    public async Task A_start_that_comes_with_the_end_is_recorded_once_and_cancelling_a_waiting_chain_leaves_its_runs_alone()
+    {
+        await Submissions.AddAsync(NewSubmission("s1"), Ct);
+        await Submissions.CommitStepAsync("s1", Step(1), NewChains("c", 1), Ct);
+        // the grain repeats the start with the end when the RUNNING write failed
+        await Chains.UpdateAsync(new ProcessChainUpdate("c0")
+        {
+            Status = ProcessChainStatus.Error, StartTime = T0, AgentId = "a1", RunNumber = 1, EndTime = T0.AddSeconds(1), ErrorMessage = "boom",
+        }, Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("c0") { Status = ProcessChainStatus.Running, StartTime = T0, AgentId = "a1", RunNumber = 1 }, Ct);
+        Assert.Equal(new ProcessChainRun(1, "a1", T0, T0.AddSeconds(1), ProcessChainStatus.Error, "boom"), Assert.Single(await Chains.ListRunsAsync("c0", Ct)));
+
+        await Chains.UpdateAsync(new ProcessChainUpdate("c0") { Status = ProcessChainStatus.Registered, Reset = true }, Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("c0") { Status = ProcessChainStatus.Cancelled, EndTime = T0.AddMinutes(1) }, Ct);
+        Assert.Equal(ProcessChainStatus.Error, Assert.Single(await Chains.ListRunsAsync("c0", Ct)).Status);
+        // an update of an unknown chain records no run
+        Assert.False(await Chains.UpdateAsync(new ProcessChainUpdate("ghost") { Status = ProcessChainStatus.Running, StartTime = T0, RunNumber = 1 }, Ct));
+        Assert.Empty(await Chains.ListRunsAsync("ghost", Ct));
+    }
+
+    // ---- search (Steep 6) ----
+
+    private static readonly DateTimeOffset Day = new(2024, 3, 12, 9, 56, 55, TimeSpan.Zero);
+
+    private IRegistrySearch Search => (IRegistrySearch)_store!;
+
+    /// <summary>Two submissions and five chains with capabilities, statuses, errors and times to search in.</summary>
+    private async Task AddSearchSamplesAsync()
+    {
+        await Submissions.AddAsync(NewSubmission("wfone") with { Name = "Docker Sleep", RequiredCapabilities = ["docker", "sleep"] }, Ct);
+        await Submissions.AddAsync(NewSubmission("wftwo", SubmissionStatus.Error) with
+        {
+            Name = "Segmentation", RequiredCapabilities = ["highmemory"], ErrorMessage = "Process chain failed", StartTime = Day,
+        }, Ct);
+        await Submissions.CommitStepAsync("wftwo", Step(1),
+        [
+            NewChain("pcalpha", 1, "highmemory"), NewChain("pcbeta", 1, "docker"), NewChain("pcgamma", 1, "highmemory", "gpu"),
+            NewChain("pcdelta", 1), NewChain("pcepsilon", 1, "docker"),
+        ], Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("pcalpha")
+        {
+            Status = ProcessChainStatus.Error, StartTime = Day, EndTime = Day.AddMinutes(1), ErrorMessage = "exit code 127: filename not found",
+        }, Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("pcbeta") { Status = ProcessChainStatus.Success, StartTime = Day.AddDays(1), EndTime = Day.AddDays(1) }, Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("pcgamma") { Status = ProcessChainStatus.Error, StartTime = Day.AddDays(-1), ErrorMessage = "Exit CODE 1" }, Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("pcepsilon") { Status = ProcessChainStatus.Running, StartTime = Day.AddDays(2) }, Ct);
+    }
+
+    private async Task<(string[] Ids, long? Workflows, long? Chains)> SearchAsync(string q, int offset = 0, int size = 50)
+    {
+        var r = await Search.SearchAsync(SearchQueryParser.Parse(q, TimeZoneInfo.Utc), offset, size, SearchCount.Exact, Ct);
+        // the page agrees with the meaning of the query in code
+        var query = SearchQueryParser.Parse(q, TimeZoneInfo.Utc);
+        Assert.All(r.Items, h => Assert.True(SearchMatcher.IsMatch(query, h), $"{h.Id} does not match '{q}'"));
+        return (r.Items.Select(h => h.Id).ToArray(), r.Workflows, r.ProcessChains);
+    }
+
+    [SkippableFact]
+    public async Task Search_finds_terms_in_any_attribute_workflows_first_then_newest_first_with_counts()
+    {
+        await AddSearchSamplesAsync();
+        Expect(["wfone", "pcepsilon", "pcbeta"], 1, 2, await SearchAsync("DOCKER"));
+        // any of several terms; part of a word; error messages and names too
+        Expect(["wftwo", "pcgamma", "pcalpha"], 1, 2, await SearchAsync("highmem"));
+        Expect(["pcgamma", "pcalpha"], 0, 2, await SearchAsync("\"exit code\""));
+        Expect(["wftwo", "wfone", "pcalpha"], 2, 1, await SearchAsync("sleep filename segment"));
+        // a status is found whole
+        Expect(["wftwo", "pcgamma", "pcalpha"], 1, 2, await SearchAsync("error"));
+        Expect(["pcgamma"], 0, 1, await SearchAsync("pcgam"));
+        // short terms, below what a trigram index holds, are found too
+        Expect(["pcgamma"], 0, 1, await SearchAsync("ga"));
+        Expect([], 0, 0, await SearchAsync("nothing-like-this"));
+        Expect([], 0, 0, await SearchAsync(""));
+    }
+
+    [SkippableFact]
+    public async Task Search_locators_types_and_filters_narrow_the_results()
+    {
+        await AddSearchSamplesAsync();
+        Expect(["pcgamma", "pcalpha"], 0, 2, await SearchAsync("code in:error"));
+        Expect(["wftwo", "pcgamma", "pcalpha"], 1, 2, await SearchAsync("highmemory in:requiredcapabilities"));
+        Expect(["wftwo"], 1, 0, await SearchAsync("highmemory in:rcs is:workflow"));
+        Expect(["pcgamma", "pcalpha"], 0, 2, await SearchAsync("highmemory is:processchain"));
+        Expect(["pcalpha"], 0, 1, await SearchAsync("error:127 is:processchain"));
+        Expect(["pcgamma"], 0, 1, await SearchAsync("rcs:highmemory rcs:gpu"));
+        Expect(["pcgamma", "pcalpha"], 0, 2, await SearchAsync("highmemory status:error is:processchain"));
+        Expect(["wftwo", "pcgamma", "pcalpha"], 1, 2, await SearchAsync("status:ERROR"));
+        Expect(["wfone"], 1, 0, await SearchAsync("name:docker"));
+        Expect(["pcdelta"], 0, 1, await SearchAsync("id:delta"));
+        Expect(["pcepsilon"], 0, 1, await SearchAsync("docker status:running"));
+        Expect(["pcepsilon", "pcdelta", "pcgamma", "pcbeta", "pcalpha"], 0, 5, await SearchAsync("is:processchain"));
+    }
+
+    [SkippableFact]
+    public async Task Search_compares_dates_date_times_and_ranges_with_start_and_end()
+    {
+        await AddSearchSamplesAsync();
+        Expect(["wftwo", "pcalpha"], 1, 1, await SearchAsync("2024-03-12"));
+        Expect(["pcgamma"], 0, 1, await SearchAsync("<2024-03-12"));
+        Expect(["wftwo", "pcgamma", "pcalpha"], 1, 2, await SearchAsync("<=2024-03-12"));
+        Expect(["pcepsilon", "pcbeta"], 0, 2, await SearchAsync(">2024-03-12"));
+        Expect(["pcalpha"], 0, 1, await SearchAsync("end:2024-03-12T09:57"));
+        Expect(["wftwo", "pcalpha"], 1, 1, await SearchAsync("start:2024-03-12T09:56:55"));
+        Expect(["pcbeta", "pcalpha"], 0, 2, await SearchAsync("start:2024-03-12..2024-03-13 is:processchain"));
+        Expect(["pcbeta"], 0, 1, await SearchAsync("docker start:>=2024-03-13 end:<2024-03-14"));
+    }
+
+    [SkippableFact]
+    public async Task Search_pages_run_across_both_types()
+    {
+        await AddSearchSamplesAsync();
+        // error matches wftwo, pcgamma, pcalpha
+        Expect(["wftwo", "pcgamma"], 1, 2, await SearchAsync("error", 0, 2));
+        Expect(["pcgamma", "pcalpha"], 1, 2, await SearchAsync("error", 1, 2));
+        Expect(["pcalpha"], 1, 2, await SearchAsync("error", 2, 2));
+        Expect([], 1, 2, await SearchAsync("error", 3, 2));
+        var uncounted = await Search.SearchAsync(SearchQueryParser.Parse("error", TimeZoneInfo.Utc), 0, 1, SearchCount.None, Ct);
+        Assert.Equal(("wftwo", (long?)null, (long?)null), (Assert.Single(uncounted.Items).Id, uncounted.Workflows, uncounted.ProcessChains));
+    }
+
+    [SkippableFact]
+    public async Task Search_sees_error_messages_set_after_registration_and_cleared_by_a_reset()
+    {
+        await AddSearchSamplesAsync();
+        await Chains.UpdateAsync(new ProcessChainUpdate("pcdelta") { Status = ProcessChainStatus.Error, ErrorMessage = "out of quota" }, Ct);
+        Expect(["pcdelta"], 0, 1, await SearchAsync("quota"));
+        await Chains.UpdateAsync(new ProcessChainUpdate("pcdelta") { Status = ProcessChainStatus.Registered, Reset = true }, Ct);
+        Expect([], 0, 0, await SearchAsync("quota"));
+        var hit = (await Search.SearchAsync(SearchQueryParser.Parse("127", TimeZoneInfo.Utc), 0, 10, SearchCount.None, Ct)).Items.Single();
+        Assert.Equal((SearchTypes.ProcessChain, ProcessChainStatus.Error, "exit code 127: filename not found", Day, Day.AddMinutes(1)),
+            (hit.Type, hit.Status, hit.ErrorMessage, hit.StartTime, hit.EndTime));
+        Assert.Equal(["highmemory"], hit.RequiredCapabilities);
+    }
+
+    private static void Expect(string[] ids, long workflows, long chains, (string[] Ids, long? Workflows, long? Chains) actual) =>
+        Assert.Equal((string.Join(", ", ids), workflows, chains), (string.Join(", ", actual.Ids), actual.Workflows ?? -1, actual.Chains ?? -1));
 
     [SkippableFact]
     public async Task Update_many_applies_all_updates()

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Steep.Agent;
 using Steep.Api.Http;
 
 namespace Steep.Api.Endpoints;
@@ -20,25 +21,39 @@ internal static class LogEndpoints
         app.MapGet("/logs/processchains/{id}", GetAsync)
             .WithName("getProcessChainLog").WithTags("Process chains")
             .WithSummary("The process chain's log as text/plain; Range: bytes=… answers 206, x-range: bytes=… answers 200 with x-content-range")
-            .WithDescription("Query: forceDownload=true sends the log as an attachment named <id>.log. x-range works like Range " +
+            .WithDescription("Query: runNumber=N (from 1) gives the log of that run instead of the latest run's (Steep 6.5: every run " +
+                "has its own log); forceDownload=true sends the log as an attachment named <id>.log (<id>.<N>.log for a later run). x-range works like Range " +
                 "but answers 200 with 'x-content-range: bytes FIRST-LAST/SIZE', so the part may be compressed (Steep's web UI " +
                 "sends x-range: bytes=-2000000). An unsatisfiable range answers 416.")
             .Produces<string>(StatusCodes.Status200OK, "text/plain")
             .Produces<string>(StatusCodes.Status206PartialContent, "text/plain")
+            .Produces<string>(StatusCodes.Status400BadRequest, ApiResults.TextContentType)
             .Produces<string>(StatusCodes.Status404NotFound, ApiResults.TextContentType)
             .Produces<string>(StatusCodes.Status416RangeNotSatisfiable, ApiResults.TextContentType);
     }
 
     private static async Task<IResult> GetAsync(string id, HttpContext context, ISteepInstance steep, CancellationToken ct)
     {
+        int? runNumber = null;
+        if (context.Request.Query.TryGetValue("runNumber", out var given))
+        {
+            if (given.Count != 1) return ApiResults.BadRequest("Parameter 'runNumber' must be given once");
+            if (!ProcessChainEndpoints.TryParseRunNumber(given[0], out int n, out var error)) return ApiResults.BadRequest("Parameter 'runNumber': " + error);
+            runNumber = n;
+        }
         // only chains the store knows have logs: the id never names an arbitrary file
-        if (await steep.ProcessChains.GetAsync(id, ct) is null) return ProcessChainEndpoints.UnknownChain(id);
+        if (await steep.ProcessChains.GetAsync(id, ct) is not { } chain) return ProcessChainEndpoints.UnknownChain(id);
+        // Steep 6.5: the latest run's log unless a run is asked for; each run has its own file
+        if (runNumber is { } asked && asked > Math.Max(chain.RunNumber, 1)) return ProcessChainEndpoints.UnknownRun(id, asked, chain.RunNumber);
+        int run = runNumber ?? Math.Max(chain.RunNumber, 1);
         var path = id.IndexOfAny(InvalidNameChars) < 0 && id is not ("." or "..")
-            ? Path.GetFullPath(Path.Combine(steep.LogDirectory, id + ".log")) : null;
+            ? Path.GetFullPath(Path.Combine(steep.LogDirectory, ChainLogFileName.Of(id, run))) : null;
         if (path is null || !File.Exists(path))
-            return ApiResults.NotFound($"Process chain '{PageQuery.Shorten(id)}' has no log (it has not run yet, or its log was removed)");
+            return ApiResults.NotFound(runNumber is null
+                ? $"Process chain '{PageQuery.Shorten(id)}' has no log (it has not run yet, or its log was removed)"
+                : $"Run {run} of process chain '{PageQuery.Shorten(id)}' has no log (it was removed, or the run ended before it wrote any)");
         bool download = string.Equals(context.Request.Query["forceDownload"], "true", StringComparison.OrdinalIgnoreCase);
-        var downloadName = download ? id + ".log" : null;
+        var downloadName = download ? ChainLogFileName.Of(id, run) : null;
         if (context.Request.Headers["x-range"] is not [{ } extendedRange])
             return TypedResults.PhysicalFile(path, ApiResults.TextContentType, downloadName, enableRangeProcessing: true);
         return ExtendedRange(context, path, extendedRange, downloadName);

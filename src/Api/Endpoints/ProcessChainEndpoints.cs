@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -29,6 +30,19 @@ internal static class ProcessChainEndpoints
         group.MapGet("/{id}", GetAsync).WithName("getProcessChainById")
             .WithSummary("One process chain with executables, results, errorMessage, agentId and totalRuns")
             .Produces<ProcessChain>(StatusCodes.Status200OK)
+            .Produces<string>(StatusCodes.Status404NotFound, ApiResults.TextContentType);
+
+        group.MapGet("/{id}/runs", ListRunsAsync).WithName("getProcessChainRuns")
+            .WithSummary("The runs (execution attempts) of a process chain, oldest first: runNumber, agentId, startTime, endTime, status, errorMessage")
+            .WithDescription("Every start of a chain is a run: the first run, a retry, a run again after a crash. A run in " +
+                "progress has status RUNNING; a run whose process went away without an end has status ERROR and says so.")
+            .Produces<JsonArray>(StatusCodes.Status200OK)
+            .Produces<string>(StatusCodes.Status404NotFound, ApiResults.TextContentType);
+
+        group.MapGet("/{id}/runs/{runNumber}", GetRunAsync).WithName("getProcessChainRun")
+            .WithSummary("One run of a process chain by its number (from 1 to totalRuns)")
+            .Produces<JsonObject>(StatusCodes.Status200OK)
+            .Produces<string>(StatusCodes.Status400BadRequest, ApiResults.TextContentType)
             .Produces<string>(StatusCodes.Status404NotFound, ApiResults.TextContentType);
 
         group.MapPut("/{id}", UpdateAsync).WithName("putProcessChain")
@@ -67,6 +81,37 @@ internal static class ProcessChainEndpoints
         if (c.Chain.Status == ProcessChainStatus.Running && steep.EstimatedProgress(c.Chain.Id) is { } p) node["estimatedProgress"] = p;
         return node;
     }
+
+    private static async Task<IResult> ListRunsAsync(string id, ISteepInstance steep, CancellationToken ct)
+    {
+        if (await steep.ProcessChains.GetAsync(id, ct) is null) return UnknownChain(id);
+        var runs = await steep.ProcessChains.ListRunsAsync(id, ct);
+        return ApiResults.Json(new JsonArray(runs.Select(r => (JsonNode)ProcessChainRunView.Of(r)).ToArray()));
+    }
+
+    private static async Task<IResult> GetRunAsync(string id, string runNumber, ISteepInstance steep, CancellationToken ct)
+    {
+        if (!TryParseRunNumber(runNumber, out int n, out var error)) return ApiResults.BadRequest(error!);
+        if (await steep.ProcessChains.GetAsync(id, ct) is not { } chain) return UnknownChain(id);
+        return await steep.ProcessChains.GetRunAsync(id, n, ct) is { } run
+            ? ApiResults.Json(ProcessChainRunView.Of(run))
+            : UnknownRun(id, n, chain.RunNumber);
+    }
+
+    /// <summary>A run number as a client writes it: a whole number from 1.</summary>
+    internal static bool TryParseRunNumber(string? text, out int runNumber, out string? error)
+    {
+        error = null;
+        if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out runNumber) && runNumber >= 1)
+            return true;
+        error = $"Run number '{PageQuery.Shorten(text ?? "")}' is not a whole number from 1 (runs are counted from 1 to the chain's totalRuns)";
+        return false;
+    }
+
+    internal static IResult UnknownRun(string id, int runNumber, int totalRuns) =>
+        ApiResults.NotFound(totalRuns == 0
+            ? $"Process chain '{PageQuery.Shorten(id)}' has not run yet (it has no run {runNumber})"
+            : $"Process chain '{PageQuery.Shorten(id)}' has no run {runNumber} (its runs are 1 to {totalRuns})");
 
     private static async Task<IResult> UpdateAsync(string id, HttpContext context, ISteepInstance steep, SteepApiOptions options,
         EventBusHub hub, CancellationToken ct)

@@ -1,4 +1,5 @@
 using Steep.Core.Models;
+using Steep.Persistence.Search;
 
 namespace Steep.Persistence.InMemory;
 
@@ -8,7 +9,7 @@ namespace Steep.Persistence.InMemory;
 /// and its journal entry become visible together). Stored values are copied at the boundary so that callers cannot
 /// change stored state through references they keep; model records are treated as immutable.
 /// </remarks>
-public sealed class InMemoryStore : ISubmissionStore, IProcessChainStore
+public sealed class InMemoryStore : ISubmissionStore, IProcessChainStore, IRegistrySearch
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, SubmissionRow> _submissions = new(StringComparer.Ordinal);
@@ -351,7 +352,77 @@ public sealed class InMemoryStore : ISubmissionStore, IProcessChainStore
         row.ErrorMessage = update.ErrorMessage ?? row.ErrorMessage;
         row.AgentId = update.AgentId ?? row.AgentId;
         row.RunNumber = update.RunNumber ?? row.RunNumber;
+        if (RunOutcome.Starts(update) && !row.Runs.Any(r => r.RunNumber == update.RunNumber))
+        {
+            row.Runs.Add(new ProcessChainRun(update.RunNumber!.Value, update.AgentId, update.StartTime, null, ProcessChainStatus.Running, null));
+        }
+        if (RunOutcome.Of(update) is { } end)
+        {
+            int open = row.Runs.FindIndex(r => r.Status == ProcessChainStatus.Running);
+            if (open >= 0)
+            {
+                row.Runs[open] = row.Runs[open] with
+                {
+                    EndTime = update.EndTime,
+                    Status = end.Status,
+                    ErrorMessage = end.ErrorMessage,
+                };
+            }
+        }
         return true;
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ProcessChainRun>> ListRunsAsync(string processChainId, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            IReadOnlyList<ProcessChainRun> runs = _chains.TryGetValue(processChainId, out var row)
+                ? row.Runs.OrderBy(r => r.RunNumber).ToList()
+                : [];
+            return Task.FromResult(runs);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<ProcessChainRun?> GetRunAsync(string processChainId, int runNumber, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            return Task.FromResult(_chains.TryGetValue(processChainId, out var row)
+                ? row.Runs.FirstOrDefault(r => r.RunNumber == runNumber)
+                : null);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<SearchResults> SearchAsync(SearchQuery query, int offset, int size, SearchCount counting, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfNegative(size);
+        ct.ThrowIfCancellationRequested();
+        bool count = counting != SearchCount.None;
+        lock (_gate)
+        {
+            // a scan: this store is for tests and small runs
+            var workflows = Enumerable.Reverse(_submissionOrder)
+                .Select(r => new SearchHit(SearchTypes.Workflow, r.Submission.Id, r.Submission.Name ?? r.Submission.Workflow?.Name,
+                    r.Submission.Status, r.Submission.RequiredCapabilities, r.Submission.StartTime, r.Submission.EndTime,
+                    r.Submission.ErrorMessage, r.Submission.Source))
+                .Where(h => SearchMatcher.IsMatch(query, h));
+            var chains = Enumerable.Reverse(_chainOrder)
+                .Select(c => new SearchHit(SearchTypes.ProcessChain, c.Chain.Id, null, c.Status, c.Chain.RequiredCapabilities,
+                    c.StartTime, c.EndTime, c.ErrorMessage, null))
+                .Where(h => SearchMatcher.IsMatch(query, h));
+            var all = workflows.Concat(chains);
+            if (!count) return Task.FromResult(new SearchResults(all.Skip(offset).Take(size).ToList(), null, null));
+            var matching = all.ToList();
+            return Task.FromResult(new SearchResults(matching.Skip(offset).Take(size).ToList(),
+                matching.Count(h => h.Type == SearchTypes.Workflow), matching.Count(h => h.Type == SearchTypes.ProcessChain)));
+        }
     }
 
     private void AddToStatus(ChainRow row)
@@ -434,6 +505,7 @@ public sealed class InMemoryStore : ISubmissionStore, IProcessChainStore
         public string? ErrorMessage { get; set; }
         public string? AgentId { get; set; }
         public int RunNumber { get; set; }
+        public List<ProcessChainRun> Runs { get; } = [];
 
         public StoredProcessChain ToStored() => new(
             Chain with

@@ -112,6 +112,43 @@ internal static class PostgresSchema
         ALTER TABLE submissions ADD COLUMN priority integer NOT NULL DEFAULT 0;
         ALTER TABLE submissions ADD COLUMN source text;
         """,
+        // Steep 6.5: every execution attempt of a chain is a run of its own. Chains that ran before this version keep
+        // their last attempt as their only known run (run_number says how many there were; the earlier ones are lost).
+        """
+        CREATE TABLE process_chain_runs (
+            chain_id text NOT NULL,
+            run_number integer NOT NULL,
+            agent_id text,
+            start_time timestamptz,
+            end_time timestamptz,
+            status text NOT NULL,                                 -- RUNNING while it runs, then the chain's final status
+            error_message text,
+            PRIMARY KEY (chain_id, run_number)
+        );
+        INSERT INTO process_chain_runs (chain_id, run_number, agent_id, start_time, end_time, status, error_message)
+            SELECT id, run_number, agent_id, start_time, end_time,
+                   CASE WHEN status IN ('REGISTERED', 'PAUSED') THEN 'ERROR' ELSE status END,
+                   CASE WHEN status IN ('REGISTERED', 'PAUSED') THEN NULL ELSE error_message END
+            FROM process_chains WHERE run_number > 0;
+        """,
+        // Steep 6's search: trigram indexes (pg_trgm, a trusted extension: the database owner may create it) find any
+        // part of an id, error message or capability with ILIKE; the extension goes to public (or stays where it is),
+        // so that dropping one registry's schema never drops another's indexes with it. Times have btree indexes.
+        """
+        CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public;
+        CREATE FUNCTION capability_text(text[]) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT array_to_string($1, ' ') $$;
+        DO $$
+        DECLARE
+            ns text := (SELECT quote_ident(n.nspname) FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm');
+        BEGIN
+            EXECUTE format('CREATE INDEX process_chains_search_id ON {s}.process_chains USING gin (id %s.gin_trgm_ops)', ns);
+            EXECUTE format('CREATE INDEX process_chains_search_error ON {s}.process_chains USING gin (error_message %s.gin_trgm_ops)', ns);
+            EXECUTE format('CREATE INDEX process_chains_search_capabilities ON {s}.process_chains USING gin ({s}.capability_text(required_capabilities) %s.gin_trgm_ops)', ns);
+        END
+        $$;
+        CREATE INDEX process_chains_start_time ON process_chains (start_time);
+        CREATE INDEX process_chains_end_time ON process_chains (end_time);
+        """,
     ];
 
     /// <summary>The version this code writes.</summary>

@@ -88,8 +88,11 @@ public sealed partial class PostgresStore
         ArgumentNullException.ThrowIfNull(update);
         return WriteAsync(async (connection, token) =>
         {
-            await using var command = Command(connection, UpdateChainSql, UpdateParameters(update));
-            return await command.ExecuteNonQueryAsync(token).ConfigureAwait(false) > 0;
+            // one implicit transaction: the chain and its run change together
+            await using var batch = new NpgsqlBatch(connection);
+            AddUpdate(batch, update);
+            await batch.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+            return batch.BatchCommands[0].RecordsAffected > 0;
         }, ct);
     }
 
@@ -102,7 +105,7 @@ public sealed partial class PostgresStore
         {
             // A batch runs in one implicit transaction: all updates or none, in one round trip.
             await using var batch = new NpgsqlBatch(connection);
-            foreach (var update in updates) batch.BatchCommands.Add(BatchCommand(UpdateChainSql, UpdateParameters(update)));
+            foreach (var update in updates) AddUpdate(batch, update);
             return await batch.ExecuteNonQueryAsync(token).ConfigureAwait(false);
         }, ct);
     }
@@ -118,6 +121,57 @@ public sealed partial class PostgresStore
         while (await reader.ReadAsync(token).ConfigureAwait(false)) counts[reader.GetString(0)] = (int)reader.GetInt64(1);
         return (IReadOnlyDictionary<string, int>)counts;
     }, ct);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ProcessChainRun>> ListRunsAsync(string processChainId, CancellationToken ct) =>
+        ReadAsync(async (connection, token) =>
+        {
+            await using var command = Command(connection,
+                $"SELECT {RunColumns} FROM process_chain_runs WHERE chain_id = $1 ORDER BY run_number", Text(processChainId));
+            var runs = new List<ProcessChainRun>();
+            await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
+            while (await reader.ReadAsync(token).ConfigureAwait(false)) runs.Add(ReadRun(reader));
+            return (IReadOnlyList<ProcessChainRun>)runs;
+        }, ct);
+
+    /// <inheritdoc />
+    public Task<ProcessChainRun?> GetRunAsync(string processChainId, int runNumber, CancellationToken ct) =>
+        ReadAsync(async (connection, token) =>
+        {
+            await using var command = Command(connection,
+                $"SELECT {RunColumns} FROM process_chain_runs WHERE chain_id = $1 AND run_number = $2", Text(processChainId), Integer(runNumber));
+            await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
+            return await reader.ReadAsync(token).ConfigureAwait(false) ? ReadRun(reader) : null;
+        }, ct);
+
+    private const string RunColumns = "run_number, agent_id, start_time, end_time, status, error_message";
+
+    // A run is recorded once (the completion of a chain whose RUNNING write failed carries the start again), and only
+    // for a chain that exists.
+    private const string InsertRunSql = """
+        INSERT INTO process_chain_runs (chain_id, run_number, agent_id, start_time, status)
+        SELECT $1, $2, $3, $4, 'RUNNING' WHERE EXISTS (SELECT 1 FROM process_chains WHERE id = $1)
+        ON CONFLICT (chain_id, run_number) DO NOTHING
+        """;
+
+    // At most one run of a chain is open (RUNNING): a new one starts only after the chain left RUNNING.
+    private const string EndRunSql = """
+        UPDATE process_chain_runs SET end_time = $2, status = $3, error_message = $4
+        WHERE chain_id = $1 AND status = 'RUNNING'
+        """;
+
+    /// <summary>The chain's row first (its RecordsAffected says whether it exists), then its runs.</summary>
+    private static void AddUpdate(NpgsqlBatch batch, ProcessChainUpdate update)
+    {
+        batch.BatchCommands.Add(BatchCommand(UpdateChainSql, UpdateParameters(update)));
+        if (RunOutcome.Starts(update))
+            batch.BatchCommands.Add(BatchCommand(InsertRunSql, Text(update.Id), Integer(update.RunNumber), Text(update.AgentId), Time(update.StartTime)));
+        if (RunOutcome.Of(update) is { } end)
+            batch.BatchCommands.Add(BatchCommand(EndRunSql, Text(update.Id), Time(update.EndTime), Text(end.Status), Text(end.ErrorMessage)));
+    }
+
+    private static ProcessChainRun ReadRun(NpgsqlDataReader r) =>
+        new(r.GetInt32(0), StringOrNull(r, 1), Time(r, 2), Time(r, 3), r.GetString(4), StringOrNull(r, 5));
 
     private static NpgsqlParameter[] UpdateParameters(ProcessChainUpdate u) =>
     [

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Steep.Core.Models;
 
 namespace Steep.Persistence.Sqlite;
 
@@ -101,6 +102,37 @@ internal static class SqliteSchema
         // or finished by another silo whatever service files that one was started with.
         """
         ALTER TABLE submissions ADD COLUMN services TEXT;
+        """,
+        // Steep 6.5: every execution attempt of a chain is a run of its own. Chains that ran before this version keep
+        // their last attempt as their only known run (run_number says how many there were; the earlier ones are lost).
+        $"""
+        CREATE TABLE process_chain_runs (
+            chain_id TEXT NOT NULL,
+            run_number INTEGER NOT NULL,
+            agent_id TEXT,
+            start_time TEXT,
+            end_time TEXT,
+            status TEXT NOT NULL,                 -- RUNNING while it runs, then the chain's final status
+            error_message TEXT,
+            PRIMARY KEY (chain_id, run_number)
+        ) WITHOUT ROWID;
+        INSERT INTO process_chain_runs (chain_id, run_number, agent_id, start_time, end_time, status, error_message)
+            SELECT id, run_number, agent_id, start_time, end_time,
+                   CASE WHEN status IN ('{ProcessChainStatus.Registered}', '{StoreStatuses.Paused}') THEN '{ProcessChainStatus.Error}' ELSE status END,
+                   CASE WHEN status IN ('{ProcessChainStatus.Registered}', '{StoreStatuses.Paused}') THEN NULL ELSE error_message END
+            FROM process_chains WHERE run_number > 0;
+        """,
+        // Steep 6's search: a full-text index (trigram: any part of a word is found, case-insensitively) of what
+        // searches compare in chains, keyed by the chain's seq. The chains table is too wide to scan (executables),
+        // and its status changes do not touch this table: ids and capabilities never change, error messages rarely.
+        """
+        CREATE VIRTUAL TABLE process_chain_search USING fts5(id, required_capabilities, error_message, tokenize = 'trigram');
+        INSERT INTO process_chain_search (rowid, id, required_capabilities, error_message)
+            SELECT seq, id, (SELECT group_concat(value, ' ') FROM json_each(required_capabilities)), error_message FROM process_chains;
+        CREATE INDEX process_chains_start_time ON process_chains (start_time);
+        CREATE INDEX process_chains_end_time ON process_chains (end_time);
+        -- how many chains hold each trigram: the search's estimated counts (count=estimate) read it instead of counting
+        CREATE VIRTUAL TABLE process_chain_search_vocab USING fts5vocab(process_chain_search, 'row');
         """,
     ];
 

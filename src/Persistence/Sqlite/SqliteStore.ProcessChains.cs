@@ -58,8 +58,19 @@ public sealed partial class SqliteStore
     {
         ArgumentNullException.ThrowIfNull(update);
         var values = UpdateValues(update);
-        return WriteAsync(async (s, token) =>
-            await s.UpdateChain.ExecuteAsync(token, values).ConfigureAwait(false) > 0, ct);
+        return WriteAsync((s, token) => ApplyAsync(s, update, values, token), ct);
+    }
+
+    /// <summary>The chain's row, then its runs (see <see cref="IProcessChainStore.UpdateAsync"/>).</summary>
+    private static async Task<bool> ApplyAsync(WriterStatements s, ProcessChainUpdate update, object?[] values, CancellationToken ct)
+    {
+        if (await s.UpdateChain.ExecuteAsync(ct, values).ConfigureAwait(false) == 0) return false;
+        if (update.ErrorMessage is not null || update.Reset) await s.ReindexError.ExecuteAsync(ct, update.Id).ConfigureAwait(false);
+        if (RunOutcome.Starts(update))
+            await s.InsertRun.ExecuteAsync(ct, update.Id, update.RunNumber, update.AgentId, Time(update.StartTime)).ConfigureAwait(false);
+        if (RunOutcome.Of(update) is { } end)
+            await s.EndRun.ExecuteAsync(ct, update.Id, Time(update.EndTime), end.Status, end.ErrorMessage).ConfigureAwait(false);
+        return true;
     }
 
     /// <inheritdoc />
@@ -74,7 +85,7 @@ public sealed partial class SqliteStore
         var values = updates.Select(UpdateValues).ToList();
         return WriteAsync(async (s, token) =>
         {
-            foreach (var v in values) await s.UpdateChain.ExecuteAsync(token, v).ConfigureAwait(false);
+            for (int i = 0; i < updates.Count; i++) await ApplyAsync(s, updates[i], values[i], token).ConfigureAwait(false);
             return 0;
         }, ct);
     }
@@ -91,6 +102,33 @@ public sealed partial class SqliteStore
         while (await reader.ReadAsync(token).ConfigureAwait(false)) counts[reader.GetString(0)] = reader.GetInt32(1);
         return (IReadOnlyDictionary<string, int>)counts;
     }, ct);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ProcessChainRun>> ListRunsAsync(string processChainId, CancellationToken ct) =>
+        ReadAsync(async (connection, token) =>
+        {
+            await using var command = Command(connection, null,
+                $"SELECT {RunColumns} FROM process_chain_runs WHERE chain_id = $id ORDER BY run_number", ("$id", processChainId));
+            var runs = new List<ProcessChainRun>();
+            await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
+            while (await reader.ReadAsync(token).ConfigureAwait(false)) runs.Add(ReadRun(reader));
+            return (IReadOnlyList<ProcessChainRun>)runs;
+        }, ct);
+
+    /// <inheritdoc />
+    public Task<ProcessChainRun?> GetRunAsync(string processChainId, int runNumber, CancellationToken ct) =>
+        ReadAsync(async (connection, token) =>
+        {
+            await using var command = Command(connection, null,
+                $"SELECT {RunColumns} FROM process_chain_runs WHERE chain_id = $id AND run_number = $n", ("$id", processChainId), ("$n", runNumber));
+            await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
+            return await reader.ReadAsync(token).ConfigureAwait(false) ? ReadRun(reader) : null;
+        }, ct);
+
+    private const string RunColumns = "run_number, agent_id, start_time, end_time, status, error_message";
+
+    private static ProcessChainRun ReadRun(SqliteDataReader r) =>
+        new(r.GetInt32(0), StringOrNull(r, 1), Time(r, 2), Time(r, 3), r.GetString(4), StringOrNull(r, 5));
 
     private static object?[] UpdateValues(ProcessChainUpdate u) =>
     [

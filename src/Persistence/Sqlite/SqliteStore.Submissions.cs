@@ -142,6 +142,7 @@ public sealed partial class SqliteStore
             // JSON held in memory (and promoted by the GC) for the whole transaction.
             var row = new object?[5];
             byte[]? capabilities = null;
+            string? capabilityWords = null;
             IReadOnlyList<string>? lastCapabilities = null;
             foreach (var chain in newChains)
             {
@@ -149,6 +150,7 @@ public sealed partial class SqliteStore
                 if (capabilities is null || !chain.RequiredCapabilities.SequenceEqual(lastCapabilities!))
                 {
                     capabilities = Utf8Json(chain.RequiredCapabilities);
+                    capabilityWords = string.Join(' ', chain.RequiredCapabilities);
                     lastCapabilities = chain.RequiredCapabilities;
                 }
                 row[0] = chain.Id;
@@ -157,6 +159,7 @@ public sealed partial class SqliteStore
                 row[3] = capabilities;
                 row[4] = Utf8Json(chain.Executables);
                 await s.InsertChain.ExecuteAsync(token, row).ConfigureAwait(false);
+                await s.IndexChain.ExecuteAsync(token, chain.Id, capabilityWords).ConfigureAwait(false);
             }
             if (newChains.Count > 0)
                 await s.AddRegisteredCount.ExecuteAsync(token, submissionId, newChains.Count).ConfigureAwait(false);

@@ -48,6 +48,14 @@ internal sealed class WriterStatements : IDisposable
             VALUES ($id, $submission_id, '{ProcessChainStatus.Registered}', $priority,
                     CAST($required_capabilities AS TEXT), CAST($executables AS TEXT))
             """, "$id", "$submission_id", "$priority", "$required_capabilities", "$executables");
+        // the chain just inserted (its seq is the last rowid), for the search
+        IndexChain = new(writer, """
+            INSERT INTO process_chain_search (rowid, id, required_capabilities) VALUES (last_insert_rowid(), $id, $required_capabilities)
+            """, "$id", "$required_capabilities");
+        ReindexError = new(writer, """
+            UPDATE process_chain_search SET error_message = (SELECT error_message FROM process_chains WHERE id = $id)
+            WHERE rowid = (SELECT seq FROM process_chains WHERE id = $id)
+            """, "$id");
         AddRegisteredCount = new(writer, $"""
             INSERT INTO process_chain_counts (submission_id, status, n) VALUES ($id, '{ProcessChainStatus.Registered}', $n)
             ON CONFLICT (submission_id, status) DO UPDATE SET n = n + excluded.n
@@ -64,6 +72,17 @@ internal sealed class WriterStatements : IDisposable
                 run_number = COALESCE($run_number, run_number)
             WHERE id = $id
             """, "$id", "$status", "$start_time", "$end_time", "$results", "$error_message", "$agent_id", "$run_number", "$reset");
+        // A run is recorded once: the completion of a chain whose RUNNING write failed carries the start again.
+        InsertRun = new(writer, $"""
+            INSERT INTO process_chain_runs (chain_id, run_number, agent_id, start_time, status)
+            VALUES ($id, $run_number, $agent_id, $start_time, '{ProcessChainStatus.Running}')
+            ON CONFLICT (chain_id, run_number) DO NOTHING
+            """, "$id", "$run_number", "$agent_id", "$start_time");
+        // At most one run of a chain is open (RUNNING): a new one starts only after the chain left RUNNING.
+        EndRun = new(writer, $"""
+            UPDATE process_chain_runs SET end_time = $end_time, status = $status, error_message = $error_message
+            WHERE chain_id = $id AND status = '{ProcessChainStatus.Running}'
+            """, "$id", "$end_time", "$status", "$error_message");
         CheckpointState = new(writer, """
             SELECT j.last_step, c.step FROM submission_journal j
             LEFT JOIN generator_checkpoints c ON c.submission_id = j.submission_id
@@ -96,7 +115,11 @@ internal sealed class WriterStatements : IDisposable
     public PreparedStatement InsertStep { get; }
     public PreparedStatement InsertChain { get; }
     public PreparedStatement AddRegisteredCount { get; }
+    public PreparedStatement IndexChain { get; }
+    public PreparedStatement ReindexError { get; }
     public PreparedStatement UpdateChain { get; }
+    public PreparedStatement InsertRun { get; }
+    public PreparedStatement EndRun { get; }
     public PreparedStatement CheckpointState { get; }
     public PreparedStatement UpsertCheckpoint { get; }
     public PreparedStatement DropSteps { get; }
@@ -104,7 +127,7 @@ internal sealed class WriterStatements : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        foreach (var s in new[] { Begin, Commit, Rollback, Savepoint, ReleaseSavepoint, RollbackToSavepoint, InsertSubmission, InsertSource, SetSubmissionPriority, SetUnfinishedChainsPriority, SetChainPriority, UpdateSubmission, AdvanceStep, LastStep, InsertJournal, InsertStep, InsertChain, AddRegisteredCount, UpdateChain, CheckpointState, UpsertCheckpoint, DropSteps })
+        foreach (var s in new[] { Begin, Commit, Rollback, Savepoint, ReleaseSavepoint, RollbackToSavepoint, InsertSubmission, InsertSource, SetSubmissionPriority, SetUnfinishedChainsPriority, SetChainPriority, UpdateSubmission, AdvanceStep, LastStep, InsertJournal, InsertStep, InsertChain, AddRegisteredCount, IndexChain, ReindexError, UpdateChain, InsertRun, EndRun, CheckpointState, UpsertCheckpoint, DropSteps })
             s.Dispose();
     }
 }

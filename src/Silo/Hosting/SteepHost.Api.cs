@@ -3,6 +3,7 @@ using Steep.Core.Models;
 using Steep.Contracts;
 using Steep.Grains;
 using Steep.Persistence;
+using Steep.Persistence.Search;
 
 namespace Steep.Silo.Hosting;
 
@@ -18,6 +19,10 @@ public sealed partial class SteepHost : ISteepInstance
     ISubmissionStore ISteepInstance.Submissions => Services.Submissions;
 
     IProcessChainStore ISteepInstance.ProcessChains => Services.Chains;
+
+    // every store implements the search with its own indexes
+    IRegistrySearch ISteepInstance.Search => Services.Chains as IRegistrySearch
+        ?? throw new NotSupportedException($"The registry {Services.Chains.GetType().Name} cannot search.");
 
     IReadOnlyList<Service> ISteepInstance.ServiceMetadata => Services.Services;
 

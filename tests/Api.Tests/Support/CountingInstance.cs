@@ -14,6 +14,7 @@ public sealed class CountingInstance(ISteepInstance inner) : ISteepInstance
 
     public ISubmissionStore Submissions => inner.Submissions;
     public IProcessChainStore ProcessChains => inner.ProcessChains;
+    public Persistence.Search.IRegistrySearch Search => inner.Search;
     public IReadOnlyList<Service> ServiceMetadata => inner.ServiceMetadata;
     public string LogDirectory => inner.LogDirectory;
     public SteepVersion Version => inner.Version;

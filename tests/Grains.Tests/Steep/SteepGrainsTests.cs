@@ -332,6 +332,10 @@ public sealed class SteepGrainsTests : IAsyncLifetime
             ((Persistence.IProcessChainStore)inner).SetProcessChainPriorityAsync(processChainId, priority, ct);
         public Task<IReadOnlyDictionary<string, int>> CountByStatusAsync(string? submissionId, CancellationToken ct) =>
             ((Persistence.IProcessChainStore)inner).CountByStatusAsync(submissionId, ct);
+        public Task<IReadOnlyList<Persistence.ProcessChainRun>> ListRunsAsync(string processChainId, CancellationToken ct) =>
+            ((Persistence.IProcessChainStore)inner).ListRunsAsync(processChainId, ct);
+        public Task<Persistence.ProcessChainRun?> GetRunAsync(string processChainId, int runNumber, CancellationToken ct) =>
+            ((Persistence.IProcessChainStore)inner).GetRunAsync(processChainId, runNumber, ct);
     }
 
     /// <summary>Succeeds (outputs = their paths), fails or blocks until cancelled, and records what it ran where.</summary>
