@@ -112,6 +112,10 @@ internal static class PostgresSchema
         ALTER TABLE submissions ADD COLUMN priority integer NOT NULL DEFAULT 0;
         ALTER TABLE submissions ADD COLUMN source text;
         """,
+        // Cluster mode: the tables and stored queries of Orleans' ADO.NET clustering and reminder providers
+        // (Microsoft.Orleans.Clustering.AdoNet and .Reminders.AdoNet 10.4.2, invariant "Npgsql"), which ship no SQL.
+        // See OrleansSchema for the contract they are written against.
+        OrleansSchema.Migration,
     ];
 
     /// <summary>The version this code writes.</summary>

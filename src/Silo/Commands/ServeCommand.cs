@@ -97,7 +97,7 @@ internal static class ServeCommand
     private static async Task<int> ServeAsync(HostSettings settings, string url, IReadOnlyDictionary<string, Macro> macros, CancellationToken ct)
     {
         // disposed last: the registry and the data directory outlive the silo, which stops with the web application
-        await using var steep = SteepHost.Open(settings);
+        await using var steep = await SteepHost.OpenAsync(settings, ct);
         var app = await StartWebAndSiloAsync(steep, settings, url, macros, ct);
         await using var _ = app;
         await steep.AttachAsync(app.Services, ct);
