@@ -96,6 +96,22 @@ public sealed class ServeClusterTests(PostgresDatabase database, ITestOutputHelp
         Assert.Equal(HttpStatusCode.OK, list.StatusCode);
     }
 
+    [SkippableFact]
+    public async Task A_frozen_silo_is_declared_dead_after_its_probes_time_out()
+    {
+        Skip.If(PostgresServer.Skipped, PostgresServer.SkipReason);
+        await using var a = await Start("a");
+        await using var b = await Start("b");
+        await WaitUntil(async () => (await ActiveSilos()).Count == 2, TimeSpan.FromSeconds(30), "both silos active in the membership table");
+
+        // no connection is refused here: each probe waits for its 2 s timeout, three are missed, then the vote
+        await b.FreezeAsync();
+        var clock = Stopwatch.StartNew();
+        await WaitUntil(async () => (await ActiveSilos()).SequenceEqual(["a:Active"]), TimeSpan.FromSeconds(30), "silo b declared dead");
+        output.WriteLine($"silo b declared dead {clock.ElapsedMilliseconds} ms after SIGSTOP");
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(14));
+    }
+
     private Task<ServeProcess> Start(string name) => ServeProcess.StartAsync(database.ConnectionString, _clusterId, name, _directory);
 
     private async Task<JsonElement> Submission(ServeProcess silo, string id)

@@ -13,9 +13,10 @@ namespace Steep.Silo.Hosting;
 public sealed record ClusterSettings
 {
     /// <summary>
-    /// How long a probe of another silo may take before it counts as missed. With <see cref="MissedProbesLimit"/> 3 a
-    /// silo killed without warning is declared dead about three probe periods after it died: 6–8 s (Orleans' 5 s
-    /// gives 14–17 s). Shorter makes a busy, not dead, silo more likely to be suspected on a 2-core machine.
+    /// How long a probe of another silo may take before it counts as missed (Steep also caps Orleans' adaptive probe
+    /// timeout at it). With <see cref="MissedProbesLimit"/> 3 a silo that stops answering is declared dead after three
+    /// missed probes and the vote, about 6–8 s; a killed one sooner, as its refused connections fail the probes at once
+    /// (Orleans' 5 s gives 14–17 s). Shorter makes a busy, not dead, silo more likely to be suspected on a loaded machine.
     /// </summary>
     public static readonly TimeSpan DefaultProbeTimeout = TimeSpan.FromSeconds(2);
 

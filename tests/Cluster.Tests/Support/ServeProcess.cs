@@ -51,8 +51,19 @@ public sealed class ServeProcess : IAsyncDisposable
         throw new InvalidOperationException($"steep serve ({name}) ended before it listened: {await stderr}");
     }
 
-    /// <summary>SIGKILL: the silo is gone without a word.</summary>
+    /// <summary>SIGKILL: the silo is gone without a word (the kernel closes its sockets).</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
+
+    /// <summary>
+    /// SIGSTOP: the silo stops answering while its sockets stay open, as a hung process or an unreachable machine looks
+    /// to the others. Disposing kills it.
+    /// </summary>
+    public async Task FreezeAsync()
+    {
+        using var kill = Process.Start("kill", ["-STOP", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+        if (kill.ExitCode != 0) throw new InvalidOperationException($"kill -STOP {_process.Id} failed with exit code {kill.ExitCode}");
+    }
 
     /// <summary>What the process wrote to stderr (once it has exited).</summary>
     public Task<string> StderrAsync() => _stderr;
