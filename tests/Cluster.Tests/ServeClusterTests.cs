@@ -88,8 +88,8 @@ public sealed class ServeClusterTests(PostgresDatabase database, ITestOutputHelp
         var clock = Stopwatch.StartNew();
         await WaitUntil(async () => (await ActiveSilos()).SequenceEqual(["a:Active"]), TimeSpan.FromSeconds(30), "silo b declared dead");
         output.WriteLine($"silo b declared dead {clock.ElapsedMilliseconds} ms after SIGKILL");
-        // probeTimeout 2 s x 3 missed probes, plus a probe period and the vote: the target is 6-8 s
-        Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(12));
+        // refused connections fail the probes at once: measured 4-6 s; the bound leaves room for a loaded CI machine
+        Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(15));
 
         // the survivor still answers from the registry
         using var list = await _http.GetAsync(new Uri(a.Url, "/workflows"));
@@ -109,7 +109,9 @@ public sealed class ServeClusterTests(PostgresDatabase database, ITestOutputHelp
         var clock = Stopwatch.StartNew();
         await WaitUntil(async () => (await ActiveSilos()).SequenceEqual(["a:Active"]), TimeSpan.FromSeconds(30), "silo b declared dead");
         output.WriteLine($"silo b declared dead {clock.ElapsedMilliseconds} ms after SIGSTOP");
-        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(14));
+        // measured 7.8-8.2 s; the bound leaves room for a loaded CI machine and is still below the 25 s of Orleans'
+        // uncapped adaptive probe timeout
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(18));
     }
 
     private Task<ServeProcess> Start(string name) => ServeProcess.StartAsync(database.ConnectionString, _clusterId, name, _directory);
