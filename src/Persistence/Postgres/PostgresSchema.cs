@@ -149,6 +149,10 @@ internal static class PostgresSchema
         CREATE INDEX process_chains_start_time ON process_chains (start_time);
         CREATE INDEX process_chains_end_time ON process_chains (end_time);
         """,
+        // Cluster mode: the tables and stored queries of Orleans' ADO.NET clustering and reminder providers
+        // (Microsoft.Orleans.Clustering.AdoNet and .Reminders.AdoNet 10.4.2, invariant "Npgsql"), which ship no SQL.
+        // See OrleansSchema for the contract they are written against.
+        OrleansSchema.Migration,
     ];
 
     /// <summary>The version this code writes.</summary>

@@ -75,6 +75,18 @@ public sealed partial class PostgresStore : ISubmissionStore, IProcessChainStore
         }
     }
 
+    /// <summary>
+    /// The connection string for Orleans' ADO.NET clustering and reminder providers (invariant <c>Npgsql</c>): the given
+    /// one with <paramref name="schema"/> as search path, where <see cref="OpenAsync"/> created their tables and stored
+    /// queries.
+    /// </summary>
+    public static string OrleansConnectionString(string connectionString, string schema = DefaultSchema)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        PostgresSchema.Quote(schema);
+        return new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = schema }.ConnectionString;
+    }
+
     /// <summary>The schema version this code writes.</summary>
     public static int SchemaVersion => PostgresSchema.CurrentVersion;
 

@@ -98,7 +98,7 @@ internal static class ServeCommand
     private static async Task<int> ServeAsync(HostSettings settings, string url, IReadOnlyDictionary<string, Macro> macros, CancellationToken ct)
     {
         // disposed last: the registry and the data directory outlive the silo, which stops with the web application
-        await using var steep = SteepHost.Open(settings);
+        await using var steep = await SteepHost.OpenAsync(settings, ct);
         var app = await StartWebAndSiloAsync(steep, settings, url, macros, ct);
         await using var _ = app;
         await steep.AttachAsync(app.Services, ct);
@@ -108,7 +108,14 @@ internal static class ServeCommand
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [url];
         Console.Error.WriteLine($"data directory {settings.DataDirectory}, {settings.AgentCount} agents" +
             (string.IsNullOrEmpty(settings.HttpToken) ? "" : ", bearer token required") +
-            $"; Orleans gateway on 127.0.0.1:{steep.GatewayPort}, dashboard at /orleans");
+            $"; Orleans gateway on {settings.Cluster?.AdvertisedAddress ?? System.Net.IPAddress.Loopback}:{steep.GatewayPort}, dashboard at /orleans");
+        if (settings.Cluster is { } cluster)
+        {
+            var db = new Npgsql.NpgsqlConnectionStringBuilder(cluster.Postgres);
+            Console.Error.WriteLine($"cluster '{cluster.Id}' on PostgreSQL {db.Host}:{db.Port}/{db.Database}, silo port {cluster.AdvertisedAddress}:{steep.SiloPort}" +
+                (System.Net.IPAddress.IsLoopback(cluster.AdvertisedAddress)
+                    ? " (loopback: only silos on this machine can join; steep.cluster.advertisedAddress sets another)" : ""));
+        }
         if (settings.GatewayPort is null && steep.GatewayPort != SteepHost.DefaultGatewayPort)
             Console.Error.WriteLine($"the Orleans gateway port {SteepHost.DefaultGatewayPort} is taken; using {steep.GatewayPort} " +
                 "(steep.cluster.gatewayPort or STEEP_CLUSTER_GATEWAYPORT chooses one)");

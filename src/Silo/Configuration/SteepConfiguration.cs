@@ -96,6 +96,19 @@ public sealed class SteepConfiguration
         throw new ModelFormatException($"configuration '{key}' (or {EnvironmentName(key)}) must be a whole number of at least {min}, not '{s}'");
     }
 
+    /// <summary>
+    /// A duration ("2s", "1m 30s", "500ms", ISO 8601 "PT2S" or milliseconds) of at least <paramref name="min"/>, or
+    /// <paramref name="fallback"/>; anything else is an error naming the key.
+    /// </summary>
+    public TimeSpan GetDuration(string key, TimeSpan fallback, TimeSpan min)
+    {
+        var s = GetString(key);
+        if (s is null) return fallback;
+        if (Durations.TryParseMillis(s, out long ms) && TimeSpan.FromMilliseconds(ms) >= min) return TimeSpan.FromMilliseconds(ms);
+        throw new ModelFormatException(
+            $"configuration '{key}' (or {EnvironmentName(key)}) must be a duration of at least {min.TotalMilliseconds:0}ms such as '2s' or '1m 30s', not '{s}'");
+    }
+
     /// <summary>A path value resolved against <see cref="Home"/>, or <paramref name="fallback"/>.</summary>
     public string GetPath(string key, string fallback)
     {

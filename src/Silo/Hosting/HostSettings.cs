@@ -15,7 +15,7 @@ public sealed record HostSettings
     public required string TmpPath { get; init; }
     /// <summary>Base directory of stored outputs.</summary>
     public required string OutPath { get; init; }
-    /// <summary>"sqlite" or "memory".</summary>
+    /// <summary>"sqlite" or "memory"; ignored in cluster mode, where the registry is on PostgreSQL.</summary>
     public string StoreKind { get; init; } = "sqlite";
     /// <summary>Number of local agents.</summary>
     public int AgentCount { get; init; } = Environment.ProcessorCount;
@@ -39,6 +39,8 @@ public sealed record HostSettings
     public int? SiloPort { get; init; }
     /// <summary>Orleans gateway port (for Orleans clients) on 127.0.0.1; null: no gateway for run/resume, 30000 (or any free port when taken) for serve.</summary>
     public int? GatewayPort { get; init; }
+    /// <summary>Cluster mode (<c>steep.cluster.postgres</c> set): membership, reminders and registry on PostgreSQL; null: embedded.</summary>
+    public ClusterSettings? Cluster { get; init; }
     /// <summary>When set, the HTTP API requires <c>Authorization: Bearer &lt;token&gt;</c> (all but /health).</summary>
     public string? HttpToken { get; init; }
 
@@ -96,6 +98,7 @@ public sealed record HostSettings
             HttpToken = config.GetString("steep.http.token"),
             SiloPort = Port(config, "steep.cluster.siloPort"),
             GatewayPort = Port(config, "steep.cluster.gatewayPort"),
+            Cluster = ClusterSettings.From(config),
             HttpMaxBodySize = config.GetLong("steep.http.maxBodySize", 10 * 1024 * 1024, min: 1),
             ReadLimits = new ReadLimits
             {

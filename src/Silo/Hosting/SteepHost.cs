@@ -10,7 +10,9 @@ using Steep.Contracts;
 using Steep.Core.Models;
 using Steep.Grains;
 using Steep.Persistence;
+using Npgsql;
 using Steep.Persistence.InMemory;
+using Steep.Persistence.Postgres;
 using Steep.Persistence.Sqlite;
 
 namespace Steep.Silo.Hosting;
@@ -59,7 +61,7 @@ public sealed partial class SteepHost : IAsyncDisposable
     /// <summary>Starts everything in a host of its own (no HTTP): <c>run</c> and <c>resume</c>.</summary>
     public static async Task<SteepHost> StartAsync(HostSettings settings, CancellationToken ct)
     {
-        var steep = Open(settings);
+        var steep = await OpenAsync(settings, ct);
         try
         {
             var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -81,11 +83,15 @@ public sealed partial class SteepHost : IAsyncDisposable
         }
     }
 
-    /// <summary>Takes the data directory (an OS lock), opens the registry and prepares the grains' services.</summary>
+    /// <summary>
+    /// Takes the data directory (an OS lock), opens the registry (in cluster mode on PostgreSQL, creating or upgrading
+    /// its tables and Orleans' there) and prepares the grains' services.
+    /// </summary>
     /// <exception cref="DataDirectoryInUseException">another steep process works on the data directory.</exception>
-    public static SteepHost Open(HostSettings settings)
+    public static async Task<SteepHost> OpenAsync(HostSettings settings, CancellationToken ct)
     {
         var dataLock = DataDirectoryLock.Acquire(settings.DataDirectory);
+        IAsyncDisposable? lifetime = null;
         try
         {
             var paths = new SteepPaths(settings.TmpPath, settings.OutPath, Path.Combine(settings.DataDirectory, "logs"));
@@ -93,8 +99,14 @@ public sealed partial class SteepHost : IAsyncDisposable
 
             ISubmissionStore submissions;
             IProcessChainStore chains;
-            IAsyncDisposable? lifetime = null;
-            if (settings.StoreKind == "memory")
+            if (settings.Cluster is { } cluster)
+            {
+                var postgres = await OpenClusterStoreAsync(cluster, ct);
+                submissions = postgres;
+                chains = postgres;
+                lifetime = postgres;
+            }
+            else if (settings.StoreKind == "memory")
             {
                 var memory = new InMemoryStore();
                 submissions = memory;
@@ -128,8 +140,25 @@ public sealed partial class SteepHost : IAsyncDisposable
         }
         catch
         {
+            if (lifetime is not null) await lifetime.DisposeAsync();
             dataLock.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>Opens the cluster's registry; a database that cannot be reached is an error naming the host, not a stack trace.</summary>
+    private static async Task<PostgresStore> OpenClusterStoreAsync(ClusterSettings cluster, CancellationToken ct)
+    {
+        try
+        {
+            return await PostgresStore.OpenAsync(cluster.Postgres, PostgresStore.DefaultSchema, ct);
+        }
+        catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException && !ct.IsCancellationRequested)
+        {
+            var target = new NpgsqlConnectionStringBuilder(cluster.Postgres);
+            throw new IOException(
+                $"cannot open the cluster's PostgreSQL database '{target.Database}' on {target.Host}:{target.Port} " +
+                $"(steep.cluster.postgres or STEEP_CLUSTER_POSTGRES): {e.Message}", e);
         }
     }
 
@@ -149,8 +178,9 @@ public sealed partial class SteepHost : IAsyncDisposable
     }
 
     /// <summary>
-    /// Adds the Orleans silo (localhost clustering on 127.0.0.1) with Steep's grains and services to
-    /// <paramref name="builder"/>. <paramref name="gateway"/> opens the gateway port for Orleans clients.
+    /// Adds the Orleans silo with Steep's grains and services to <paramref name="builder"/>: embedded, localhost
+    /// clustering on 127.0.0.1; in cluster mode, membership and reminders on PostgreSQL (<see cref="ClusterSilo"/>).
+    /// <paramref name="gateway"/> opens the gateway port for Orleans clients.
     /// </summary>
     /// <param name="builder">The host builder to add the silo to.</param>
     /// <param name="gateway">Whether to open the gateway port.</param>
@@ -170,15 +200,22 @@ public sealed partial class SteepHost : IAsyncDisposable
         builder.Services.AddSingleton<SubmissionIntake>();
         builder.UseOrleans(silo =>
         {
-            // embedded: a cluster of one; Orleans clients connect with service and cluster id "steep"
-            silo.UseLocalhostClustering(SiloPort, GatewayPort, null, serviceId: "steep", clusterId: "steep");
-            silo.Configure<EndpointOptions>(o =>
+            if (Settings.Cluster is { } cluster)
             {
-                o.AdvertisedIPAddress = IPAddress.Loopback;
-                o.SiloListeningEndpoint = new IPEndPoint(IPAddress.Loopback, SiloPort);
-                o.GatewayListeningEndpoint = GatewayPort > 0 ? new IPEndPoint(IPAddress.Loopback, GatewayPort) : null;
-            });
-            silo.Configure<SiloOptions>(o => o.SiloName = $"{Environment.MachineName.ToLowerInvariant()}-{Environment.ProcessId}");
+                ClusterSilo.Configure(silo, cluster, SiloPort, GatewayPort);
+            }
+            else
+            {
+                // embedded: a cluster of one; Orleans clients connect with service and cluster id "steep"
+                silo.UseLocalhostClustering(SiloPort, GatewayPort, null, serviceId: "steep", clusterId: "steep");
+                silo.Configure<EndpointOptions>(o =>
+                {
+                    o.AdvertisedIPAddress = IPAddress.Loopback;
+                    o.SiloListeningEndpoint = new IPEndPoint(IPAddress.Loopback, SiloPort);
+                    o.GatewayListeningEndpoint = GatewayPort > 0 ? new IPEndPoint(IPAddress.Loopback, GatewayPort) : null;
+                });
+                silo.Configure<SiloOptions>(o => o.SiloName = $"{Environment.MachineName.ToLowerInvariant()}-{Environment.ProcessId}");
+            }
             // idle submissions and chains go after two minutes, as before; a resumed submission replays its journal
             silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = TimeSpan.FromMinutes(2));
             silo.Services.AddSerializer(b => b.AddSteepModels());
@@ -204,8 +241,9 @@ public sealed partial class SteepHost : IAsyncDisposable
         if (killed > 0) Console.Error.WriteLine($"killed {killed} process(es) left running by a previous steep in {Settings.DataDirectory}");
 
         // Embedded mode: every agent lived in this process, so chains that were RUNNING when it stopped run again
-        // (at-least-once); SUCCESS chains are never touched.
-        var orphans = await Services.Chains.ListByStatusAsync(ProcessChainStatus.Running, ct);
+        // (at-least-once); SUCCESS chains are never touched. Not in cluster mode: there chains RUNNING in the registry
+        // may be running on other silos right now (who hands back a dead silo's chains is the failover's job).
+        var orphans = Settings.Cluster is null ? await Services.Chains.ListByStatusAsync(ProcessChainStatus.Running, ct) : [];
         if (orphans.Count > 0)
         {
             await Services.Chains.UpdateManyAsync(orphans.Select(o => new ProcessChainUpdate(o.Chain.Id)

@@ -38,6 +38,8 @@ public static class SteepWebServer
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+        // Orleans' placement in a cluster runs through a Polly pipeline that logs every attempt at Information
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
         // a failed start (e.g. the port is taken) is reported by the command in one line, not as a logged stack trace
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.Critical);
         builder.Services.AddSingleton<IHostLifetime, CommandLineLifetime>();

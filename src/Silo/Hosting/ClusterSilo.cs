@@ -1,0 +1,72 @@
+using System.Net;
+using Orleans.Configuration;
+using Steep.Persistence.Postgres;
+
+namespace Steep.Silo.Hosting;
+
+/// <summary>
+/// The Orleans side of cluster mode: membership and reminders through Orleans' ADO.NET providers on the cluster's
+/// PostgreSQL database (tables made by the registry's migrations), endpoints and failure-detection timing.
+/// </summary>
+public static class ClusterSilo
+{
+    /// <summary>The ADO.NET invariant of Npgsql.</summary>
+    public const string Invariant = "Npgsql";
+
+    /// <summary>
+    /// The Orleans service id of every Steep cluster: reminders are stored under it, so it must not change between
+    /// deployments (the cluster id may).
+    /// </summary>
+    public const string ServiceId = "steep";
+
+    /// <summary>
+    /// Configures <paramref name="silo"/> as a member of the cluster <paramref name="cluster"/> listening on
+    /// <paramref name="siloPort"/> (and <paramref name="gatewayPort"/> when above 0). The database must have been
+    /// migrated before the silo starts (<see cref="Persistence.Postgres.PostgresStore.OpenAsync"/>).
+    /// </summary>
+    public static void Configure(ISiloBuilder silo, ClusterSettings cluster, int siloPort, int gatewayPort)
+    {
+        var connection = PostgresStore.OrleansConnectionString(cluster.Postgres);
+        silo.UseAdoNetClustering(o =>
+        {
+            o.Invariant = Invariant;
+            o.ConnectionString = connection;
+        });
+        silo.UseAdoNetReminderService(o =>
+        {
+            o.Invariant = Invariant;
+            o.ConnectionString = connection;
+        });
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = cluster.Id;
+            o.ServiceId = ServiceId;
+        });
+        // Loopback: a cluster on this machine, reachable from nowhere else. Any other address: listen everywhere, as the
+        // address may belong to a NAT or container network the process cannot bind directly.
+        var listen = IPAddress.IsLoopback(cluster.AdvertisedAddress) ? cluster.AdvertisedAddress : IPAddress.Any;
+        silo.Configure<EndpointOptions>(o =>
+        {
+            o.AdvertisedIPAddress = cluster.AdvertisedAddress;
+            o.SiloPort = siloPort;
+            o.GatewayPort = gatewayPort;
+            o.SiloListeningEndpoint = new IPEndPoint(listen, siloPort);
+            o.GatewayListeningEndpoint = gatewayPort > 0 ? new IPEndPoint(listen, gatewayPort) : null;
+        });
+        silo.Configure<SiloOptions>(o => o.SiloName = cluster.Name ?? $"{Environment.MachineName.ToLowerInvariant()}-{Environment.ProcessId}");
+        silo.Configure<ClusterMembershipOptions>(o =>
+        {
+            o.ProbeTimeout = cluster.ProbeTimeout;
+            // Orleans 10 adapts each probe's timeout between half and four times ProbeTimeout and lets it grow while
+            // probes fail: a hung silo (sockets open, no answers) was declared dead only after about 25 s (measured).
+            // Capped at ProbeTimeout, it is missed probes x ProbeTimeout plus the vote. A silo that is only busy is
+            // protected by the connection check (no votes while its connection still carries messages) and by the
+            // extension of the timeout while the probing silo itself is degraded.
+            o.MaxProbeTimeout = cluster.ProbeTimeout;
+            o.EnableConnectionLivenessCheck = true;
+            o.ExtendProbeTimeoutDuringDegradation = true;
+            o.NumMissedProbesLimit = cluster.MissedProbesLimit;
+        });
+        silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = cluster.ResponseTimeout);
+    }
+}
