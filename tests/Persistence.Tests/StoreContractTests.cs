@@ -167,6 +167,33 @@ public abstract class StoreContractTests(ITestOutputHelper output) : IAsyncLifet
     }
 
     [SkippableFact]
+    public async Task Summary_is_the_submission_with_counts_and_error_but_without_workflow_source_and_results()
+    {
+        await Submissions.AddAsync(NewSubmission("s1", SubmissionStatus.Error) with
+        {
+            StartTime = T0, EndTime = T0.AddMinutes(1), Results = ResultFiles("/a"), ErrorMessage = "bad", Source = "api: 4.4.0", Priority = 7,
+        }, Ct);
+        await Submissions.CommitStepAsync("s1", Step(1), NewChains("c", 3), Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("c0") { Status = ProcessChainStatus.Error }, Ct);
+
+        var summary = await Submissions.GetSummaryAsync("s1", Ct);
+        Assert.NotNull(summary);
+        Assert.Null(summary.Workflow);
+        Assert.Null(summary.Source);
+        Assert.Null(summary.Results);
+        Assert.Null(summary.ServiceMetadata);
+        Assert.Equal("bad", summary.ErrorMessage);
+        Assert.Equal("copy s1", summary.Name);
+        Assert.Equal(7, summary.Priority);
+        Assert.Equal(SubmissionStatus.Error, summary.Status);
+        Assert.Equal(T0.AddMinutes(1), summary.EndTime);
+        Assert.Equal(["docker", "gpu"], summary.RequiredCapabilities);
+        Assert.Equal(3, summary.TotalProcessChains);
+        Assert.Equal(1, summary.FailedProcessChains);
+        Assert.Null(await Submissions.GetSummaryAsync("nope", Ct));
+    }
+
+    [SkippableFact]
     public async Task Update_sets_given_fields_and_leaves_null_fields_alone()
     {
         await Submissions.AddAsync(NewSubmission("s1"), Ct);

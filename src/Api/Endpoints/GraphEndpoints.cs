@@ -46,7 +46,7 @@ internal static class GraphEndpoints
 
     private static async Task<IResult> GetAsync(string id, HttpContext context, ISteepInstance steep, CancellationToken ct)
     {
-        if (await steep.Submissions.GetAsync(id, ct) is not { } submission)
+        if (await steep.Submissions.GetSummaryAsync(id, ct) is not { } submission)
             return ApiResults.NotFound($"There is no submission with ID '{PageQuery.Shorten(id)}'");
         // a finished submission's chains no longer change: its end time and counts name the graph, so a browser that
         // has it already gets a 304 without the 10,000 chains being read again

@@ -85,6 +85,17 @@ public sealed partial class PostgresStore
     }, ct);
 
     /// <inheritdoc />
+    public Task<Submission?> GetSummaryAsync(string id, CancellationToken ct) => ReadAsync(async (connection, token) =>
+    {
+        await using var command = Command(connection, $"""
+            SELECT {SubmissionColumns}, s.error_message FROM submissions s {CountsJoin} WHERE s.id = $1
+            """, Text(id));
+        await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
+        if (!await reader.ReadAsync(token).ConfigureAwait(false)) return null;
+        return ReadSubmission(reader) with { ErrorMessage = StringOrNull(reader, 13) };
+    }, ct);
+
+    /// <inheritdoc />
     public Task<Page<Submission>> ListAsync(int offset, int size, string? status, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(offset);

@@ -62,6 +62,18 @@ public sealed partial class SqliteStore
     }, ct);
 
     /// <inheritdoc />
+    public Task<Submission?> GetSummaryAsync(string id, CancellationToken ct) => ReadAsync(async (connection, token) =>
+    {
+        await using var command = Command(connection, null, $"""
+            SELECT s.id, s.status, s.start_time, s.end_time, s.required_capabilities, {CountColumns}, s.error_message
+            FROM submissions s WHERE s.id = $id
+            """, ("$id", id));
+        await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
+        if (!await reader.ReadAsync(token).ConfigureAwait(false)) return null;
+        return ReadSubmission(reader) with { ErrorMessage = StringOrNull(reader, 13) };
+    }, ct);
+
+    /// <inheritdoc />
     public Task<Page<Submission>> ListAsync(int offset, int size, string? status, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
