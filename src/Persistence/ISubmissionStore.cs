@@ -17,6 +17,13 @@ public interface ISubmissionStore
     /// </summary>
     Task<Submission?> GetSummaryAsync(string id, CancellationToken ct);
 
+    /// <summary>
+    /// A page of the submission's results (output variable → files) in the order of its results object, and the number
+    /// of variables; null if the submission is unknown. Only the page is deserialized: a for-each over 10,000 items has
+    /// 10,000 variables.
+    /// </summary>
+    Task<Page<KeyValuePair<string, IReadOnlyList<string>>>?> GetResultsAsync(string id, int offset, int size, CancellationToken ct);
+
     /// <summary>Submissions newest first, without workflow, source, results and error message, with chain counts.</summary>
     Task<Page<Submission>> ListAsync(int offset, int size, string? status, CancellationToken ct);
 

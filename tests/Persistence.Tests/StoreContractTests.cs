@@ -194,6 +194,35 @@ public abstract class StoreContractTests(ITestOutputHelper output) : IAsyncLifet
     }
 
     [SkippableFact]
+    public async Task Results_come_a_page_at_a_time_in_their_order_with_the_number_of_variables()
+    {
+        var results = new Dictionary<string, IReadOnlyList<string>>();
+        // names out of alphabetical order: the page follows the results object, not a sort
+        foreach (var name in new[] { "z", "b", "y", "a", "x" }) results[name] = [$"/out/{name}1", $"/out/{name}2"];
+        await Submissions.AddAsync(NewSubmission("s1"), Ct);
+        await Submissions.UpdateAsync(new SubmissionUpdate("s1") { Status = SubmissionStatus.Success, Results = results }, Ct);
+        await Submissions.AddAsync(NewSubmission("s2"), Ct);
+
+        var first = await Submissions.GetResultsAsync("s1", 0, 2, Ct);
+        Assert.NotNull(first);
+        Assert.Equal(5, first.Total);
+        Assert.Equal(["z", "b"], first.Items.Select(p => p.Key));
+        Assert.Equal(["/out/z1", "/out/z2"], first.Items[0].Value);
+        var rest = await Submissions.GetResultsAsync("s1", 2, 10, Ct);
+        Assert.Equal(["y", "a", "x"], rest!.Items.Select(p => p.Key));
+        Assert.Equal(["/out/x1", "/out/x2"], rest.Items[2].Value);
+        var beyond = await Submissions.GetResultsAsync("s1", 5, 10, Ct);
+        Assert.Empty(beyond!.Items);
+        Assert.Equal(5, beyond.Total);
+
+        var none = await Submissions.GetResultsAsync("s2", 0, 10, Ct);
+        Assert.NotNull(none);
+        Assert.Empty(none.Items);
+        Assert.Equal(0, none.Total);
+        Assert.Null(await Submissions.GetResultsAsync("nope", 0, 10, Ct));
+    }
+
+    [SkippableFact]
     public async Task Update_sets_given_fields_and_leaves_null_fields_alone()
     {
         await Submissions.AddAsync(NewSubmission("s1"), Ct);

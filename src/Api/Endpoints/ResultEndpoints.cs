@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Steep.Api.Http;
-using Steep.Core.Models;
 
 namespace Steep.Api.Endpoints;
 
@@ -29,12 +28,11 @@ internal static class ResultEndpoints
             return ApiResults.BadRequest("Parameter 'status' does not apply to results: page them with size and offset");
         var query = PageQuery.Parse(context.Request.Query, [], "result", out var error);
         if (query is null) return ApiResults.BadRequest(error!);
-        if (await steep.Submissions.GetAsync(id, ct) is not { } submission)
+        if (await steep.Submissions.GetResultsAsync(id, query.Offset, query.Size, ct) is not { } results)
             return ApiResults.NotFound($"There is no submission with ID '{PageQuery.Shorten(id)}'");
-        var results = submission.Results ?? new Dictionary<string, IReadOnlyList<string>>();
         var page = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        foreach (var (name, files) in results.Skip(query.Offset).Take(query.Size)) page[name] = files;
-        query.SetHeaders(context.Response, results.Count);
+        foreach (var (name, files) in results.Items) page[name] = files;
+        query.SetHeaders(context.Response, results.Total);
         return ApiResults.Json(page);
     }
 }

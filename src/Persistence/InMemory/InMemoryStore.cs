@@ -56,6 +56,21 @@ public sealed class InMemoryStore : ISubmissionStore, IProcessChainStore
     }
 
     /// <inheritdoc />
+    public Task<Page<KeyValuePair<string, IReadOnlyList<string>>>?> GetResultsAsync(string id, int offset, int size, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfNegative(size);
+        ct.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            if (!_submissions.TryGetValue(id, out var row)) return Task.FromResult<Page<KeyValuePair<string, IReadOnlyList<string>>>?>(null);
+            var results = row.Submission.Results ?? new Dictionary<string, IReadOnlyList<string>>();
+            return Task.FromResult<Page<KeyValuePair<string, IReadOnlyList<string>>>?>(
+                new(results.Skip(offset).Take(size).ToList(), results.Count));
+        }
+    }
+
+    /// <inheritdoc />
     public Task<Page<Submission>> ListAsync(int offset, int size, string? status, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
