@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { Argument, cancelChain, Executable, FINISHED, getJson, ProcessChain, request } from '../api';
 import { subscribe } from '../events';
 import { href } from '../router';
-import { duration, formatTime, StatusBadge, useThrottle, useTick } from '../util';
+import { duration, formatTime, StatusBadge, useThrottle, useTick, useLoad } from '../util';
 import { Results } from './Workflow';
 
 function quote(s: string): string {
@@ -36,7 +36,7 @@ export function ChainPage({ id }: { id: string }) {
     }
   };
   const reload = useThrottle(() => void load(), 500);
-  useEffect(() => void load(), [id]);
+  useLoad(() => void load(), [id]);
   useEffect(() => subscribe((e) => (e.type === 'reconnected' || (e.type === 'processChain' && e.data.id === id)) && reload()), [id]);
   if (error) return <p class="error">{error}</p>;
   if (!c) return <p>Loading…</p>;
