@@ -223,6 +223,52 @@ public abstract class StoreContractTests(ITestOutputHelper output) : IAsyncLifet
     }
 
     [SkippableFact]
+    public async Task Graph_rows_have_status_agent_times_services_and_files_of_every_chain_in_order()
+    {
+        await Submissions.AddAsync(NewSubmission("s1"), Ct);
+        await Submissions.AddAsync(NewSubmission("s2"), Ct);
+        var docker = NewChain("d0", 1) with
+        {
+            // a second service, an argument of another type and an empty value: only the two files count
+            Executables =
+            [
+                NewChain("d0", 1).Executables[0],
+                new Executable
+                {
+                    Id = "tar", Path = "tar", ServiceId = "pack", Runtime = "docker",
+                    Arguments =
+                    [
+                        new Argument { Id = "level", Variable = new ArgumentVariable("l", "9"), Type = ArgumentTypes.Argument },
+                        new Argument { Id = "input", Variable = new ArgumentVariable("x", ""), Type = ArgumentTypes.Input },
+                        new Argument { Id = "output", Variable = new ArgumentVariable("t", "/data/d0/all.tar"), Type = ArgumentTypes.Output },
+                    ],
+                },
+            ],
+        };
+        await Submissions.CommitStepAsync("s1", Step(1), [.. NewChains("c", 2), docker], Ct);
+        await Submissions.CommitStepAsync("s2", Step(1), NewChains("other", 1), Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("c1")
+        {
+            Status = ProcessChainStatus.Success, AgentId = "a1", StartTime = T0, EndTime = T0.AddSeconds(2),
+        }, Ct);
+
+        var rows = await Chains.ListGraphAsync("s1", Ct);
+        Assert.Equal(["c0", "c1", "d0"], rows.Select(r => r.Id));
+        Assert.Equal((ProcessChainStatus.Registered, (string?)null, (DateTimeOffset?)null), (rows[0].Status, rows[0].AgentId, rows[0].StartTime));
+        Assert.Equal((ProcessChainStatus.Success, "a1", T0, T0.AddSeconds(2)), (rows[1].Status, rows[1].AgentId, rows[1].StartTime!.Value, rows[1].EndTime!.Value));
+        Assert.Equal(["cp"], rows[0].Services);
+        Assert.Equal(["/data/c0/in0.txt", "/data/c0/in1.txt"], rows[0].Inputs);
+        Assert.Equal(["/data/c0/out0.txt", "/data/c0/out1.txt"], rows[0].Outputs);
+        Assert.Equal(["cp", "pack"], rows[2].Services);
+        Assert.Equal(["/data/d0/in0.txt"], rows[2].Inputs);
+        Assert.Equal(["/data/d0/out0.txt", "/data/d0/all.tar"], rows[2].Outputs);
+        // the same as reading the chains in full
+        var full = (await Chains.ListBySubmissionAsync("s1", null, Ct)).Select(ChainGraphRow.From).ToList();
+        Assert.Equal(Json(full), Json(rows));
+        Assert.Empty(await Chains.ListGraphAsync("nope", Ct));
+    }
+
+    [SkippableFact]
     public async Task Update_sets_given_fields_and_leaves_null_fields_alone()
     {
         await Submissions.AddAsync(NewSubmission("s1"), Ct);
