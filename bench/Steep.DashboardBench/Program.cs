@@ -75,41 +75,55 @@ await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeL
 
 // one browser context: the first load fetches the scripts, later ones take them from the cache, as a user's do
 var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 900 } });
-// wall time from navigation to the frame that shows the page, and how much of it the page's main thread was busy
-// (Chrome's TaskDuration): on a machine shared with other builds the wall time also counts waiting for a core
-async Task<(double wall, double busy)> LoadAsync(string hash, string selector)
+// Two wall times from navigation: "shown" is taken inside the page (a MutationObserver installed before any of the
+// page's scripts notices the selector, and the next animation frame reads the clock), "seen" is when Playwright, polling
+// from this process, has found the selector and had a frame evaluated (what earlier runs reported: it adds two round
+// trips between this process and the browser, tens of milliseconds on a loaded machine). "busy" is how much of it the
+// page's main thread worked (Chrome's TaskDuration): on a machine shared with other builds wall times also count
+// waiting for a core.
+async Task<(double shown, double seen, double busy)> LoadAsync(string hash, string selector)
 {
     var page = await context.NewPageAsync();
+    await page.AddInitScriptAsync("(() => { const sel = " + System.Text.Json.JsonSerializer.Serialize(selector) + @";
+        const obs = new MutationObserver(() => {
+            if (window.__shownAt !== undefined || !document.querySelector(sel)) return;
+            window.__shownAt = -1;
+            obs.disconnect();
+            requestAnimationFrame(() => { window.__shownAt = performance.now(); });
+        });
+        obs.observe(document, { childList: true, subtree: true });
+    })()");
     var cdp = await context.NewCDPSessionAsync(page);
     await cdp.SendAsync("Performance.enable");
     await page.GotoAsync(steep.Url + "/" + hash, new() { WaitUntil = WaitUntilState.Commit });
     await page.WaitForSelectorAsync(selector, new() { Timeout = 60_000 });
-    double ms = await page.EvaluateAsync<double>("() => new Promise(r => requestAnimationFrame(() => r(performance.now())))");
+    double seen = await page.EvaluateAsync<double>("() => new Promise(r => requestAnimationFrame(() => r(performance.now())))");
+    await page.WaitForFunctionAsync("() => window.__shownAt > 0");
+    double shown = await page.EvaluateAsync<double>("() => window.__shownAt");
     var metrics = await cdp.SendAsync("Performance.getMetrics");
     double busy = 0;
     foreach (var m in metrics!.Value.GetProperty("metrics").EnumerateArray())
         if (m.GetProperty("name").GetString() == "TaskDuration") busy = m.GetProperty("value").GetDouble() * 1000;
     if (Environment.GetEnvironmentVariable("BENCH_DETAIL") is not null)
-        Console.WriteLine("  " + await page.EvaluateAsync<string>(
+        Console.WriteLine($"  shown {shown:F0} | " + await page.EvaluateAsync<string>(
             "() => performance.getEntriesByType('resource').map(e => `${e.name.replace(location.origin, '')} ${e.startTime.toFixed(0)}..${e.responseEnd.toFixed(0)}`).concat(performance.getEntriesByType('mark').map(m => `${m.name} ${m.startTime.toFixed(0)}`)).join(' | ')"));
     await page.CloseAsync();
-    return (ms, busy);
+    return (shown, seen, busy);
 }
-async Task<(double first, double median, double max, double busy)> SeriesAsync(string hash, string selector)
+async Task<(double first, double median, double max, double seen, double busy)> SeriesAsync(string hash, string selector)
 {
-    double first = (await LoadAsync(hash, selector)).wall;
-    var xs = new List<(double wall, double busy)>();
+    double first = (await LoadAsync(hash, selector)).shown;
+    var xs = new List<(double shown, double seen, double busy)>();
     for (int i = 0; i < repeats; i++) xs.Add(await LoadAsync(hash, selector));
-    var walls = xs.Select(x => x.wall).Order().ToList();
-    var busies = xs.Select(x => x.busy).Order().ToList();
-    return (first, walls[walls.Count / 2], walls[^1], busies[busies.Count / 2]);
+    double Median(Func<(double shown, double seen, double busy), double> f) => xs.Select(f).Order().ElementAt(xs.Count / 2);
+    return (first, Median(x => x.shown), xs.Max(x => x.shown), Median(x => x.seen), Median(x => x.busy));
 }
 
 Console.WriteLine();
-Console.WriteLine($"page: time from navigation to the frame that shows it; {repeats} loads after a first one; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
-Console.WriteLine("                                                          first   median      max  main thread busy (median)   target");
-void Row(string name, (double first, double median, double max, double busy) r, double target) =>
-    Console.WriteLine($"{name,-52} {r.first,6:F0} ms {r.median,6:F0} ms {r.max,6:F0} ms  {r.busy,12:F0} ms  ≤ {target:F0} ms: {(r.median <= target ? "met" : "not met")}");
+Console.WriteLine($"page: time from navigation to the frame that shows it (in the page); {repeats} loads after a first one; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+Console.WriteLine("                                                       first  median     max  seen by Playwright  main thread busy  target");
+void Row(string name, (double first, double median, double max, double seen, double busy) r, double target) =>
+    Console.WriteLine($"{name,-50} {r.first,6:F0} {r.median,7:F0} {r.max,7:F0} {r.seen,19:F0} {r.busy,17:F0}  ≤ {target:F0} ms: {(r.median <= target ? "met" : "not met")}");
 // the floor on this machine: a new tab showing a small server answer with no script at all
 Row("(floor: a new tab showing GET /health, no script)", await SeriesAsync("health", "body"), 300);
 Row("workflow page, 10k chains: graph interactive", await SeriesAsync($"#/workflows/{big}", "#graph .node"), 1500);
@@ -117,6 +131,7 @@ Row("workflow page, 10k chains: timeline", await SeriesAsync($"#/workflows/{big}
 Row("workflows list", await SeriesAsync("#/workflows", "#workflows tbody tr[data-id]"), 300);
 Row("workflow page, 10k chains: chain list (50)", await SeriesAsync($"#/workflows/{big}/chains", "#chains tbody tr[data-id]"), 300);
 Row("agents and services", await SeriesAsync("#/agents", "#agents tbody tr[data-id]"), 300);
+Console.WriteLine("(milliseconds; \"seen by Playwright\" and \"main thread busy\" are medians)");
 
 // zoom and pan on the 10k graph: time from the wheel event to the next frame
 {

@@ -95,6 +95,7 @@ public static class SteepApiExtensions
         SockJsEndpoints.Map(app);
         ValidateEndpoints.Map(app);
         GraphEndpoints.Map(app);
+        ResultEndpoints.Map(app);
         app.MapOpenApi();
         return app;
     }

@@ -12,6 +12,14 @@ public interface IProcessChainStore
     /// <summary>All chains of a submission with the given status (any when null), in registration order.</summary>
     Task<IReadOnlyList<StoredProcessChain>> ListBySubmissionAsync(string submissionId, string? status, CancellationToken ct);
 
+    /// <summary>
+    /// What a graph or timeline of the submission needs of each chain, in registration order: status, agent, times,
+    /// services and the files it reads and writes. The default reads the chains in full; stores that keep JSON read
+    /// only what the rows need.
+    /// </summary>
+    async Task<IReadOnlyList<ChainGraphRow>> ListGraphAsync(string submissionId, CancellationToken ct) =>
+        (await ListBySubmissionAsync(submissionId, null, ct).ConfigureAwait(false)).OrderBy(c => c.Sequence).Select(ChainGraphRow.From).ToList();
+
     /// <summary>All chains with the given status, in registration order (used to rebuild the scheduler's queue).</summary>
     Task<IReadOnlyList<StoredProcessChain>> ListByStatusAsync(string status, CancellationToken ct);
 

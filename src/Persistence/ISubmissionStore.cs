@@ -11,6 +11,19 @@ public interface ISubmissionStore
     /// <summary>The full submission (workflow, results, error message) with process chain counts computed from its chains; null if unknown.</summary>
     Task<Submission?> GetAsync(string id, CancellationToken ct);
 
+    /// <summary>
+    /// The submission with its chain counts and error message but without workflow, source, results and service
+    /// metadata, which can be megabytes for a large for-each; null if unknown.
+    /// </summary>
+    Task<Submission?> GetSummaryAsync(string id, CancellationToken ct);
+
+    /// <summary>
+    /// A page of the submission's results (output variable → files) in the order of its results object, and the number
+    /// of variables; null if the submission is unknown. Only the page is deserialized: a for-each over 10,000 items has
+    /// 10,000 variables.
+    /// </summary>
+    Task<Page<KeyValuePair<string, IReadOnlyList<string>>>?> GetResultsAsync(string id, int offset, int size, CancellationToken ct);
+
     /// <summary>Submissions newest first, without workflow, source, results and error message, with chain counts.</summary>
     Task<Page<Submission>> ListAsync(int offset, int size, string? status, CancellationToken ct);
 

@@ -39,6 +39,8 @@ public sealed class MetadataEndpointTests(ApiServer server) : IClassFixture<ApiS
         var first = agents[0]!.AsObject();
         foreach (var f in new[] { "id", "available", "capabilities", "startTime", "stateChangedTime" })
             Assert.True(first.ContainsKey(f), f);
+        // the silo each agent lives on names the host and the process
+        Assert.Equal($"{Environment.MachineName.ToLowerInvariant()}-{Environment.ProcessId}", first["silo"]!.GetValue<string>());
         var id = first["id"]!.GetValue<string>();
         var one = await server.GetJsonAsync($"/agents/{Uri.EscapeDataString(id)}");
         Assert.Equal(id, one["id"]!.GetValue<string>());

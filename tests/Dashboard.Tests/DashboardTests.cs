@@ -105,6 +105,9 @@ public sealed class DashboardTests(ServerFixture server)
 
         await page.GotoAsync($"{server.Steep.Url}/#/workflows/{id}/source");
         await Expect(page.Locator("#source")).ToContainTextAsync("outputFile4");
+        // the results (fetched a page at a time) name the join's output file
+        var joined = (await server.GetJsonAsync($"/workflows/{id}"))["results"]!["outputFile4"]![0]!.GetValue<string>();
+        await Expect(page.Locator("#results")).ToContainTextAsync(joined);
         await page.CloseAsync();
     }
 
@@ -171,6 +174,10 @@ public sealed class DashboardTests(ServerFixture server)
         page.Dialog += async (_, d) => await d.AcceptAsync();
         await page.GotoAsync($"{server.Steep.Url}/#/workflows/{id}");
         await Expect(page.Locator("#status")).ToHaveTextAsync("RUNNING");
+        // a running submission takes a new priority
+        await page.Locator("#priority input").FillAsync("7");
+        await page.Locator("#priority button").ClickAsync();
+        await server.WaitForAsync($"/workflows/{id}", s => s["priority"]?.GetValue<int>() == 7);
         await page.ClickAsync("#cancel");
         await Expect(page.Locator("#status")).ToHaveTextAsync("CANCELLED");
         var s = await server.GetJsonAsync($"/workflows/{id}");
@@ -215,6 +222,10 @@ public sealed class DashboardTests(ServerFixture server)
         await page.GotoAsync($"{server.Steep.Url}/#/agents");
         var agents = (await server.GetJsonAsync("/agents")).AsArray();
         await Expect(page.Locator("#agents tbody tr")).ToHaveCountAsync(agents.Count);
+        // each agent with the silo (process and host) it lives on
+        var agent = agents[0]!;
+        var silo = agent["silo"]!.GetValue<string>();
+        await Expect(page.Locator($"#agents tr[data-id='{agent["id"]!.GetValue<string>()}'] .silo")).ToHaveTextAsync(silo);
         await Expect(page.Locator("#services details[data-id='sleep']")).ToHaveCountAsync(1);
         await Expect(page.Locator("#vms")).ToBeVisibleAsync();
         await page.Locator("#services details[data-id='copy'] summary").ClickAsync();

@@ -164,8 +164,25 @@ public sealed class SqliteStoreTests(ITestOutputHelper output) : StoreContractTe
         await using var raw = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
         await raw.OpenAsync();
         Assert.Equal("wal", await Scalar(raw, "PRAGMA journal_mode"));
-        Assert.Equal(6L, await Scalar(raw, "SELECT MAX(version) FROM schema_version"));
+        Assert.Equal(7L, await Scalar(raw, "SELECT MAX(version) FROM schema_version"));
         Assert.Equal(1L, await Scalar(raw, "SELECT COUNT(*) FROM submissions"));
+    }
+
+    [Fact]
+    public async Task A_page_of_one_submissions_chains_is_read_from_an_index_without_sorting_them_all()
+    {
+        await Submissions.AddAsync(NewSubmission("s1"), Ct);
+        await Submissions.CommitStepAsync("s1", Step(1), NewChains("c", 3), Ct);
+        await using var raw = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await raw.OpenAsync();
+        await using var plan = raw.CreateCommand();
+        plan.CommandText = "EXPLAIN QUERY PLAN SELECT * FROM process_chains WHERE submission_id = 's1' ORDER BY seq LIMIT 50 OFFSET 0";
+        var steps = new List<string>();
+        await using (var reader = await plan.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) steps.Add(reader.GetString(3));
+        Assert.Contains(steps, s => s.Contains("process_chains_submission_seq", StringComparison.Ordinal));
+        Assert.DoesNotContain(steps, s => s.Contains("TEMP B-TREE", StringComparison.Ordinal));
+        Assert.Equal(["c0", "c1", "c2"], (await Chains.ListAsync("s1", null, 0, 50, false, Ct)).Items.Select(c => c.Chain.Id));
     }
 
     [Fact]

@@ -168,6 +168,108 @@ public abstract class StoreContractTests(ITestOutputHelper output) : IAsyncLifet
     }
 
     [SkippableFact]
+    public async Task Summary_is_the_submission_with_counts_and_error_but_without_workflow_source_and_results()
+    {
+        await Submissions.AddAsync(NewSubmission("s1", SubmissionStatus.Error) with
+        {
+            StartTime = T0, EndTime = T0.AddMinutes(1), Results = ResultFiles("/a"), ErrorMessage = "bad", Source = "api: 4.4.0", Priority = 7,
+        }, Ct);
+        await Submissions.CommitStepAsync("s1", Step(1), NewChains("c", 3), Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("c0") { Status = ProcessChainStatus.Error }, Ct);
+
+        var summary = await Submissions.GetSummaryAsync("s1", Ct);
+        Assert.NotNull(summary);
+        Assert.Null(summary.Workflow);
+        Assert.Null(summary.Source);
+        Assert.Null(summary.Results);
+        Assert.Null(summary.ServiceMetadata);
+        Assert.Equal("bad", summary.ErrorMessage);
+        Assert.Equal("copy s1", summary.Name);
+        Assert.Equal(7, summary.Priority);
+        Assert.Equal(SubmissionStatus.Error, summary.Status);
+        Assert.Equal(T0.AddMinutes(1), summary.EndTime);
+        Assert.Equal(["docker", "gpu"], summary.RequiredCapabilities);
+        Assert.Equal(3, summary.TotalProcessChains);
+        Assert.Equal(1, summary.FailedProcessChains);
+        Assert.Null(await Submissions.GetSummaryAsync("nope", Ct));
+    }
+
+    [SkippableFact]
+    public async Task Results_come_a_page_at_a_time_in_their_order_with_the_number_of_variables()
+    {
+        var results = new Dictionary<string, IReadOnlyList<string>>();
+        // names out of alphabetical order: the page follows the results object, not a sort
+        foreach (var name in new[] { "z", "b", "y", "a", "x" }) results[name] = [$"/out/{name}1", $"/out/{name}2"];
+        await Submissions.AddAsync(NewSubmission("s1"), Ct);
+        await Submissions.UpdateAsync(new SubmissionUpdate("s1") { Status = SubmissionStatus.Success, Results = results }, Ct);
+        await Submissions.AddAsync(NewSubmission("s2"), Ct);
+
+        var first = await Submissions.GetResultsAsync("s1", 0, 2, Ct);
+        Assert.NotNull(first);
+        Assert.Equal(5, first.Total);
+        Assert.Equal(["z", "b"], first.Items.Select(p => p.Key));
+        Assert.Equal(["/out/z1", "/out/z2"], first.Items[0].Value);
+        var rest = await Submissions.GetResultsAsync("s1", 2, 10, Ct);
+        Assert.Equal(["y", "a", "x"], rest!.Items.Select(p => p.Key));
+        Assert.Equal(["/out/x1", "/out/x2"], rest.Items[2].Value);
+        var beyond = await Submissions.GetResultsAsync("s1", 5, 10, Ct);
+        Assert.Empty(beyond!.Items);
+        Assert.Equal(5, beyond.Total);
+
+        var none = await Submissions.GetResultsAsync("s2", 0, 10, Ct);
+        Assert.NotNull(none);
+        Assert.Empty(none.Items);
+        Assert.Equal(0, none.Total);
+        Assert.Null(await Submissions.GetResultsAsync("nope", 0, 10, Ct));
+    }
+
+    [SkippableFact]
+    public async Task Graph_rows_have_status_agent_times_services_and_files_of_every_chain_in_order()
+    {
+        await Submissions.AddAsync(NewSubmission("s1"), Ct);
+        await Submissions.AddAsync(NewSubmission("s2"), Ct);
+        var docker = NewChain("d0", 1) with
+        {
+            // a second service, an argument of another type and an empty value: only the two files count
+            Executables =
+            [
+                NewChain("d0", 1).Executables[0],
+                new Executable
+                {
+                    Id = "tar", Path = "tar", ServiceId = "pack", Runtime = "docker",
+                    Arguments =
+                    [
+                        new Argument { Id = "level", Variable = new ArgumentVariable("l", "9"), Type = ArgumentTypes.Argument },
+                        new Argument { Id = "input", Variable = new ArgumentVariable("x", ""), Type = ArgumentTypes.Input },
+                        new Argument { Id = "output", Variable = new ArgumentVariable("t", "/data/d0/all.tar"), Type = ArgumentTypes.Output },
+                    ],
+                },
+            ],
+        };
+        await Submissions.CommitStepAsync("s1", Step(1), [.. NewChains("c", 2), docker], Ct);
+        await Submissions.CommitStepAsync("s2", Step(1), NewChains("other", 1), Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("c1")
+        {
+            Status = ProcessChainStatus.Success, AgentId = "a1", StartTime = T0, EndTime = T0.AddSeconds(2),
+        }, Ct);
+
+        var rows = await Chains.ListGraphAsync("s1", Ct);
+        Assert.Equal(["c0", "c1", "d0"], rows.Select(r => r.Id));
+        Assert.Equal((ProcessChainStatus.Registered, (string?)null, (DateTimeOffset?)null), (rows[0].Status, rows[0].AgentId, rows[0].StartTime));
+        Assert.Equal((ProcessChainStatus.Success, "a1", T0, T0.AddSeconds(2)), (rows[1].Status, rows[1].AgentId, rows[1].StartTime!.Value, rows[1].EndTime!.Value));
+        Assert.Equal(["cp"], rows[0].Services);
+        Assert.Equal(["/data/c0/in0.txt", "/data/c0/in1.txt"], rows[0].Inputs);
+        Assert.Equal(["/data/c0/out0.txt", "/data/c0/out1.txt"], rows[0].Outputs);
+        Assert.Equal(["cp", "pack"], rows[2].Services);
+        Assert.Equal(["/data/d0/in0.txt"], rows[2].Inputs);
+        Assert.Equal(["/data/d0/out0.txt", "/data/d0/all.tar"], rows[2].Outputs);
+        // the same as reading the chains in full
+        var full = (await Chains.ListBySubmissionAsync("s1", null, Ct)).Select(ChainGraphRow.From).ToList();
+        Assert.Equal(Json(full), Json(rows));
+        Assert.Empty(await Chains.ListGraphAsync("nope", Ct));
+    }
+
+    [SkippableFact]
     public async Task Update_sets_given_fields_and_leaves_null_fields_alone()
     {
         await Submissions.AddAsync(NewSubmission("s1"), Ct);

@@ -46,7 +46,7 @@ internal static class GraphEndpoints
 
     private static async Task<IResult> GetAsync(string id, HttpContext context, ISteepInstance steep, CancellationToken ct)
     {
-        if (await steep.Submissions.GetAsync(id, ct) is not { } submission)
+        if (await steep.Submissions.GetSummaryAsync(id, ct) is not { } submission)
             return ApiResults.NotFound($"There is no submission with ID '{PageQuery.Shorten(id)}'");
         // a finished submission's chains no longer change: its end time and counts name the graph, so a browser that
         // has it already gets a 304 without the 10,000 chains being read again
@@ -57,11 +57,11 @@ internal static class GraphEndpoints
             context.Response.Headers.CacheControl = "no-cache";
             if (context.Request.Headers.IfNoneMatch.Any(v => v == etag)) return Results.StatusCode(StatusCodes.Status304NotModified);
         }
-        var chains = (await steep.ProcessChains.ListBySubmissionAsync(id, null, ct)).OrderBy(c => c.Sequence).ToList();
-        return ApiResults.Json(Build(chains));
+        // only what the graph needs of each chain: reading 10,000 chains in full took ten times as long
+        return ApiResults.Json(Build(await steep.ProcessChains.ListGraphAsync(id, ct)));
     }
 
-    internal static Graph Build(IReadOnlyList<StoredProcessChain> chains)
+    internal static Graph Build(IReadOnlyList<ChainGraphRow> chains)
     {
         int n = chains.Count;
         string prefix = CommonPrefix(chains);
@@ -75,33 +75,33 @@ internal static class GraphEndpoints
         var agent = new int[n];
         var start = new long?[n];
         var end = new long?[n];
-        DateTimeOffset? t0 = chains.Select(c => c.Chain.StartTime).Where(t => t is not null).Min();
+        DateTimeOffset? t0 = chains.Select(c => c.StartTime).Where(t => t is not null).Min();
         var producer = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < n; i++)
         {
-            var c = chains[i].Chain;
+            var c = chains[i];
             ids[i] = c.Id[prefix.Length..];
-            status[i] = statuses.IndexOf(c.Status ?? "");
-            var list = c.Executables.Select(e => e.ServiceId).Distinct().ToList();
+            status[i] = statuses.IndexOf(c.Status);
+            var list = c.Services;
             var key = string.Join('\n', list);
             if (!serviceLists.TryGetValue(key, out service[i]))
             {
                 service[i] = serviceLists[key] = services.Count;
                 services.Add(list);
             }
-            agent[i] = chains[i].AgentId is { } a ? agents.IndexOf(a) : -1;
+            agent[i] = c.AgentId is { } a ? agents.IndexOf(a) : -1;
             if (t0 is { } origin)
             {
                 start[i] = c.StartTime is { } s ? (long)(s - origin).TotalMilliseconds : null;
                 end[i] = c.EndTime is { } e ? (long)(e - origin).TotalMilliseconds : null;
             }
-            foreach (var o in Arguments(c, ArgumentTypes.Output)) producer.TryAdd(Normalize(o), i);
+            foreach (var o in c.Outputs) producer.TryAdd(Normalize(o), i);
         }
         var edges = new List<int>();
         var seen = new HashSet<(int, int)>();
         for (int i = 0; i < n; i++)
         {
-            foreach (var input in Arguments(chains[i].Chain, ArgumentTypes.Input))
+            foreach (var input in chains[i].Inputs)
             {
                 // a file the producer wrote, or a file inside a directory it wrote (split → for-each over the pieces)
                 for (var path = Normalize(input); path.Length > 0; path = Parent(path))
@@ -120,13 +120,13 @@ internal static class GraphEndpoints
     }
 
     /// <summary>Chain ids begin with their submission's id: sent once, the rest of the ids shrink to a few characters.</summary>
-    private static string CommonPrefix(IReadOnlyList<StoredProcessChain> chains)
+    private static string CommonPrefix(IReadOnlyList<ChainGraphRow> chains)
     {
         if (chains.Count == 0) return "";
-        var prefix = chains[0].Chain.Id.AsSpan();
+        var prefix = chains[0].Id.AsSpan();
         foreach (var c in chains)
         {
-            int k = prefix.CommonPrefixLength(c.Chain.Id);
+            int k = prefix.CommonPrefixLength(c.Id);
             prefix = prefix[..k];
         }
         return prefix.ToString();
@@ -146,9 +146,6 @@ internal static class GraphEndpoints
             return Items.Count - 1;
         }
     }
-
-    private static IEnumerable<string> Arguments(ProcessChain c, string type) =>
-        c.Executables.SelectMany(e => e.Arguments).Where(a => a.Type == type && a.Variable.Value.Length > 0).Select(a => a.Variable.Value);
 
     private static string Normalize(string path) => path.Length > 1 ? path.TrimEnd('/') : path;
 

@@ -25,7 +25,10 @@ internal static class WorkflowEndpoints
 
         group.MapGet("/{id}", GetAsync).WithName("getSubmissionById")
             .WithSummary("One submission with its workflow and source (the workflow text exactly as it was submitted)")
+            .WithDescription("Query: exclude, a comma-separated list of workflow, source and results: the answer leaves them " +
+                "out (a for-each over thousands of items has a results object of megabytes; GET /workflows/{id}/results pages it).")
             .Produces<Submission>(StatusCodes.Status200OK)
+            .Produces<string>(StatusCodes.Status400BadRequest, ApiResults.TextContentType)
             .Produces<string>(StatusCodes.Status404NotFound, ApiResults.TextContentType);
 
         group.MapPost("", SubmitAsync).WithName("postWorkflow")
@@ -56,8 +59,16 @@ internal static class WorkflowEndpoints
         return ApiResults.Json(page.Items);
     }
 
-    private static async Task<IResult> GetAsync(string id, ISteepInstance steep, CancellationToken ct) =>
-        await steep.Submissions.GetAsync(id, ct) is { } s ? ApiResults.Json(s) : UnknownSubmission(id);
+    private static async Task<IResult> GetAsync(string id, HttpContext context, ISteepInstance steep, CancellationToken ct)
+    {
+        var exclude = SubmissionExclusions.Parse(context.Request.Query, out var error);
+        if (exclude is null) return ApiResults.BadRequest(error!);
+        // without the three large parts the store need not read them at all
+        var s = exclude.All
+            ? await steep.Submissions.GetSummaryAsync(id, ct)
+            : await steep.Submissions.GetAsync(id, ct);
+        return s is null ? UnknownSubmission(id) : ApiResults.Json(exclude.Apply(s));
+    }
 
     private static async Task<IResult> SubmitAsync(HttpContext context, ISteepInstance steep, SteepApiOptions options, CancellationToken ct)
     {

@@ -109,6 +109,8 @@ export interface Agent {
   startTime: string;
   stateChangedTime: string;
   processChainId?: string;
+  /** the silo (process on a host) the agent lives on */
+  silo?: string;
 }
 
 export interface Page<T> {

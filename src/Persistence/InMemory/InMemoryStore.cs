@@ -47,6 +47,31 @@ public sealed class InMemoryStore : ISubmissionStore, IProcessChainStore, IRegis
     }
 
     /// <inheritdoc />
+    public Task<Submission?> GetSummaryAsync(string id, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            return Task.FromResult(_submissions.TryGetValue(id, out var row) ? WithCounts(Summary(row.Submission), row) : null);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<Page<KeyValuePair<string, IReadOnlyList<string>>>?> GetResultsAsync(string id, int offset, int size, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfNegative(size);
+        ct.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            if (!_submissions.TryGetValue(id, out var row)) return Task.FromResult<Page<KeyValuePair<string, IReadOnlyList<string>>>?>(null);
+            var results = row.Submission.Results ?? new Dictionary<string, IReadOnlyList<string>>();
+            return Task.FromResult<Page<KeyValuePair<string, IReadOnlyList<string>>>?>(
+                new(results.Skip(offset).Take(size).ToList(), results.Count));
+        }
+    }
+
+    /// <inheritdoc />
     public Task<Page<Submission>> ListAsync(int offset, int size, string? status, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
@@ -56,12 +81,7 @@ public sealed class InMemoryStore : ISubmissionStore, IProcessChainStore, IRegis
         {
             var matching = Enumerable.Reverse(_submissionOrder).Where(r => status is null || r.Submission.Status == status).ToList();
             var items = matching.Skip(offset).Take(size)
-                .Select(r => WithCounts(r.Submission with
-                {
-                    // name and priority default to the workflow's: keep them when the workflow is left out
-                    Name = r.Submission.Name, Priority = r.Submission.Priority,
-                    Workflow = null, Source = null, Results = null, ErrorMessage = null, ServiceMetadata = null,
-                }, r))
+                .Select(r => WithCounts(Summary(r.Submission) with { ErrorMessage = null }, r))
                 .ToList();
             return Task.FromResult(new Page<Submission>(items, matching.Count));
         }
@@ -448,6 +468,12 @@ public sealed class InMemoryStore : ISubmissionStore, IProcessChainStore, IRegis
         SucceededProcessChains = row.Count(ProcessChainStatus.Success),
         FailedProcessChains = row.Count(ProcessChainStatus.Error),
         TotalProcessChains = row.Chains.Count,
+    };
+
+    // name and priority default to the workflow's: they are set explicitly, so they stay when the workflow is left out
+    private static Submission Summary(Submission s) => s with
+    {
+        Name = s.Name, Priority = s.Priority, Workflow = null, Source = null, Results = null, ServiceMetadata = null,
     };
 
     private static Submission Copy(Submission s) => s with

@@ -70,6 +70,25 @@ public sealed partial class PostgresStore
     }
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<ChainGraphRow>> ListGraphAsync(string submissionId, CancellationToken ct) =>
+        ReadAsync(async (connection, token) =>
+        {
+            await using var command = Command(connection, """
+                SELECT id, status, agent_id, start_time, end_time, executables
+                FROM process_chains WHERE submission_id = $1 ORDER BY seq
+                """, Text(submissionId));
+            var rows = new List<ChainGraphRow>();
+            await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
+            while (await reader.ReadAsync(token).ConfigureAwait(false))
+            {
+                var (services, inputs, outputs) = ExecutablesScanner.Scan(reader.GetFieldValue<byte[]>(5));
+                rows.Add(new ChainGraphRow(reader.GetString(0), reader.GetString(1), StringOrNull(reader, 2), Time(reader, 3), Time(reader, 4),
+                    services, inputs, outputs));
+            }
+            return (IReadOnlyList<ChainGraphRow>)rows;
+        }, ct);
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<StoredProcessChain>> ListByStatusAsync(string status, CancellationToken ct) =>
         QueryChainsAsync($"SELECT {ChainColumns} FROM process_chains WHERE status = $1 ORDER BY seq", [Text(status)], ct);
 

@@ -85,6 +85,45 @@ public sealed partial class PostgresStore
     }, ct);
 
     /// <inheritdoc />
+    public Task<Submission?> GetSummaryAsync(string id, CancellationToken ct) => ReadAsync(async (connection, token) =>
+    {
+        await using var command = Command(connection, $"""
+            SELECT {SubmissionColumns}, s.error_message FROM submissions s {CountsJoin} WHERE s.id = $1
+            """, Text(id));
+        await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
+        if (!await reader.ReadAsync(token).ConfigureAwait(false)) return null;
+        return ReadSubmission(reader) with { ErrorMessage = StringOrNull(reader, 13) };
+    }, ct);
+
+    /// <inheritdoc />
+    public Task<Page<KeyValuePair<string, IReadOnlyList<string>>>?> GetResultsAsync(string id, int offset, int size, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfNegative(size);
+        return ReadAsync(async (connection, token) =>
+        {
+            // json (not jsonb) keeps the text's order, which json_each walks; the count comes on every row, and alone
+            // (with a null key) when the page is empty; no row at all: no such submission
+            await using var command = Command(connection, """
+                SELECT (SELECT COUNT(*) FROM json_each(s.results)), p.key, p.value
+                FROM submissions s LEFT JOIN LATERAL (
+                    SELECT j.key, j.value FROM json_each(s.results) WITH ORDINALITY j ORDER BY j.ordinality LIMIT $2 OFFSET $3
+                ) p ON true
+                WHERE s.id = $1
+                """, Text(id), Integer(size), Integer(offset));
+            var items = new List<KeyValuePair<string, IReadOnlyList<string>>>();
+            long? total = null;
+            await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
+            while (await reader.ReadAsync(token).ConfigureAwait(false))
+            {
+                total = reader.GetInt64(0);
+                if (!reader.IsDBNull(1)) items.Add(new(reader.GetString(1), FromJson<IReadOnlyList<string>>(reader, 2)));
+            }
+            return total is { } n ? new Page<KeyValuePair<string, IReadOnlyList<string>>>(items, (int)n) : null;
+        }, ct);
+    }
+
+    /// <inheritdoc />
     public Task<Page<Submission>> ListAsync(int offset, int size, string? status, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(offset);

@@ -48,6 +48,25 @@ public sealed partial class SqliteStore
             token, ("$submission_id", submissionId), ("$status", status)), ct);
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<ChainGraphRow>> ListGraphAsync(string submissionId, CancellationToken ct) =>
+        ReadAsync(async (connection, token) =>
+        {
+            await using var command = Command(connection, null, """
+                SELECT id, status, agent_id, start_time, end_time, executables
+                FROM process_chains WHERE submission_id = $submission_id ORDER BY seq
+                """, ("$submission_id", submissionId));
+            var rows = new List<ChainGraphRow>();
+            await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
+            while (await reader.ReadAsync(token).ConfigureAwait(false))
+            {
+                var (services, inputs, outputs) = ExecutablesScanner.Scan(reader.GetFieldValue<byte[]>(5));
+                rows.Add(new ChainGraphRow(reader.GetString(0), reader.GetString(1), StringOrNull(reader, 2), Time(reader, 3), Time(reader, 4),
+                    services, inputs, outputs));
+            }
+            return (IReadOnlyList<ChainGraphRow>)rows;
+        }, ct);
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<StoredProcessChain>> ListByStatusAsync(string status, CancellationToken ct) =>
         ReadAsync((connection, token) => QueryChainsAsync(connection, null,
             $"SELECT {ChainColumns} FROM process_chains WHERE status = $status ORDER BY seq",

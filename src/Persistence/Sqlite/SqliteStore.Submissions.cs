@@ -62,6 +62,41 @@ public sealed partial class SqliteStore
     }, ct);
 
     /// <inheritdoc />
+    public Task<Submission?> GetSummaryAsync(string id, CancellationToken ct) => ReadAsync(async (connection, token) =>
+    {
+        await using var command = Command(connection, null, $"""
+            SELECT s.id, s.status, s.start_time, s.end_time, s.required_capabilities, {CountColumns}, s.error_message
+            FROM submissions s WHERE s.id = $id
+            """, ("$id", id));
+        await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
+        if (!await reader.ReadAsync(token).ConfigureAwait(false)) return null;
+        return ReadSubmission(reader) with { ErrorMessage = StringOrNull(reader, 13) };
+    }, ct);
+
+    /// <inheritdoc />
+    public Task<Page<KeyValuePair<string, IReadOnlyList<string>>>?> GetResultsAsync(string id, int offset, int size, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfNegative(size);
+        return ReadAsync(async (connection, token) =>
+        {
+            // json_each walks the stored text in its order; only the page's values become .NET objects
+            using var tx = connection.BeginTransaction(deferred: true);
+            await using var count = Command(connection, tx,
+                "SELECT (SELECT COUNT(*) FROM json_each(s.results)) FROM submissions s WHERE s.id = $id", ("$id", id));
+            if (await count.ExecuteScalarAsync(token).ConfigureAwait(false) is not long total) return null;
+            await using var page = Command(connection, tx, """
+                SELECT j.key, j.value FROM submissions s, json_each(s.results) j WHERE s.id = $id LIMIT $size OFFSET $offset
+                """, ("$id", id), ("$size", size), ("$offset", offset));
+            var items = new List<KeyValuePair<string, IReadOnlyList<string>>>();
+            await using var reader = await page.ExecuteReaderAsync(token).ConfigureAwait(false);
+            while (await reader.ReadAsync(token).ConfigureAwait(false))
+                items.Add(new(reader.GetString(0), FromJson<IReadOnlyList<string>>(reader, 1)));
+            return new Page<KeyValuePair<string, IReadOnlyList<string>>>(items, (int)total);
+        }, ct);
+    }
+
+    /// <inheritdoc />
     public Task<Page<Submission>> ListAsync(int offset, int size, string? status, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(offset);

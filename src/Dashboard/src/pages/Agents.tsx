@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { Agent, getJson } from '../api';
 import { subscribe } from '../events';
 import { href } from '../router';
-import { chainLabel, formatTime, useThrottle } from '../util';
+import { chainLabel, formatTime, useThrottle, useLoad } from '../util';
 
 interface Service {
   id: string;
@@ -27,7 +27,7 @@ export function AgentsPage() {
     }
   };
   const reload = useThrottle(() => void loadAgents(), 1000);
-  useEffect(() => {
+  useLoad(() => {
     void loadAgents();
     getJson<unknown[]>('vms').then(setVms, (e) => setError(String(e)));
     getJson<Service[]>('services').then(setServices, (e) => setError(String(e)));
@@ -51,18 +51,21 @@ export function AgentsPage() {
       }),
     [],
   );
+  // the silo (process and host) each agent lives on: a column only when the server names them
+  const silos = agents?.some((a) => a.silo) ?? false;
   return (
     <section>
       {error && <p class="error">{error}</p>}
       <h1>Agents</h1>
       <table class="list" id="agents">
         <thead>
-          <tr><th>Agent</th><th>State</th><th>Capabilities</th><th>Current chain</th><th>Since</th><th>Started</th></tr>
+          <tr><th>Agent</th>{silos && <th>Silo</th>}<th>State</th><th>Capabilities</th><th>Current chain</th><th>Since</th><th>Started</th></tr>
         </thead>
         <tbody>
           {agents?.map((a) => (
             <tr data-id={a.id}>
               <td class="mono">{a.id}</td>
+              {silos && <td class="mono silo">{a.silo ?? '–'}</td>}
               <td><span class={`badge ${a.available ? 's-idle' : 's-RUNNING'}`}>{a.available ? 'idle' : 'busy'}</span></td>
               <td>{a.capabilities.length ? a.capabilities.join(', ') : 'none'}</td>
               <td>{a.processChainId ? <a class="mono" href={href('chains', a.processChainId)}>{chainLabel(a.processChainId)}</a> : '–'}</td>
@@ -70,7 +73,7 @@ export function AgentsPage() {
               <td>{formatTime(a.startTime)}</td>
             </tr>
           ))}
-          {agents?.length === 0 && <tr><td colSpan={6} class="empty">No agents.</td></tr>}
+          {agents?.length === 0 && <tr><td colSpan={silos ? 7 : 6} class="empty">No agents.</td></tr>}
         </tbody>
       </table>
       <h1>VMs</h1>

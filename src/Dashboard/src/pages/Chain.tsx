@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { Argument, cancelChain, Executable, FINISHED, getJson, ProcessChain, request } from '../api';
 import { subscribe } from '../events';
 import { href } from '../router';
-import { duration, formatTime, StatusBadge, useThrottle, useTick } from '../util';
+import { Duration, formatTime, StatusBadge, useThrottle, useLoad } from '../util';
 import { Results } from './Workflow';
 
 function quote(s: string): string {
@@ -27,7 +27,6 @@ export function commandLine(e: Executable): string {
 export function ChainPage({ id }: { id: string }) {
   const [c, setC] = useState<ProcessChain | null>(null);
   const [error, setError] = useState<string | null>(null);
-  useTick(1000);
   const load = async () => {
     try {
       setC(await getJson<ProcessChain>(`processchains/${encodeURIComponent(id)}`));
@@ -36,7 +35,7 @@ export function ChainPage({ id }: { id: string }) {
     }
   };
   const reload = useThrottle(() => void load(), 500);
-  useEffect(() => void load(), [id]);
+  useLoad(() => void load(), [id]);
   useEffect(() => subscribe((e) => (e.type === 'reconnected' || (e.type === 'processChain' && e.data.id === id)) && reload()), [id]);
   if (error) return <p class="error">{error}</p>;
   if (!c) return <p>Loading…</p>;
@@ -65,7 +64,9 @@ export function ChainPage({ id }: { id: string }) {
         <dt>End</dt>
         <dd>{formatTime(c.endTime)}</dd>
         <dt>Duration</dt>
-        <dd>{duration(c.startTime, c.endTime)}</dd>
+        <dd>
+          <Duration start={c.startTime} end={c.endTime} />
+        </dd>
         <dt>Runs</dt>
         <dd>{c.totalRuns ?? 0}</dd>
         <dt>Required capabilities</dt>

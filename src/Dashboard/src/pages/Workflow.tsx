@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { cancelSubmission, CHAIN_STATUSES, FINISHED, getGraph, getJson, getPage, Graph, ProcessChain, sendJson, Submission } from '../api';
+import { cancelSubmission, CHAIN_STATUSES, FINISHED, getGraph, getJson, getPage, Graph, ProcessChain, request, sendJson, Submission } from '../api';
 import { subscribe } from '../events';
 import { Timeline } from '../components/Timeline';
 import { href, navigate } from '../router';
-import { chainLabel, duration, formatTime, StatusBadge, useThrottle, useTick } from '../util';
+import { chainLabel, Duration, formatCount, formatTime, StatusBadge, useThrottle, useLoad } from '../util';
 import { Pager, Progress } from './Workflows';
 
 export function WorkflowPage({ id, tab }: { id: string; tab: string }) {
@@ -13,11 +13,12 @@ export function WorkflowPage({ id, tab }: { id: string; tab: string }) {
   const [version, setVersion] = useState(0);
   const index = useRef(new Map<string, number>());
   const frame = useRef(0);
-  useTick(1000);
 
+  // Without workflow, source and results: for a for-each over thousands of items they are close to a megabyte, and
+  // the page needs none of them to show the facts and the tabs (the source tab and the results fetch their own).
   const loadSubmission = async () => {
     try {
-      setS(await getJson<Submission>(`workflows/${encodeURIComponent(id)}`));
+      setS(await getJson<Submission>(`workflows/${encodeURIComponent(id)}?exclude=workflow,source,results`));
     } catch (e) {
       setError(String(e));
     }
@@ -36,14 +37,15 @@ export function WorkflowPage({ id, tab }: { id: string; tab: string }) {
   const reloadGraph = useThrottle(() => void loadGraph(), (graph?.nodes.length ?? 0) > 2000 ? 5000 : 1000);
   const reloadSubmission = useThrottle(() => void loadSubmission(), 1000);
 
-  // the graph (and its layout library, a separate script) is fetched only for the tabs that draw it
+  // the graph (and its layout library, a separate script) is fetched only for the tabs that draw it; all requests
+  // start together, and each part of the page shows as soon as its own answer is there
   const needsGraph = tab === 'graph' || tab === 'timeline';
-  useEffect(() => void loadSubmission(), [id]);
-  useEffect(() => {
+  useLoad(() => void loadSubmission(), [id]);
+  useLoad(() => {
     if (needsGraph && !graphRef.current) void loadGraph();
   }, [id, needsGraph]);
   const [graphView, setGraphView] = useState<typeof import('../components/Graph') | null>(null);
-  useEffect(() => {
+  useLoad(() => {
     if (tab === 'graph' && !graphView) void import('../components/Graph').then((m) => setGraphView(m));
   }, [tab]);
 
@@ -58,7 +60,7 @@ export function WorkflowPage({ id, tab }: { id: string; tab: string }) {
         if (e.type === 'submission' && e.data.id === id) {
           const d = e.data;
           setS((old) => (old ? { ...old, ...d } : old));
-          // the final state carries end time, results and error, which events do not
+          // the final state carries end time and error, which events do not
           if (FINISHED.has(d.status)) {
             reloadSubmission();
             if (graphRef.current) reloadGraph();
@@ -88,25 +90,24 @@ export function WorkflowPage({ id, tab }: { id: string; tab: string }) {
   );
 
   if (error) return <p class="error">{error}</p>;
-  if (!s) return <p>Loading…</p>;
-  const running = !FINISHED.has(s.status);
+  const running = s != null && !FINISHED.has(s.status);
   const openChain = (chainId: string) => navigate('chains', chainId);
   const tabs = ['graph', 'timeline', 'chains', 'source'];
   return (
     <section>
       <div class="toolbar">
         <h1>
-          Workflow <span class="mono">{s.id}</span>
+          Workflow <span class="mono">{id}</span>
         </h1>
-        <StatusBadge status={s.status} />
-        {running && (
+        {s && <StatusBadge status={s.status} />}
+        {s && running && (
           <button
             class="danger"
             id="cancel"
             onClick={async () => {
               if (!confirm('Cancel this submission? Running chains are killed.')) return;
               try {
-                setS({ ...(await cancelSubmission(s.id)), workflow: s.workflow });
+                setS(await cancelSubmission(s.id));
               } catch (e) {
                 alert(String(e));
               }
@@ -116,41 +117,7 @@ export function WorkflowPage({ id, tab }: { id: string; tab: string }) {
           </button>
         )}
       </div>
-      <dl class="facts" id="facts">
-        <dt>Status</dt>
-        <dd id="status">{s.status}</dd>
-        <dt>Progress</dt>
-        <dd>
-          <Progress s={s} />
-        </dd>
-        <dt>Start</dt>
-        <dd>{formatTime(s.startTime)}</dd>
-        <dt>End</dt>
-        <dd>{formatTime(s.endTime)}</dd>
-        <dt>Duration</dt>
-        <dd>{duration(s.startTime, s.endTime)}</dd>
-        <dt>Required capabilities</dt>
-        <dd>{s.requiredCapabilities?.length ? s.requiredCapabilities.join(', ') : 'none'}</dd>
-        {'priority' in s && <Priority s={s} onChange={(p) => setS({ ...s, priority: p })} />}
-        {s.errorMessage && (
-          <>
-            <dt>Error</dt>
-            <dd class="error">{s.errorMessage}</dd>
-          </>
-        )}
-        {s.results && Object.keys(s.results).length > 0 && (
-          <>
-            <dt>Results</dt>
-            <dd>
-              {/* folded when long, so that the graph stays in view */}
-              <details open={Object.keys(s.results).length <= 3} id="results">
-                <summary>{Object.keys(s.results).length.toLocaleString()} output variable(s)</summary>
-                <Results results={s.results} />
-              </details>
-            </dd>
-          </>
-        )}
-      </dl>
+      {s ? <Facts s={s} onPriority={(p) => setS({ ...s, priority: p })} /> : <p class="facts-loading">Loading…</p>}
       <nav class="tabs">
         {tabs.map((t) => (
           <a class={t === tab ? 'active' : ''} href={href('workflows', id, t)} id={`tab-${t}`}>
@@ -166,23 +133,111 @@ export function WorkflowPage({ id, tab }: { id: string; tab: string }) {
         ))}
       {tab === 'timeline' && (graph ? <Timeline nodes={graph.nodes} version={version} onChain={openChain} /> : <p>Loading…</p>)}
       {tab === 'chains' && <ChainList submissionId={id} />}
-      {tab === 'source' && <pre class="source" id="source">{JSON.stringify(s.workflow, null, 2)}</pre>}
+      {tab === 'source' && <Source id={id} />}
     </section>
   );
 }
 
+function Facts({ s, onPriority }: { s: Submission; onPriority: (p: number) => void }) {
+  const finished = FINISHED.has(s.status);
+  return (
+    <dl class="facts" id="facts">
+      <dt>Status</dt>
+      <dd id="status">{s.status}</dd>
+      <dt>Progress</dt>
+      <dd>
+        <Progress s={s} />
+      </dd>
+      <dt>Start</dt>
+      <dd>{formatTime(s.startTime)}</dd>
+      <dt>End</dt>
+      <dd>{formatTime(s.endTime)}</dd>
+      <dt>Duration</dt>
+      <dd>
+        <Duration start={s.startTime} end={s.endTime} />
+      </dd>
+      <dt>Required capabilities</dt>
+      <dd>{s.requiredCapabilities?.length ? s.requiredCapabilities.join(', ') : 'none'}</dd>
+      <Priority s={s} onChange={onPriority} />
+      {s.errorMessage && (
+        <>
+          <dt>Error</dt>
+          <dd class="error">{s.errorMessage}</dd>
+        </>
+      )}
+      {/* results exist once the submission has finished; keyed by the end time so that a new end reloads them */}
+      {finished && <SubmissionResults key={s.endTime ?? ''} submissionId={s.id} />}
+    </dl>
+  );
+}
+
+/** The workflow exactly as it was submitted (the JSON of the stored workflow for submissions that have no source). */
+function Source({ id }: { id: string }) {
+  const [text, setText] = useState<string | null>(null);
+  useLoad(() => {
+    void getJson<Submission & { source?: string }>(`workflows/${encodeURIComponent(id)}?exclude=results`)
+      .then((x) => setText(x.source ?? JSON.stringify(x.workflow, null, 2)))
+      .catch((e) => setText(String(e)));
+  }, [id]);
+  return <pre class="source" id="source">{text ?? 'Loading…'}</pre>;
+}
+
 /**
- * Output variables and their values. A for-each over thousands of items has thousands of variables (one per
- * iteration) and long lists: the first ones are shown, the rest on request (10,000 table rows cost a second of layout).
+ * Output variables and their files, a page at a time from GET /workflows/{id}/results: a for-each over thousands
+ * of items has thousands of variables (close to a megabyte), and 10,000 table rows cost a second of layout.
  */
+function SubmissionResults({ submissionId }: { submissionId: string }) {
+  const PAGE = 10;
+  const [entries, setEntries] = useState<[string, string[]][]>([]);
+  const [total, setTotal] = useState<number | null>(null);
+  const more = async (offset: number, size: number) => {
+    const r = await request(`workflows/${encodeURIComponent(submissionId)}/results?offset=${offset}&size=${size}`);
+    if (!r.ok) return;
+    const page = (await r.json()) as Record<string, string[]>;
+    setTotal(Number(r.headers.get('x-page-total') ?? 0));
+    setEntries((old) => old.slice(0, offset).concat(Object.entries(page)));
+  };
+  useLoad(() => void more(0, PAGE), [submissionId]);
+  if (!total) return null;
+  return (
+    <>
+      <dt>Results</dt>
+      <dd>
+        {/* folded when long, so that the graph stays in view */}
+        <details open={total <= 3} id="results">
+          <summary>{formatCount(total)} output variable(s)</summary>
+          <table class="results">
+            <ResultRows entries={entries} />
+            {entries.length < total && (
+              <tr>
+                <td colSpan={2}>
+                  <button class="link" onClick={() => void more(entries.length, 100)}>
+                    … {formatCount(total - entries.length)} more variables (next {Math.min(100, total - entries.length)})
+                  </button>
+                </td>
+              </tr>
+            )}
+          </table>
+        </details>
+      </dd>
+    </>
+  );
+}
+
+/** A process chain's results (a handful of variables), all at once. */
 export function Results({ results }: { results: Record<string, string[]> }) {
-  const SHOWN = 5;
-  const [all, setAll] = useState(false);
-  const entries = Object.entries(results);
-  const shown = all ? entries : entries.slice(0, 10);
   return (
     <table class="results">
-      {shown.map(([k, v]) => (
+      <ResultRows entries={Object.entries(results)} />
+    </table>
+  );
+}
+
+function ResultRows({ entries }: { entries: [string, string[]][] }) {
+  const SHOWN = 5;
+  return (
+    <>
+      {entries.map(([k, v]) => (
         <tr>
           <th>{k}</th>
           <td class="mono">
@@ -191,14 +246,7 @@ export function Results({ results }: { results: Record<string, string[]> }) {
           </td>
         </tr>
       ))}
-      {shown.length < entries.length && (
-        <tr>
-          <td colSpan={2}>
-            <button class="link" onClick={() => setAll(true)}>… {(entries.length - shown.length).toLocaleString()} more variables</button>
-          </td>
-        </tr>
-      )}
-    </table>
+    </>
   );
 }
 
@@ -209,18 +257,26 @@ function MoreValues({ values }: { values: string[] }) {
   return (
     <>
       {'\n'}
-      <button class="link" onClick={() => setOpen(true)}>… {values.length.toLocaleString()} more</button>
+      <button class="link" onClick={() => setOpen(true)}>… {formatCount(values.length)} more</button>
     </>
   );
 }
 
-/** Shown only when the server's submission JSON has a priority (Steep's API can change it; this one cannot yet). */
+/** The priority; while the submission runs it can be changed (PUT /workflows/{id}, as in Steep 6.9). */
 function Priority({ s, onChange }: { s: Submission; onChange: (p: number) => void }) {
-  const [value, setValue] = useState(String(s.priority ?? 0));
+  const current = s.priority ?? 0;
+  const [value, setValue] = useState(String(current));
+  if (FINISHED.has(s.status))
+    return (
+      <>
+        <dt>Priority</dt>
+        <dd id="priority">{current}</dd>
+      </>
+    );
   return (
     <>
       <dt>Priority</dt>
-      <dd>
+      <dd id="priority">
         <input type="number" value={value} onInput={(e) => setValue(e.currentTarget.value)} style={{ width: '6em' }} />{' '}
         <button
           onClick={async () => {
@@ -250,7 +306,7 @@ function ChainList({ submissionId }: { submissionId: string }) {
     setPage(await getPage<ProcessChain>(`processchains?${q}`));
   };
   const reload = useThrottle(() => void load(), 1000);
-  useEffect(() => void load(), [offset, status]);
+  useLoad(() => void load(), [offset, status]);
   useEffect(() => subscribe((e) => (e.type === 'reconnected' || (e.type === 'processChain' && e.data.submissionId === submissionId)) && reload()), [submissionId]);
   return (
     <div id="chains">
@@ -272,7 +328,7 @@ function ChainList({ submissionId }: { submissionId: string }) {
               <td><StatusBadge status={c.status} /></td>
               <td class="mono">{c.agentId ?? '–'}</td>
               <td>{formatTime(c.startTime)}</td>
-              <td>{duration(c.startTime, c.endTime)}</td>
+              <td><Duration start={c.startTime} end={c.endTime} /></td>
             </tr>
           ))}
         </tbody>

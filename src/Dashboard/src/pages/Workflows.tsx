@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { getPage, Submission, SUBMISSION_STATUSES } from '../api';
 import { subscribe } from '../events';
 import { href } from '../router';
-import { duration, formatTime, StatusBadge, useThrottle, useTick } from '../util';
+import { Duration, formatTime, StatusBadge, useThrottle, useLoad } from '../util';
 
 const SIZE = 20;
 
@@ -30,7 +30,6 @@ export function WorkflowsPage() {
   const [offset, setOffset] = useState(0);
   const [page, setPage] = useState<{ items: Submission[]; total: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
-  useTick(1000);
 
   const load = async () => {
     try {
@@ -43,9 +42,7 @@ export function WorkflowsPage() {
     }
   };
   const reload = useThrottle(load, 1000);
-  useEffect(() => {
-    void load();
-  }, [status, offset]);
+  useLoad(() => void load(), [status, offset]);
 
   useEffect(
     () =>
@@ -122,7 +119,7 @@ export function WorkflowsPage() {
                 <Progress s={s} />
               </td>
               <td>{formatTime(s.startTime)}</td>
-              <td>{duration(s.startTime, s.endTime)}</td>
+              <td><Duration start={s.startTime} end={s.endTime} /></td>
             </tr>
           ))}
           {page && page.items.length === 0 && (
