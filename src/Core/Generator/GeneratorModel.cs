@@ -30,6 +30,9 @@ internal sealed class GExec : GAction
     public required IReadOnlyList<GOutput> Outputs { get; init; }
     public RetryPolicy? Retries { get; init; }
 
+    /// <summary>The action's own priority, or the one it inherits from an enclosing for-each; null: the workflow's.</summary>
+    public int? Priority { get; init; }
+
     /// <summary>Marks the action as visited by one call of CreateProcessChains (cheaper than a set of 100,000s).</summary>
     public long VisitStamp { get; set; }
 }

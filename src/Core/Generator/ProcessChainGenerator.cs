@@ -617,7 +617,7 @@ public sealed partial class ProcessChainGenerator
         {
             Id = RenameId(e.Id, subst, iteration), DependsOn = e.DependsOn, Service = e.Service, Inputs = e.Inputs,
             Outputs = RenameOutputs(e.Outputs, subst, iteration),
-            Retries = e.Retries,
+            Retries = e.Retries, Priority = e.Priority,
         },
         GFor f => new GFor
         {
@@ -635,7 +635,7 @@ public sealed partial class ProcessChainGenerator
     {
         GExec e => new GExec
         {
-            Id = e.Id, Service = e.Service, Outputs = e.Outputs, Retries = e.Retries,
+            Id = e.Id, Service = e.Service, Outputs = e.Outputs, Retries = e.Retries, Priority = e.Priority,
             Inputs = SubstituteInputs(e.Inputs, subst),
             DependsOn = SubstituteIds(e.DependsOn, subst),
         },
@@ -686,6 +686,7 @@ public sealed partial class ProcessChainGenerator
             // already part of an earlier chain of this step (the usual case for all but a chain's first action)
             if (start.VisitStamp == visit) continue;
             List<Executable>? executables = null;
+            int? actionPriority = null; // the highest of its actions' own (Steep 6), else the workflow's
             executableIds.Clear();
             argumentValues.Clear();
             capabilities.Clear();
@@ -716,6 +717,7 @@ public sealed partial class ProcessChainGenerator
                 if (executables is not null && _consistencyCheck is not null && !CanJoin(executables, next)) break;
                 var exe = ToExecutable(next, capabilities, argumentValues);
                 (executables ??= []).Add(exe);
+                if (next.Priority is { } p && (actionPriority is null || p > actionPriority)) actionPriority = p;
                 executableIds.Add(exe.Id);
                 toRemove.Add(next);
                 next.VisitStamp = visit;
@@ -729,7 +731,7 @@ public sealed partial class ProcessChainGenerator
                 chains.Add(new ProcessChain
                 {
                     Id = _ids.Next(), Executables = executables, RequiredCapabilities = capabilities.Count == 0 ? [] : capabilities.ToArray(),
-                    Priority = Priority,
+                    Priority = actionPriority ?? Priority,
                 });
             }
         }
@@ -751,7 +753,7 @@ public sealed partial class ProcessChainGenerator
         var model = new ExecuteAction
         {
             Id = action.Id, Service = action.Service, Inputs = inputs, Outputs = outputs, DependsOn = action.DependsOn,
-            Retries = action.Retries,
+            Retries = action.Retries, Priority = action.Priority,
         };
         try
         {
@@ -999,7 +1001,7 @@ public sealed partial class ProcessChainGenerator
 
     // ---------------------------------------------------------------- conversion from the public model
 
-    private GAction Convert(WorkflowAction a, Dictionary<string, GVar> vars)
+    private GAction Convert(WorkflowAction a, Dictionary<string, GVar> vars, int? priority = null)
     {
         GVar Var(string? id) => id is null ? new GVar(_ids.Next(), null) : vars.TryGetValue(id, out var v) ? v : vars[id] = new GVar(id, null);
         var id = a.Id ?? _ids.Next();
@@ -1008,7 +1010,7 @@ public sealed partial class ProcessChainGenerator
             case ExecuteAction e:
                 return new GExec
                 {
-                    Id = id, DependsOn = e.DependsOn, Service = e.Service, Retries = e.Retries,
+                    Id = id, DependsOn = e.DependsOn, Service = e.Service, Retries = e.Retries, Priority = e.Priority ?? priority,
                     Inputs = e.Inputs.Concat(e.Parameters)
                         .Select(i => new GInput(i.Id, i.Var is null && i.Value is not null ? new GVar(_ids.Next(), ToValue(i.Value)) : Var(i.Var)))
                         .ToList(),
@@ -1019,7 +1021,7 @@ public sealed partial class ProcessChainGenerator
                 {
                     Id = id, DependsOn = f.DependsOn, Input = Var(f.Input), Enumerator = Var(f.Enumerator),
                     Output = f.Output is null ? null : Var(f.Output),
-                    Actions = f.Actions.Select(x => Convert(x, vars)).ToList(),
+                    Actions = f.Actions.Select(x => Convert(x, vars, f.Priority ?? priority)).ToList(),
                     YieldToOutput = f.YieldToOutput is null ? null : Var(f.YieldToOutput),
                     YieldToInput = f.YieldToInput is null ? null : Var(f.YieldToInput),
                 };

@@ -216,6 +216,7 @@ public sealed partial class ProcessChainGenerator
                     w.WritePropertyName("retries");
                     JsonSerializer.Serialize(w, e.Retries, SteepJson.Options);
                 }
+                if (e.Priority is { } priority) w.WriteNumber("priority", priority);
                 break;
             case GFor f:
                 w.WriteString("type", "for");
@@ -250,6 +251,7 @@ public sealed partial class ProcessChainGenerator
                         o.TryGetProperty("prefix", out var p) ? p.GetString() : null,
                         o.TryGetProperty("store", out var st) && st.GetBoolean())).ToList(),
                 Retries = e.TryGetProperty("retries", out var r) ? r.Deserialize<RetryPolicy>(SteepJson.Options) : null,
+                Priority = e.TryGetProperty("priority", out var pr) ? pr.GetInt32() : null,
             },
             "for" => new GFor
             {

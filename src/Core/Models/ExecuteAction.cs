@@ -25,6 +25,13 @@ public sealed record ExecuteAction : WorkflowAction
     [JsonPropertyName("parameters")]
     public IReadOnlyList<InputParameter> Parameters { get; init; } = [];
 
+    /// <summary>
+    /// Steep 6: the priority of the process chains generated from this action (higher runs first); unset, that of the
+    /// enclosing for-each action, else the workflow's. A chain of several actions takes the highest.
+    /// </summary>
+    [JsonPropertyName("priority")]
+    public int? Priority { get; init; }
+
     /// <summary>A retry policy overriding the service's.</summary>
     [JsonPropertyName("retries")]
     public RetryPolicy? Retries { get; init; }

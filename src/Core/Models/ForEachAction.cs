@@ -32,4 +32,8 @@ public sealed record ForEachAction : WorkflowAction
     /// <summary>A sub-action output appended to the input, creating further iterations.</summary>
     [JsonPropertyName("yieldToInput")]
     public string? YieldToInput { get; init; }
+
+    /// <summary>Steep 6: the priority of the process chains generated from the actions inside, unless they have their own.</summary>
+    [JsonPropertyName("priority")]
+    public int? Priority { get; init; }
 }
