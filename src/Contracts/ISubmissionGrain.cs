@@ -43,6 +43,10 @@ public interface ISubmissionGrain : IGrainWithStringKey
     [OneWay, Alias("ChainFinished")]
     Task ChainFinishedAsync(ChainFinished finished);
 
+    /// <summary>Cancels the open chains of a cancelled submission and ends it. Sent by the grain to itself.</summary>
+    [OneWay, Alias("DropChains")]
+    Task DropChainsAsync();
+
     /// <summary>Feeds the chains that ended since the last step to the generator. Sent by the grain to itself.</summary>
     [OneWay, Alias("RunStep")]
     Task RunStepAsync();

@@ -153,6 +153,15 @@ public sealed class SubmissionGrain(SteepServices services, ILogger<SubmissionGr
             await services.Submissions.UpdateAsync(new SubmissionUpdate(SubmissionId) { Status = SubmissionStatus.Cancelled }, default);
             _submission = _submission with { Status = SubmissionStatus.Cancelled };
         }
+        // the chains go in a turn of their own: the cancel is acknowledged (and the caller answered) at once, however
+        // many chains there are to drop
+        (_self ??= this.AsReference<ISubmissionGrain>()).DropChainsAsync().Ignore();
+    }
+
+    /// <inheritdoc />
+    public async Task DropChainsAsync()
+    {
+        if (!_cancelRequested) return;
         await DropOpenChainsAsync();
         await FinishIfDoneAsync();
     }

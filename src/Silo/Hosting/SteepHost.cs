@@ -284,7 +284,9 @@ public sealed partial class SteepHost : IAsyncDisposable
     /// <summary>Cancels a submission; false if it is unknown.</summary>
     public async Task<bool> CancelAsync(string submissionId, CancellationToken ct)
     {
-        if (await Services.Submissions.GetAsync(submissionId, ct) is null) return false;
+        if (await Services.Submissions.GetAsync(submissionId, ct) is not { } s) return false;
+        // cancelled already: its grain is at it (a second cancel must not queue behind the first one's work)
+        if (s.Status == SubmissionStatus.Cancelled) return true;
         var grains = await Grains.WaitAsync(ct);
         await grains.GetGrain<ISubmissionGrain>(submissionId).CancelAsync();
         return true;
