@@ -170,44 +170,33 @@ public sealed class LocalProcessChainExecutor : IProcessChainExecutor
         }
 
         // the journal knows the process from its start until it has ended (awaited, also when killed)
-        (int Pid, ulong Start)? started = null;
-        Action<int, ulong>? onStarted = _journal is null ? null : (pid, startTime) =>
-        {
-            started = (pid, startTime);
-            _journal.Started(chainId, pid, startTime);
-        };
+        using var tracked = _journal?.Track(chainId);
+        Action<int, ulong>? onStarted = tracked is null ? null : tracked.Started;
         Func<Task>? onCancel = plan.ContainerName is { } name ? () => KillContainerAsync(plan.FileName, name, workingDirectory) : null;
         IReadOnlyList<string> tail;
         ProcessResult result;
-        try
+        // a progress estimator reads the lines, so they pass through this process instead of straight into the log file
+        if (feed is null && PosixSpawnLauncher.IsSupported && log.BeginOutput() is var (file, start))
         {
-            // a progress estimator reads the lines, so they pass through this process instead of straight into the log file
-            if (feed is null && PosixSpawnLauncher.IsSupported && log.BeginOutput() is var (file, start))
-            {
-                result = await PosixSpawnLauncher.RunAsync(plan.FileName, plan.Arguments, workingDirectory, file, onCancel, onStarted, ct)
-                    .ConfigureAwait(false);
-                log.EndOutput();
-                tail = result.ExitCode != 0 && !result.Cancelled && result.StartError is null
-                    ? log.ReadOutputTail(start, _options.ErrorOutputLines) : [];
-            }
-            else
-            {
-                var lines = new OutputTail(_options.ErrorOutputLines);
-                result = await ProcessRunner.RunAsync(
-                    plan.FileName, plan.Arguments, workingDirectory,
-                    line =>
-                    {
-                        log.WriteLine(line);
-                        lines.Add(line);
-                        feed?.Add(line);
-                    },
-                    onCancel, _options.OutputDrainTimeout, ct, onStarted).ConfigureAwait(false);
-                tail = lines.ToList();
-            }
+            result = await PosixSpawnLauncher.RunAsync(plan.FileName, plan.Arguments, workingDirectory, file, onCancel, onStarted, ct)
+                .ConfigureAwait(false);
+            log.EndOutput();
+            tail = result.ExitCode != 0 && !result.Cancelled && result.StartError is null
+                ? log.ReadOutputTail(start, _options.ErrorOutputLines) : [];
         }
-        finally
+        else
         {
-            if (started is { } ended) _journal!.Ended(ended.Pid, ended.Start);
+            var lines = new OutputTail(_options.ErrorOutputLines);
+            result = await ProcessRunner.RunAsync(
+                plan.FileName, plan.Arguments, workingDirectory,
+                line =>
+                {
+                    log.WriteLine(line);
+                    lines.Add(line);
+                    feed?.Add(line);
+                },
+                onCancel, _options.OutputDrainTimeout, ct, onStarted).ConfigureAwait(false);
+            tail = lines.ToList();
         }
 
         if (result.Cancelled)

@@ -36,22 +36,9 @@ internal sealed class PluginRuntimeContext(
 
     public async Task<int> RunProcessAsync(string program, IReadOnlyList<string> arguments, CancellationToken ct)
     {
-        (int Pid, ulong Start)? started = null;
-        Action<int, ulong>? onStarted = journal is null ? null : (pid, startTime) =>
-        {
-            started = (pid, startTime);
-            journal.Started(chainId, pid, startTime);
-        };
-        ProcessResult result;
-        try
-        {
-            result = await ProcessRunner.RunAsync(program, arguments, workingDirectory, output, null, options.OutputDrainTimeout, ct, onStarted)
-                .ConfigureAwait(false);
-        }
-        finally
-        {
-            if (started is { } ended) journal!.Ended(ended.Pid, ended.Start);
-        }
+        using var tracked = journal?.Track(chainId);
+        var result = await ProcessRunner.RunAsync(program, arguments, workingDirectory, output, null, options.OutputDrainTimeout, ct,
+            tracked is null ? null : tracked.Started).ConfigureAwait(false);
         if (result.Cancelled) throw new OperationCanceledException(ct);
         if (result.StartError is not null) throw new InvalidOperationException($"cannot start '{program}': {result.StartError}");
         return result.ExitCode;

@@ -69,6 +69,32 @@ internal sealed class RunningProcessJournal
         }
     }
 
+    /// <summary>
+    /// Records the one process started for <paramref name="chainId"/> through <see cref="ProcessTracker.Started"/>
+    /// (pass it as a launcher's start callback) until the tracker is disposed, once that process has ended.
+    /// </summary>
+    public ProcessTracker Track(string chainId) => new(this, chainId);
+
+    /// <summary>One service process in the journal, from its start until it has ended (awaited, also when killed).</summary>
+    public sealed class ProcessTracker(RunningProcessJournal journal, string chainId) : IDisposable
+    {
+        private (int Pid, ulong Start)? _started;
+
+        /// <summary>The launcher started the process.</summary>
+        public void Started(int pid, ulong startTime)
+        {
+            _started = (pid, startTime);
+            journal.Started(chainId, pid, startTime);
+        }
+
+        /// <summary>The process has ended.</summary>
+        public void Dispose()
+        {
+            if (_started is { } s) journal.Ended(s.Pid, s.Start);
+            _started = null;
+        }
+    }
+
     /// <summary>The processes a journal's text names as running (started, not ended); malformed lines are skipped.</summary>
     public static IReadOnlyCollection<(int Pid, ulong StartTime)> ReadLive(string text)
     {
