@@ -12,7 +12,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Playwright;
-using Steep.Dashboard.Tests.Support;
+using Steep.Tests.Shared;
 
 int chains = 10_000, seconds = 30, rate = 200, repeats = 5;
 for (int i = 0; i + 1 < args.Length; i += 2)

@@ -18,6 +18,8 @@ internal sealed class ChainLog : IDisposable
     private SafeFileHandle? _file;
     private SafeFileHandle? _capture; // where output goes when there is no log file
     private long _end;
+    private long _lastFlush; // Environment.TickCount64 of the last write of output lines
+    private Timer? _flushSoon; // armed while output lines wait in the buffer
 
     private ChainLog(SafeFileHandle? file)
     {
@@ -53,6 +55,43 @@ internal sealed class ChainLog : IDisposable
         {
             if (_file is null) return;
             _pending.Append(line).Append('\n');
+        }
+    }
+
+    /// <summary>
+    /// Appends a line of a service's output that passes through this process (a progress estimator or a runtime plugin
+    /// reads it): it reaches the file within <see cref="OutputDelay"/>, so that the log can be followed while the
+    /// chain runs, and bursts of lines still go out in one write.
+    /// </summary>
+    public void WriteOutputLine(string line)
+    {
+        lock (_gate)
+        {
+            if (_file is null) return;
+            _pending.Append(line).Append('\n');
+            long now = Environment.TickCount64;
+            if (now - _lastFlush >= OutputDelay.TotalMilliseconds || _pending.Length >= 64 * 1024)
+            {
+                _lastFlush = now;
+                FlushPending();
+            }
+            else
+            {
+                _flushSoon ??= new Timer(static o => ((ChainLog)o!).FlushSoon(), this, Timeout.Infinite, Timeout.Infinite);
+                _flushSoon.Change(OutputDelay, Timeout.InfiniteTimeSpan);
+            }
+        }
+    }
+
+    /// <summary>The longest a line of output waits in the buffer.</summary>
+    public static readonly TimeSpan OutputDelay = TimeSpan.FromMilliseconds(100);
+
+    private void FlushSoon()
+    {
+        lock (_gate)
+        {
+            _lastFlush = Environment.TickCount64;
+            FlushPending();
         }
     }
 
@@ -143,6 +182,8 @@ internal sealed class ChainLog : IDisposable
     {
         lock (_gate)
         {
+            _flushSoon?.Dispose();
+            _flushSoon = null;
             FlushPending();
             _file?.Dispose();
             _file = null;

@@ -191,7 +191,7 @@ public sealed class LocalProcessChainExecutor : IProcessChainExecutor
                 plan.FileName, plan.Arguments, workingDirectory,
                 line =>
                 {
-                    log.WriteLine(line);
+                    log.WriteOutputLine(line);
                     lines.Add(line);
                     feed?.Add(line);
                 },
@@ -235,7 +235,7 @@ public sealed class LocalProcessChainExecutor : IProcessChainExecutor
         var lines = new OutputTail(_options.ErrorOutputLines);
         var context = new PluginRuntimeContext(exe, _options, workingDirectory, line =>
         {
-            log.WriteLine(line);
+            log.WriteOutputLine(line);
             lines.Add(line);
             feed?.Add(line);
         }, chainId, _journal);

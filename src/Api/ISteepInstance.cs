@@ -32,8 +32,11 @@ public interface ISteepInstance
     /// <summary>The plugin descriptors the instance was started with (<c>GET /plugins</c>).</summary>
     IReadOnlyList<PluginDescriptor> Plugins => [];
 
-    /// <summary>The <c>estimatedProgress</c> (0.0 to 1.0) of a chain running in this process, from a progress estimator plugin; null when unknown.</summary>
-    double? EstimatedProgress(string processChainId) => null;
+    /// <summary>
+    /// The <c>estimatedProgress</c> (0.0 to 1.0) of a running chain, from a progress estimator plugin of the silo whose
+    /// agent runs it; null when unknown.
+    /// </summary>
+    Task<double?> EstimatedProgressAsync(StoredProcessChain chain, CancellationToken ct) => Task.FromResult<double?>(null);
 
     /// <summary>
     /// Validates and stores a workflow, then starts it. <paramref name="source"/> is the text exactly as the client

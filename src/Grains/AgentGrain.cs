@@ -48,6 +48,9 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
         : null);
 
     /// <inheritdoc />
+    public Task<double?> GetEstimatedProgressAsync(string chainId) => Task.FromResult(services.Progress.Get(chainId));
+
+    /// <inheritdoc />
     public async Task AssignAsync(string chainId)
     {
         var chainGrain = GrainRef<IProcessChainGrain>.Get(GrainFactory, chainId);

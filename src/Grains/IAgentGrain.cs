@@ -16,6 +16,10 @@ public interface IAgentGrain : IGrainWithStringKey
     [Alias("GetInfo")]
     Task<AgentInfo?> GetInfoAsync();
 
+    /// <summary>The <c>estimatedProgress</c> of a chain this agent's silo runs, from a progress estimator plugin; null when unknown.</summary>
+    [Alias("GetEstimatedProgress")]
+    Task<double?> GetEstimatedProgressAsync(string chainId);
+
     /// <summary>Runs a chain; the chain runs in the background.</summary>
     [OneWay, Alias("Assign")]
     Task AssignAsync(string chainId);

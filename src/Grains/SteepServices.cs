@@ -24,6 +24,9 @@ public sealed record SteepServices(
     /// <summary>Consistency checker and process chain adapter plugins; null when there are none.</summary>
     public IGeneratorPlugins? GeneratorPlugins { get; init; }
 
+    /// <summary>The progress estimates of the chains this silo's agents run (written by progress estimator plugins).</summary>
+    public ChainProgress Progress { get; init; } = new();
+
     /// <summary>Chains registered a moment ago, for their first activation.</summary>
     public FreshChains FreshChains { get; init; } = new();
 }

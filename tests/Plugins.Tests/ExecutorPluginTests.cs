@@ -135,6 +135,27 @@ public sealed class ExecutorPluginTests
     }
 
     [Fact]
+    public async Task Output_read_by_an_estimator_reaches_the_log_while_the_service_still_runs()
+    {
+        using var dir = new PluginDir();
+        var script = dir.Script("slow.sh", "echo 30%; echo first line; sleep 3; echo last line");
+        var chain = Chain(Exe(script, "other", "counter"));
+        var run = Executor(dir, Plugins(estimator: ("counter", "percent", new Percent()))).ExecuteAsync(chain, default);
+        var path = dir[$"logs/{chain.Id}.log"];
+        string log = "";
+        for (int i = 0; i < 100 && !log.Contains("first line"); i++)
+        {
+            await Task.Delay(20);
+            if (File.Exists(path)) log = File.ReadAllText(path);
+        }
+        Assert.False(run.IsCompleted, "the service ended before its first line was seen");
+        Assert.Contains("first line", log);
+        Assert.DoesNotContain("last line", log);
+        Assert.Equal(ProcessChainStatus.Success, (await run).Status);
+        Assert.Contains("last line", File.ReadAllText(path));
+    }
+
+    [Fact]
     public async Task A_throwing_progress_estimator_is_logged_and_the_chain_runs_on()
     {
         using var dir = new PluginDir();

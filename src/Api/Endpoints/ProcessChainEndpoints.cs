@@ -69,16 +69,17 @@ internal static class ProcessChainEndpoints
         }
         var page = await steep.ProcessChains.ListAsync(submissionId, query.Status, query.Offset, query.Size, newestFirst: true, ct);
         query.SetHeaders(context.Response, page.Total);
-        return ApiResults.Json(page.Items.Select(c => WithProgress(ProcessChainViews.Summary(c), c, steep)).ToList());
+        var views = await Task.WhenAll(page.Items.Select(c => WithProgressAsync(ProcessChainViews.Summary(c), c, steep, ct)));
+        return ApiResults.Json(views.ToList());
     }
 
     private static async Task<IResult> GetAsync(string id, ISteepInstance steep, CancellationToken ct) =>
-        await steep.ProcessChains.GetAsync(id, ct) is { } c ? ApiResults.Json(WithProgress(ProcessChainViews.Full(c), c, steep)) : UnknownChain(id);
+        await steep.ProcessChains.GetAsync(id, ct) is { } c ? ApiResults.Json(await WithProgressAsync(ProcessChainViews.Full(c), c, steep, ct)) : UnknownChain(id);
 
     /// <summary>Adds Steep's <c>estimatedProgress</c> to a running chain whose progress a progress estimator plugin knows.</summary>
-    private static System.Text.Json.Nodes.JsonObject WithProgress(System.Text.Json.Nodes.JsonObject node, StoredProcessChain c, ISteepInstance steep)
+    private static async Task<System.Text.Json.Nodes.JsonObject> WithProgressAsync(System.Text.Json.Nodes.JsonObject node, StoredProcessChain c, ISteepInstance steep, CancellationToken ct)
     {
-        if (c.Chain.Status == ProcessChainStatus.Running && steep.EstimatedProgress(c.Chain.Id) is { } p) node["estimatedProgress"] = p;
+        if (c.Chain.Status == ProcessChainStatus.Running && await steep.EstimatedProgressAsync(c, ct) is { } p) node["estimatedProgress"] = p;
         return node;
     }
 

@@ -78,14 +78,18 @@ public sealed partial class ProcessChainGenerator
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>Recreates a generator from a state written by <see cref="SaveState()"/>.</summary>
+    /// <summary>
+    /// Recreates a generator from a state written by <see cref="SaveState()"/>; <paramref name="consistencyCheck"/> is
+    /// <see cref="GeneratorOptions.ConsistencyCheck"/> (the state does not hold code).
+    /// </summary>
     /// <exception cref="GeneratorException">the state is not a generator state of a known version.</exception>
-    public static ProcessChainGenerator Load(ReadOnlyMemory<byte> state, IEnumerable<Service> services)
+    public static ProcessChainGenerator Load(ReadOnlyMemory<byte> state, IEnumerable<Service> services,
+        Func<IReadOnlyList<Executable>, ExecuteAction, bool>? consistencyCheck = null)
     {
         try
         {
             using var doc = JsonDocument.Parse(state);
-            return Load(doc.RootElement, services);
+            return Load(doc.RootElement, services, consistencyCheck);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
@@ -93,12 +97,13 @@ public sealed partial class ProcessChainGenerator
         }
     }
 
-    private static ProcessChainGenerator Load(JsonElement s, IEnumerable<Service> services)
+    private static ProcessChainGenerator Load(JsonElement s, IEnumerable<Service> services, Func<IReadOnlyList<Executable>, ExecuteAction, bool>? consistencyCheck)
     {
         if (s.GetProperty("version").GetInt32() != StateVersion)
             throw new GeneratorException($"Unsupported generator state version {s.GetProperty("version")}");
         var g = new ProcessChainGenerator(services, new GeneratorOptions(
-            s.GetProperty("tmpPath").GetString()!, s.GetProperty("outPath").GetString()!, s.GetProperty("idSeed").GetString()));
+            s.GetProperty("tmpPath").GetString()!, s.GetProperty("outPath").GetString()!, s.GetProperty("idSeed").GetString())
+            { ConsistencyCheck = consistencyCheck });
         g._ids = new IdGenerator(g._ids.Seed, s.GetProperty("idCounter").GetInt64());
         g.Priority = s.TryGetProperty("priority", out var pr) ? pr.GetInt32() : null;
 

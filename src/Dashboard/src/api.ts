@@ -48,6 +48,8 @@ export interface ProcessChain {
   errorMessage?: string;
   agentId?: string;
   totalRuns?: number;
+  /** 0.0 to 1.0 while the chain runs, from a progress estimator plugin */
+  estimatedProgress?: number;
 }
 
 export interface GraphNode {

@@ -95,3 +95,26 @@ export function StatusBadge({ status }: { status: string }) {
 export function useLoad(fn: () => void, deps: unknown[]) {
   useLayoutEffect(() => void fn(), deps);
 }
+
+/** A running chain's estimated progress (from a progress estimator plugin) as a small bar and a percentage. */
+export function EstimatedProgress({ value }: { value?: number }) {
+  if (value === undefined || value === null) return null;
+  const pct = Math.round(Math.min(Math.max(value, 0), 1) * 100);
+  return (
+    <span class="estimate" title={`estimated progress ${pct}%`}>
+      <span class="bar"><span style={{ width: `${pct}%` }} /></span>
+      <span class="pct">{pct}%</span>
+    </span>
+  );
+}
+
+/** Calls fn every ms milliseconds while active is true (progress estimates change without events). */
+export function usePoll(fn: () => void, ms: number, active: boolean) {
+  const latest = useRef(fn);
+  latest.current = fn; // the newest closure: its page, filter and offset
+  useEffect(() => {
+    if (!active) return;
+    const t = setInterval(() => latest.current(), ms);
+    return () => clearInterval(t);
+  }, [active, ms]);
+}

@@ -11,6 +11,7 @@ namespace Steep.Silo.Hosting;
 public sealed partial class SteepHost : ISteepInstance
 {
     private static readonly TimeSpan HealthTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan RemoteProgressTimeout = TimeSpan.FromSeconds(2);
     private static readonly Lazy<SteepVersion> SoftwareVersion = new(() => SteepVersion.FromAssembly(typeof(SteepHost).Assembly));
 
     /// <inheritdoc />
@@ -30,7 +31,21 @@ public sealed partial class SteepHost : ISteepInstance
 
     IReadOnlyList<Steep.Plugins.PluginDescriptor> ISteepInstance.Plugins => Settings.Plugins.Descriptors;
 
-    double? ISteepInstance.EstimatedProgress(string processChainId) => Settings.Progress.Get(processChainId);
+    // a chain's progress is known where its agent runs it: here, or in cluster mode on the agent's silo
+    async Task<double?> ISteepInstance.EstimatedProgressAsync(StoredProcessChain chain, CancellationToken ct)
+    {
+        if (Settings.Progress.Get(chain.Chain.Id) is { } local) return local;
+        if (Settings.Cluster is null || chain.AgentId is not { } agentId || AgentIds.Contains(agentId)) return null;
+        try
+        {
+            var grains = await Grains.WaitAsync(ct);
+            return await grains.GetGrain<IAgentGrain>(agentId).GetEstimatedProgressAsync(chain.Chain.Id).WaitAsync(RemoteProgressTimeout, ct);
+        }
+        catch (Exception e) when (e is TimeoutException or OrleansException)
+        {
+            return null; // the agent's silo is gone or slow: a list of chains must not fail for an estimate
+        }
+    }
 
     // API submissions keep their text (Steep's `source`)
     async Task<Submission> ISteepInstance.SubmitAsync(Workflow workflow, string? source, CancellationToken ct)

@@ -28,7 +28,7 @@ public sealed class CountingInstance(ISteepInstance inner) : ISteepInstance
     public Task<IReadOnlyList<AgentInfo>> GetAgentsAsync(CancellationToken ct) => inner.GetAgentsAsync(ct);
     public Task<IReadOnlyList<HealthPart>> CheckHealthAsync(CancellationToken ct) => inner.CheckHealthAsync(ct);
     public IReadOnlyList<Steep.Plugins.PluginDescriptor> Plugins => inner.Plugins;
-    public double? EstimatedProgress(string processChainId) => inner.EstimatedProgress(processChainId);
+    public Task<double?> EstimatedProgressAsync(StoredProcessChain chain, CancellationToken ct) => inner.EstimatedProgressAsync(chain, ct);
 
     public Subscription SubscribeEvents()
     {

@@ -13,6 +13,10 @@ public class ServerFixture : IAsyncLifetime
 
     protected virtual IDictionary<string, string>? Environment => null;
 
+    /// <summary>The service metadata files the server is started with.</summary>
+    protected virtual IEnumerable<string> ServiceFiles =>
+        ["conf/services/sleep.yaml", "examples/for-each-split/services.yaml", "tests/Dashboard.Tests/services/ticker.yaml"];
+
     public SteepProcess Steep { get; private set; } = null!;
     public IBrowser Browser { get; private set; } = null!;
     public HttpClient Http { get; private set; } = null!;
@@ -20,8 +24,7 @@ public class ServerFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Steep = await SteepProcess.StartAsync(
-            ["--port", "0", "--data", _data, "--agents", "2", "--services", "conf/services/sleep.yaml",
-             "examples/for-each-split/services.yaml", "tests/Dashboard.Tests/services/ticker.yaml"],
+            ["--port", "0", "--data", _data, "--agents", "2", "--services", .. ServiceFiles],
             Environment, TimeSpan.FromMinutes(5));
         Http = new HttpClient { BaseAddress = new Uri(Steep.Url), Timeout = TimeSpan.FromSeconds(60) };
         if (Environment?.TryGetValue("STEEP_HTTP_TOKEN", out var token) == true)
@@ -126,4 +129,19 @@ public static class Workflows
     public static string SplitJoin => File.ReadAllText(Path.Combine(SteepProcess.RepositoryRoot(), "examples", "split-join", "workflow.yaml"));
 
     public static string ForEachSplit => File.ReadAllText(Path.Combine(SteepProcess.RepositoryRoot(), "examples", "for-each-split", "workflow.yaml"));
+}
+
+/// <summary>The same with the example plugins (<c>examples/plugins/plugins.yaml</c>) and their services.</summary>
+public sealed class PluginServerFixture : ServerFixture
+{
+    // the progress service prints 25 %, 50 %, 75 %, 100 % this many seconds apart: slow enough to watch
+    public const double StepSeconds = 2;
+
+    protected override IDictionary<string, string>? Environment => new Dictionary<string, string>
+    {
+        ["STEEP_PLUGINS"] = "examples/plugins/plugins.yaml",
+        ["PROGRESS_STEP_SECONDS"] = StepSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    protected override IEnumerable<string> ServiceFiles => ["examples/plugins/services.yaml"];
 }

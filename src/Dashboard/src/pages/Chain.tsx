@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { Argument, cancelChain, Executable, FINISHED, getJson, ProcessChain, request } from '../api';
 import { subscribe } from '../events';
 import { href } from '../router';
-import { Duration, formatTime, StatusBadge, useThrottle, useLoad } from '../util';
+import { Duration, EstimatedProgress, formatTime, StatusBadge, useThrottle, useLoad, usePoll } from '../util';
 import { Results } from './Workflow';
 
 function quote(s: string): string {
@@ -37,6 +37,7 @@ export function ChainPage({ id }: { id: string }) {
   const reload = useThrottle(() => void load(), 500);
   useLoad(() => void load(), [id]);
   useEffect(() => subscribe((e) => (e.type === 'reconnected' || (e.type === 'processChain' && e.data.id === id)) && reload()), [id]);
+  usePoll(() => void load(), 2000, c?.status === 'RUNNING' && c.estimatedProgress !== undefined);
   if (error) return <p class="error">{error}</p>;
   if (!c) return <p>Loading…</p>;
   return (
@@ -57,6 +58,14 @@ export function ChainPage({ id }: { id: string }) {
         <dd>{c.submissionId ? <a href={href('workflows', c.submissionId)} class="mono">{c.submissionId}</a> : '–'}</dd>
         <dt>Status</dt>
         <dd id="chain-status">{c.status}</dd>
+        {c.status === 'RUNNING' && c.estimatedProgress !== undefined && (
+          <>
+            <dt>Estimated progress</dt>
+            <dd id="chain-progress">
+              <EstimatedProgress value={c.estimatedProgress} />
+            </dd>
+          </>
+        )}
         <dt>Agent</dt>
         <dd class="mono">{c.agentId ?? '–'}</dd>
         <dt>Start</dt>

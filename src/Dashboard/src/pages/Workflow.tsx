@@ -3,7 +3,7 @@ import { cancelSubmission, CHAIN_STATUSES, FINISHED, getGraph, getJson, getPage,
 import { subscribe } from '../events';
 import { Timeline } from '../components/Timeline';
 import { href, navigate } from '../router';
-import { chainLabel, Duration, formatCount, formatTime, StatusBadge, useThrottle, useLoad } from '../util';
+import { chainLabel, Duration, EstimatedProgress, formatCount, formatTime, StatusBadge, useThrottle, useLoad, usePoll } from '../util';
 import { Pager, Progress } from './Workflows';
 
 export function WorkflowPage({ id, tab }: { id: string; tab: string }) {
@@ -308,6 +308,7 @@ function ChainList({ submissionId }: { submissionId: string }) {
   const reload = useThrottle(() => void load(), 1000);
   useLoad(() => void load(), [offset, status]);
   useEffect(() => subscribe((e) => (e.type === 'reconnected' || (e.type === 'processChain' && e.data.submissionId === submissionId)) && reload()), [submissionId]);
+  usePoll(() => void load(), 2000, page?.items.some((c) => c.status === 'RUNNING' && c.estimatedProgress !== undefined) ?? false);
   return (
     <div id="chains">
       <label>
@@ -325,7 +326,7 @@ function ChainList({ submissionId }: { submissionId: string }) {
           {page?.items.map((c) => (
             <tr data-id={c.id}>
               <td><a href={href('chains', c.id)} class="mono">{chainLabel(c.id)}</a></td>
-              <td><StatusBadge status={c.status} /></td>
+              <td><StatusBadge status={c.status} />{c.status === 'RUNNING' && <EstimatedProgress value={c.estimatedProgress} />}</td>
               <td class="mono">{c.agentId ?? '–'}</td>
               <td>{formatTime(c.startTime)}</td>
               <td><Duration start={c.startTime} end={c.endTime} /></td>

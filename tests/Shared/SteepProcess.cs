@@ -3,9 +3,9 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Steep.Api.Tests.Support;
+namespace Steep.Tests.Shared;
 
-/// <summary><c>./steep serve</c> as a real process, started through the repository's launcher.</summary>
+/// <summary><c>./steep serve</c> as a real process, started through the repository's launcher (shared by the API and dashboard tests).</summary>
 public sealed partial class SteepProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -36,7 +36,9 @@ public sealed partial class SteepProcess : IAsyncDisposable
     public static async Task<SteepProcess> StartAsync(IEnumerable<string> args, IDictionary<string, string>? environment, TimeSpan startTimeout)
     {
         var root = RepositoryRoot();
-        var psi = new ProcessStartInfo("bash")
+        // STEEP_TEST_BINARY runs an already built steep instead of the launcher (quicker while developing)
+        var binary = Environment.GetEnvironmentVariable("STEEP_TEST_BINARY") is { Length: > 0 } b ? b : null;
+        var psi = new ProcessStartInfo(binary ?? "bash")
         {
             WorkingDirectory = root,
             RedirectStandardOutput = true,
@@ -44,11 +46,12 @@ public sealed partial class SteepProcess : IAsyncDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        psi.ArgumentList.Add(Path.Combine(root, "steep"));
+        if (binary is null) psi.ArgumentList.Add(Path.Combine(root, "steep"));
         psi.ArgumentList.Add("serve");
         foreach (var a in args) psi.ArgumentList.Add(a);
         foreach (var name in new[] { "STEEP_HTTP_TOKEN", "STEEP_HTTP_HOST", "STEEP_HTTP_PORT", "ASPNETCORE_URLS", "URLS", "STEEP_HOME" })
             psi.Environment.Remove(name);
+        psi.Environment["STEEP_HOME"] = root;
         if (environment is not null) foreach (var (k, v) in environment) psi.Environment[k] = v;
 
         var p = new SteepProcess(new Process { StartInfo = psi, EnableRaisingEvents = true });
