@@ -19,65 +19,16 @@ public sealed class CrashSafetyTests
         var dir = SteepCli.TempDirectory("crash");
         var data = Path.Combine(dir, "data");
         var record = Path.Combine(dir, "record.log");
-        // every execution appends "start X" and, when done, "end X": the record of what really ran
-        SteepCli.WriteScript(dir, "record.sh", $"""
-            echo "start $1" >> '{record}'
-            sleep 0.4
-            echo "copy of $1" > "$2"
-            echo "end $1" >> '{record}'
-            """);
-        var services = Path.Combine(dir, "services.yaml");
-        await File.WriteAllTextAsync(services, """
-            - id: record
-              name: Record
-              description: Records its execution and copies its input name into the output
-              path: ./record.sh
-              runtime: other
-              parameters:
-                - id: item
-                  name: Item
-                  description: The item
-                  type: input
-                  cardinality: 1..1
-                - id: out
-                  name: Output
-                  description: Output file
-                  type: output
-                  cardinality: 1..1
-            """);
-        var items = Enumerable.Range(1, Items).Select(i => $"item{i:00}").ToList();
-        var wf = Path.Combine(dir, "workflow.yaml");
-        await File.WriteAllTextAsync(wf, $"""
-            api: 4.0.0
-            vars:
-              - id: items
-                value: [{string.Join(", ", items)}]
-              - id: i
-              - id: o
-              - id: all
-            actions:
-              - type: for
-                input: items
-                enumerator: i
-                output: all
-                yieldToOutput: o
-                actions:
-                  - type: execute
-                    service: record
-                    inputs:
-                      - id: item
-                        var: i
-                    outputs:
-                      - id: out
-                        var: o
-            """);
+        var services = await RecordingWorkload.WriteServicesAsync(dir, 0.4);
+        var items = RecordingWorkload.Items(Items);
+        var wf = await RecordingWorkload.WriteWorkflowAsync(dir, Items, record);
 
         using (var run = Process.Start(SteepCli.StartInfo("run", wf, "--services", services, "--data", data, "--agents", "2"))!)
         {
             _ = run.StandardOutput.ReadToEndAsync();
             _ = run.StandardError.ReadToEndAsync();
             var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
-            while (Ends(record) < 6)
+            while (RecordingWorkload.Ends(record) < 6)
             {
                 Assert.False(run.HasExited, "steep run finished before it could be killed");
                 Assert.True(DateTime.UtcNow < deadline, "no chain finished within 3 minutes");
@@ -92,7 +43,7 @@ public sealed class CrashSafetyTests
         await using (var store = new SqliteStore(Path.Combine(data, "steep.db")))
         {
             var chains = await store.ListByStatusAsync("SUCCESS", default);
-            succeededBefore = chains.Select(Item).ToHashSet();
+            succeededBefore = chains.Select(RecordingWorkload.Item).ToHashSet();
         }
         Assert.NotEmpty(succeededBefore);
         Assert.True(succeededBefore.Count < Items, "everything had finished before the kill");
@@ -100,7 +51,7 @@ public sealed class CrashSafetyTests
         // in the record now was a process running at the kill or finished before it (the store may not have heard
         // of a start yet: the RUNNING state is written while the process starts)
         await Task.Delay(300); // a service started just before the kill writes its "start" line first thing
-        var startedBefore = File.ReadAllLines(record).Where(l => l.StartsWith("start ")).Select(l => l[6..]).ToHashSet();
+        var startedBefore = RecordingWorkload.Starts(record).Keys.ToHashSet();
         Assert.Subset(startedBefore, succeededBefore);
 
         var (code, stdout, stderr) = await SteepCli.RunAsync(TimeSpan.FromMinutes(3), "resume", "--services", services, "--data", data, "--agents", "2");
@@ -111,7 +62,7 @@ public sealed class CrashSafetyTests
         Assert.Equal(Items, doc.RootElement.GetProperty("results").GetProperty("all").GetArrayLength());
 
         await Task.Delay(600); // orphans of the killed run finish writing
-        var starts = File.ReadAllLines(record).Where(l => l.StartsWith("start ")).GroupBy(l => l[6..]).ToDictionary(g => g.Key, g => g.Count());
+        var starts = RecordingWorkload.Starts(record);
         foreach (var item in items)
         {
             Assert.True(starts.ContainsKey(item), $"{item} never ran");
@@ -120,13 +71,4 @@ public sealed class CrashSafetyTests
             else Assert.True(starts[item] == 1, $"{item} was not running at the kill but ran {starts[item]} times");
         }
     }
-
-    private static int Ends(string record)
-    {
-        try { return File.Exists(record) ? File.ReadAllLines(record).Count(l => l.StartsWith("end ")) : 0; }
-        catch (IOException) { return 0; }
-    }
-
-    private static string Item(Steep.Persistence.StoredProcessChain c) =>
-        c.Chain.Executables[0].Arguments.First(a => a.Id == "item").Variable.Value;
 }

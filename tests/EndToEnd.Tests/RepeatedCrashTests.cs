@@ -23,7 +23,7 @@ public sealed class RepeatedCrashTests(ITestOutputHelper output)
         output.WriteLine($"seed {seed}");
         var random = new Random(seed);
         var dir = SteepCli.TempDirectory("crash20");
-        var services = await WriteServicesAsync(dir);
+        var services = await RecordingWorkload.WriteServicesAsync(dir, 0.1);
         var killedMidRun = 0;
         for (int round = 1; round <= Rounds; round++)
         {
@@ -31,7 +31,7 @@ public sealed class RepeatedCrashTests(ITestOutputHelper output)
             Directory.CreateDirectory(roundDir);
             var data = Path.Combine(roundDir, "data");
             var record = Path.Combine(roundDir, "record.log");
-            var wf = await WriteWorkflowAsync(roundDir, record);
+            var wf = await RecordingWorkload.WriteWorkflowAsync(roundDir, Items, record);
 
             // the run takes about 1 s to start and 1.5 s to work: kill anywhere from the start to the last chains
             var delay = TimeSpan.FromMilliseconds(random.Next(100, 2600));
@@ -50,9 +50,9 @@ public sealed class RepeatedCrashTests(ITestOutputHelper output)
             if (File.Exists(Path.Combine(data, "steep.db")))
             {
                 await using var store = new SqliteStore(Path.Combine(data, "steep.db"));
-                succeededBefore = (await store.ListByStatusAsync("SUCCESS", default)).Select(Item).ToHashSet();
+                succeededBefore = (await store.ListByStatusAsync("SUCCESS", default)).Select(RecordingWorkload.Item).ToHashSet();
             }
-            var startedBefore = Starts(record).Keys.ToHashSet();
+            var startedBefore = RecordingWorkload.Starts(record).Keys.ToHashSet();
             Assert.Subset(startedBefore, succeededBefore);
 
             var (code, _, stderr) = await SteepCli.RunAsync(TimeSpan.FromMinutes(2), "resume", "--data", data, "--agents", $"{Agents}");
@@ -73,7 +73,7 @@ public sealed class RepeatedCrashTests(ITestOutputHelper output)
             Assert.Equal(Items, submission.SucceededProcessChains);
             Assert.Equal(Items, submission.Results!["all"].Count);
 
-            var starts = Starts(record);
+            var starts = RecordingWorkload.Starts(record);
             var twice = 0;
             for (int i = 1; i <= Items; i++)
             {
@@ -114,66 +114,4 @@ public sealed class RepeatedCrashTests(ITestOutputHelper output)
         using var kill = Process.Start(new ProcessStartInfo("kill", ["-KILL", $"-{pid}"]) { RedirectStandardError = true })!;
         kill.WaitForExit();
     }
-
-    private static Dictionary<string, int> Starts(string record) => !File.Exists(record) ? [] :
-        File.ReadAllLines(record).Where(l => l.StartsWith("start ")).GroupBy(l => l[6..]).ToDictionary(g => g.Key, g => g.Count());
-
-    private static async Task<string> WriteServicesAsync(string dir)
-    {
-        var services = Path.Combine(dir, "services.yaml");
-        // the program is given relative to the metadata file: resume, started with no --services, must still find it
-        Directory.CreateDirectory(Path.Combine(dir, "bin"));
-        SteepCli.WriteScript(Path.Combine(dir, "bin"), "record.sh", """
-            echo "start $1" >> "$3"
-            sleep 0.1
-            echo "copy of $1" > "$2"
-            """);
-        await File.WriteAllTextAsync(services, """
-            - id: record
-              name: Record
-              description: Records its execution and copies its input name into the output
-              path: ./bin/record.sh
-              runtime: other
-              parameters:
-                - {id: item, name: Item, description: The item, type: input, cardinality: 1..1}
-                - {id: out, name: Output, description: Output file, type: output, cardinality: 1..1}
-                - {id: record, name: Record, description: The record file, type: input, cardinality: 1..1}
-            """);
-        return services;
-    }
-
-    private static async Task<string> WriteWorkflowAsync(string dir, string record)
-    {
-        var items = Enumerable.Range(1, Items).Select(i => $"item{i:00}");
-        var wf = Path.Combine(dir, "workflow.yaml");
-        await File.WriteAllTextAsync(wf, $$"""
-            api: 4.0.0
-            vars:
-              - id: items
-                value: [{{string.Join(", ", items)}}]
-              - id: record
-                value: '{{record}}'
-              - {id: i}
-              - {id: o}
-              - {id: all}
-            actions:
-              - type: for
-                input: items
-                enumerator: i
-                output: all
-                yieldToOutput: o
-                actions:
-                  - type: execute
-                    service: record
-                    inputs:
-                      - {id: item, var: i}
-                      - {id: record, var: record}
-                    outputs:
-                      - {id: out, var: o}
-            """);
-        return wf;
-    }
-
-    private static string Item(Steep.Persistence.StoredProcessChain c) =>
-        c.Chain.Executables[0].Arguments.First(a => a.Id == "item").Variable.Value;
 }
