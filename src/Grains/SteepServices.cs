@@ -26,4 +26,14 @@ public sealed record SteepServices(
 
     /// <summary>Chains registered a moment ago, for their first activation.</summary>
     public FreshChains FreshChains { get; init; } = new();
+
+    /// <summary>The default of <see cref="MaxRegisteredChains"/>.</summary>
+    public const int DefaultMaxRegisteredChains = 5000;
+
+    /// <summary>
+    /// How many chains of one submission may be registered or running at once: the generator unrolls for-each items
+    /// as chains finish, so a for-each over a million items holds a window of chains, not a million. 0: no limit
+    /// (every item at once, as Steep does).
+    /// </summary>
+    public int MaxRegisteredChains { get; init; } = DefaultMaxRegisteredChains;
 }

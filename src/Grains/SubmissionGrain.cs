@@ -56,7 +56,8 @@ public sealed class SubmissionGrain(SteepServices services, ILogger<SubmissionGr
         foreach (var step in await services.Submissions.GetStepsAsync(SubmissionId, 0, ct))
         {
             var input = JsonSerializer.Deserialize<StepInput>(step.Input, SteepJson.Options)!;
-            try { _generator.Generate(input.Results, input.Executed); }
+            // the budget the step had (steps stored before lazy unrolling had none: everything at once)
+            try { _generator.Generate(input.Results, input.Executed, input.Budget); }
             catch (GeneratorException) { /* the step failed the same way before; its failure is stored */ }
             foreach (var id in input.Chains) _consumed.Add(id);
             AddResults(input.Results);
@@ -225,13 +226,16 @@ public sealed class SubmissionGrain(SteepServices services, ILogger<SubmissionGr
             if (f.Results is not null) foreach (var (k, v) in f.Results) results[k] = v;
             executed.AddRange(f.ExecutedExecutableIds);
         }
-        var input = new StepInput(inbox.Select(f => f.ChainId).ToList(), results, executed);
+        // lazy unrolling: the step may add as many chains as the window has room for (stored with the step, so that a
+        // replay unrolls exactly what this step did)
+        int? budget = services.MaxRegisteredChains > 0 ? Math.Max(0, services.MaxRegisteredChains - _open.Count) : null;
+        var input = new StepInput(inbox.Select(f => f.ChainId).ToList(), results, executed, budget);
 
         IReadOnlyList<ProcessChain> chains = [];
         string? generatorError = null;
         if (!_cancelRequested)
         {
-            try { chains = _generator.Generate(results, executed); }
+            try { chains = _generator.Generate(results, executed, budget); }
             catch (GeneratorException e) { generatorError = e.Message; }
         }
         // plugins: process chain adapters rewrite the step's chains; when one throws, the chains are stored as ERROR
@@ -295,6 +299,13 @@ public sealed class SubmissionGrain(SteepServices services, ILogger<SubmissionGr
         if (_submission is null || _generator is null) return;
         if (_open.Count > 0 || _inbox.Count > 0 || _stepScheduled) return;
         if (SubmissionStatus.IsFinal(_submission.Status) && _submission.EndTime is not null) return;
+        if (forcedError is null && !_cancelRequested && _generator.HasMoreToUnroll)
+        {
+            // nothing open, but for-each items wait behind their cursor (nested ones, whose window went to their
+            // parents): a step of their own, with the whole window as budget
+            ScheduleStep();
+            return;
+        }
 
         string status;
         string? error = null;

@@ -135,6 +135,7 @@ public sealed partial class SteepHost : IAsyncDisposable
                 ServiceDirectories = settings.ServiceDirectories,
                 Macros = settings.Macros,
                 GeneratorPlugins = settings.Plugins.Generator,
+                MaxRegisteredChains = settings.MaxRegisteredChains,
             };
             return new SteepHost(settings, services, events, lifetime, dataLock);
         }
