@@ -27,6 +27,15 @@ public sealed record SteepServices(
     /// <summary>Chains registered a moment ago, for their first activation.</summary>
     public FreshChains FreshChains { get; init; } = new();
 
+    /// <summary>The default of <see cref="MaxForEachItems"/>.</summary>
+    public const long DefaultMaxForEachItems = 10_000_000;
+
+    /// <summary>
+    /// The most for-each iterations one submitted workflow may declare (<c>steep.http.maxForEachItems</c>; see
+    /// <see cref="Core.Validation.ForEachItems"/>); 0: no limit.
+    /// </summary>
+    public long MaxForEachItems { get; init; } = DefaultMaxForEachItems;
+
     /// <summary>The default of <see cref="MaxRegisteredChains"/>.</summary>
     public const int DefaultMaxRegisteredChains = 5000;
 

@@ -63,6 +63,8 @@ public sealed record HostSettings
     /// items beyond them are unrolled as chains finish. 0: every item at once, as Steep does.
     /// </summary>
     public int MaxRegisteredChains { get; init; } = SteepServices.DefaultMaxRegisteredChains;
+    /// <summary><c>steep.http.maxForEachItems</c>: the most for-each iterations one workflow may declare; 0: no limit.</summary>
+    public long MaxForEachItems { get; init; } = SteepServices.DefaultMaxForEachItems;
 
     /// <summary>Builds the settings; command-line values (when not null) win over configuration.</summary>
     public static HostSettings From(SteepConfiguration config, string? dataDir, string[]? serviceFiles, int? agents)
@@ -106,6 +108,7 @@ public sealed record HostSettings
             GatewayPort = Port(config, "steep.cluster.gatewayPort"),
             Cluster = ClusterSettings.From(config),
             HttpMaxBodySize = config.GetLong("steep.http.maxBodySize", 10 * 1024 * 1024, min: 1),
+            MaxForEachItems = config.GetLong("steep.http.maxForEachItems", SteepServices.DefaultMaxForEachItems, min: 0),
             MaxRegisteredChains = (int)Math.Min(int.MaxValue,
                 config.GetLong("steep.controller.maxRegisteredChains", SteepServices.DefaultMaxRegisteredChains, min: 0)),
             ReadLimits = new ReadLimits

@@ -136,6 +136,7 @@ public sealed partial class SteepHost : IAsyncDisposable
                 Macros = settings.Macros,
                 GeneratorPlugins = settings.Plugins.Generator,
                 MaxRegisteredChains = settings.MaxRegisteredChains,
+                MaxForEachItems = settings.MaxForEachItems,
             };
             return new SteepHost(settings, services, events, lifetime, dataLock);
         }

@@ -127,6 +127,22 @@ public sealed class LazyUnrollingTests : IAsyncDisposable
         }
     }
 
+    [Fact]
+    public async Task A_workflow_declaring_more_for_each_iterations_than_the_limit_is_rejected_naming_the_key_and_nothing_is_stored()
+    {
+        var memory = new InMemoryStore();
+        var services = new SteepServices(memory, memory, Services, new SteepPaths("/tmp/t", "/out", "/tmp/l"), new CopyExecutor(),
+            new EventHub(), TimeProvider.System) { MaxForEachItems = 1000 };
+        var intake = new SubmissionIntake(services, null!); // rejected before any grain is asked
+
+        var e = await Assert.ThrowsAsync<Core.Validation.WorkflowRejectedException>(
+            () => intake.SubmitAsync(ModelReader.ReadWorkflow(ForEach(1001), "wf"), default));
+        var problem = Assert.Single(e.Problems);
+        Assert.Contains("more than 1,000 iterations", problem);
+        Assert.Contains("steep.http.maxForEachItems", problem);
+        Assert.Equal(0, (await ((ISubmissionStore)memory).ListAsync(0, 10, null, default)).Total);
+    }
+
     private async Task<IGrainFactory> StartSiloAsync(ISubmissionStore submissions, IProcessChainStore chains, IProcessChainExecutor executor,
         int window, int agents)
     {

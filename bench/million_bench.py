@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""Bounded memory by lazy unrolling (issue 14, part 2): `./steep serve` runs a for-each of N items of a no-op service
+(`true`) to its end, while `/health` is polled all the time.
+
+Usage: python3 bench/million_bench.py [N ...]      (default: 100000)
+Environment: STEEP_CONTROLLER_MAXREGISTEREDCHAINS passes through to steep serve (the window; 0: unroll at once).
+
+Prints per N: seconds until the submission was accepted, wall time until it ended, its status and chain counts, the
+most REGISTERED chains seen (sampled), peak resident memory of `steep serve`, and /health latency (median and worst).
+"""
+import os, shutil, signal, statistics, subprocess, sys, tempfile, threading, time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cancel_bench import STEEP, call, free_port, peak_rss_mib  # noqa: E402
+
+SERVICES = """- id: noop
+  name: noop
+  description: Does nothing
+  path: "true"
+  runtime: other
+  parameters:
+    - {id: item, name: Item, description: ignored, type: input, cardinality: 1..1}
+"""
+
+
+def workflow(n):
+    return ("api: 4.0.0\nvars:\n  - id: items\n    value: [" + ", ".join(str(i) for i in range(n)) + "]\n"
+            "  - id: i\nactions:\n  - type: for\n    input: items\n    enumerator: i\n    actions:\n"
+            "      - type: execute\n        service: noop\n        inputs:\n          - id: item\n            var: i\n")
+
+
+def run(n, base_dir):
+    folder = os.path.join(base_dir, str(n))
+    os.makedirs(folder)
+    svc, wf = os.path.join(folder, "services.yaml"), os.path.join(folder, "workflow.yaml")
+    with open(svc, "w") as f:
+        f.write(SERVICES)
+    with open(wf, "w") as f:
+        f.write(workflow(n))
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = dict(os.environ, STEEP_CLUSTER_GATEWAYPORT=str(free_port()))
+    serve = subprocess.Popen([STEEP, "serve", "--port", str(port), "--data", os.path.join(folder, "data"), "--services", svc,
+                              "--agents", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    health, stop = [], threading.Event()
+    try:
+        deadline = time.time() + 120
+        while True:
+            try:
+                call(base, "GET", "/health", timeout=2)
+                break
+            except OSError:
+                if time.time() > deadline:
+                    sys.exit("steep serve did not answer /health within 120 s")
+                time.sleep(0.1)
+
+        def poll():
+            while not stop.is_set():
+                try:
+                    health.append(call(base, "GET", "/health", timeout=10)[0])
+                except OSError:
+                    health.append(10.0)
+                time.sleep(0.05)
+        threading.Thread(target=poll, daemon=True).start()
+
+        t0 = time.perf_counter()
+        with open(wf) as f:
+            accepted, sub = call(base, "POST", "/workflows", f.read(), timeout=600)
+        sid = sub["id"]
+        registered = 0
+        last = 0.0
+        while True:
+            s = call(base, "GET", f"/workflows/{sid}", timeout=60)[1]
+            if s.get("endTime"):
+                break
+            if time.perf_counter() - last > 5:  # the REGISTERED count is a store query: now and then
+                last = time.perf_counter()
+                registered = max(registered, _total(base, sid))
+            time.sleep(0.2)
+        wall = time.perf_counter() - t0
+        stop.set()
+        rss = peak_rss_mib(serve.pid)
+        counts = f"{s.get('succeededProcessChains')}/{s.get('totalProcessChains')} ok"
+        print(f"{n:>8} {accepted:>9.2f} {wall:>9.1f}  {s['status']:<8} {counts:<18} {registered:>8} {rss:>9.0f} "
+              f"{1000 * statistics.median(health):>8.1f} {1000 * max(health):>8.1f}", flush=True)
+    finally:
+        stop.set()
+        if serve.poll() is None:
+            serve.send_signal(signal.SIGTERM)
+            try:
+                serve.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                serve.kill()
+                serve.wait()
+
+
+def _total(base, sid):
+    """REGISTERED chains of the submission now (x-page-total of a one-item page)."""
+    import urllib.request
+    req = urllib.request.Request(f"{base}/processchains?submissionId={sid}&status=REGISTERED&size=1")
+    with urllib.request.urlopen(req, timeout=60) as r:
+        r.read()
+        return int(r.headers.get("x-page-total", "0"))
+
+
+def main():
+    sizes = [int(a) for a in sys.argv[1:]] or [100000]
+    subprocess.run([STEEP, "--help"], stdout=subprocess.DEVNULL, check=True)  # build once, outside the timings
+    base_dir = tempfile.mkdtemp(prefix="steep-million-")
+    window = os.environ.get("STEEP_CONTROLLER_MAXREGISTEREDCHAINS", "default (5000)")
+    print(f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}; steep serve with 2 agents; window {window}")
+    print(f"{'N':>8} {'accept s':>9} {'wall s':>9}  {'status':<8} {'chains':<18} {'max REG':>8} {'peak MiB':>9} "
+          f"{'health ms':>8} {'worst ms':>8}")
+    try:
+        for n in sizes:
+            run(n, base_dir)
+    finally:
+        shutil.rmtree(base_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
