@@ -8,7 +8,7 @@ Environment: STEEP_CONTROLLER_MAXREGISTEREDCHAINS passes through to steep serve 
 Prints per N: seconds until the submission was accepted, wall time until it ended, its status and chain counts, the
 most REGISTERED chains seen (sampled), peak resident memory of `steep serve`, and /health latency (median and worst).
 """
-import os, shutil, signal, statistics, subprocess, sys, tempfile, threading, time
+import json, os, shutil, signal, statistics, subprocess, sys, tempfile, threading, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cancel_bench import STEEP, call, free_port, peak_rss_mib  # noqa: E402
@@ -24,15 +24,17 @@ SERVICES = """- id: noop
 
 
 def workflow(n):
-    return ("api: 4.0.0\nvars:\n  - id: items\n    value: [" + ", ".join(str(i) for i in range(n)) + "]\n"
-            "  - id: i\nactions:\n  - type: for\n    input: items\n    enumerator: i\n    actions:\n"
-            "      - type: execute\n        service: noop\n        inputs:\n          - id: item\n            var: i\n")
+    """As JSON (the issue's 1e6-item for-each was a JSON body of a few MB)."""
+    return json.dumps({"api": "4.0.0", "vars": [{"id": "items", "value": list(range(n))}, {"id": "i"}],
+                       "actions": [{"type": "for", "input": "items", "enumerator": "i", "actions": [
+                           {"type": "execute", "service": "noop", "inputs": [{"id": "item", "var": "i"}]}]}]},
+                      separators=(",", ":"))
 
 
 def run(n, base_dir):
     folder = os.path.join(base_dir, str(n))
     os.makedirs(folder)
-    svc, wf = os.path.join(folder, "services.yaml"), os.path.join(folder, "workflow.yaml")
+    svc, wf = os.path.join(folder, "services.yaml"), os.path.join(folder, "workflow.json")
     with open(svc, "w") as f:
         f.write(SERVICES)
     with open(wf, "w") as f:
