@@ -39,6 +39,7 @@ public sealed partial class ProcessChainGenerator
     private readonly List<GFor> _windowed = new();
     private readonly HashSet<string> _windowedIds = new();
     private int _unrollBudget = int.MaxValue;
+    private bool _windowing; // this step has a budget: items' executed marks are forgotten once the item is done
 
     // ... and indexes over it, so that a step only touches what changed
     private readonly Dictionary<string, List<GAction>> _dependents = new();      // action id -> actions depending on it
@@ -122,6 +123,7 @@ public sealed partial class ProcessChainGenerator
         int? unrollBudget = null)
     {
         _unrollBudget = unrollBudget is { } budget ? Math.Max(0, budget) : int.MaxValue;
+        _windowing = unrollBudget is not null;
         // what was left for later gets another look in every step (a handful of for-eaches, not their items)
         foreach (var f in _windowed) MarkDirty(f);
         // the usual concrete types are enumerated without boxing an enumerator (this runs once per finished chain)
@@ -329,7 +331,22 @@ public sealed partial class ProcessChainGenerator
 
     private void CountExecuted(SubActionWait wait)
     {
-        if (--wait.Remaining == 0) _forEachesToMark.Add(wait.ForEachId);
+        if (--wait.Remaining > 0) return;
+        if (wait.ItemIds is { } itemIds) ForgetExecuted(itemIds);
+        else _forEachesToMark.Add(wait.ForEachId);
+    }
+
+    /// <summary>
+    /// Forgets the executed marks of one unrolled item's sub-actions once all of them are executed: only the item's own
+    /// actions (siblings, and the sub-actions of its nested for-eaches, which are renamed per item) can depend on them,
+    /// and those are done. A repeated report of one of them then finds nothing waiting, as before.
+    /// </summary>
+    private void ForgetExecuted(string[] ids)
+    {
+        foreach (var id in ids)
+        {
+            if (_actions.TryGetValue(id, out var state) && state.Executed) _actions.Remove(id);
+        }
     }
 
     // ---------------------------------------------------------------- phase 1: collect for-each outputs
@@ -511,8 +528,10 @@ public sealed partial class ProcessChainGenerator
         int newOutputs = 0;
         var firstPass = new GAction[body.Count];
         int iteration = _iterations.TryGetValue(enumId, out var lastIteration) ? lastIteration : -1;
+        var items = _windowing ? new List<(int Start, int Count)>(collection.Count) : null;
         foreach (var enumValue in collection)
         {
+            items?.Add((unrolledIds.Count, body.Count));
             iteration++;
             _iterations[enumId] = iteration;
             subst.Clear();
@@ -554,6 +573,7 @@ public sealed partial class ProcessChainGenerator
 
         if (action.Output is { } output) AddToCollection(output.Id + TempSuffix, yieldToOutputs);
         RegisterSubActions(action.Id, unrolledIds);
+        if (items is not null) foreach (var (start, count) in items) RegisterItem(action.Id, unrolledIds.GetRange(start, count).ToArray());
         if (more)
         {
             // pending until its last item is unrolled; the output stays temporary until then. One with nested
@@ -642,6 +662,20 @@ public sealed partial class ProcessChainGenerator
             wait.Remaining++;
         }
         if (wait.Remaining == 0) _forEachesToMark.Add(forEachId);
+    }
+
+    /// <summary>Waits for the sub-actions of one unrolled item, to forget their executed marks when they are all done.</summary>
+    private void RegisterItem(string forEachId, string[] ids)
+    {
+        var wait = new SubActionWait(forEachId) { ItemIds = ids };
+        foreach (var id in ids)
+        {
+            ref var state = ref CollectionsMarshal.GetValueRefOrAddDefault(_actions, id, out _);
+            if (state.Executed || state.IsWaitedForBy(wait)) continue;
+            state.AddWait(wait);
+            wait.Remaining++;
+        }
+        if (wait.Remaining == 0) ForgetExecuted(ids);
     }
 
     /// <summary>The ids each for-each still waits for (Steep's subActionsToWaitFor), for saving.</summary>

@@ -66,6 +66,24 @@ public sealed class LazyUnrollTests
     }
 
     [Fact]
+    public void What_a_windowed_for_each_remembers_does_not_grow_with_the_items_it_has_run()
+    {
+        var generator = new ProcessChainGenerator(ForEach(2000), Services, new GeneratorOptions("/tmp/", "/out/", "g"));
+        var open = new Queue<ProcessChain>(generator.Generate(unrollBudget: 10));
+        for (int done = 0; done < 1500; done++)
+        {
+            var chain = open.Dequeue();
+            var results = new Dictionary<string, IReadOnlyList<string>> { [chain.Executables[0].Arguments[1].Variable.Id] = ["x"] };
+            foreach (var c in generator.Generate(results, [chain.Executables[0].Id], unrollBudget: 10 - open.Count)) open.Enqueue(c);
+        }
+        using var state = JsonDocument.Parse(generator.SaveState());
+        // the executed marks of finished items are forgotten: none of the 1,500 is needed by anything still pending
+        Assert.Empty(state.RootElement.GetProperty("executed").EnumerateArray());
+        Assert.Equal(10, state.RootElement.GetProperty("subActionsToWaitFor").GetProperty("each").GetArrayLength());
+        Assert.Equal(1510, state.RootElement.GetProperty("enumPositions").EnumerateObject().Single().Value.GetInt32());
+    }
+
+    [Fact]
     public void A_generator_reloaded_mid_way_continues_at_its_cursor()
     {
         var generator = new ProcessChainGenerator(ForEach(25), Services, new GeneratorOptions("/tmp/", "/out/", "g"));
