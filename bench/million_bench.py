@@ -75,6 +75,7 @@ def run(n, base_dir):
         sid = sub["id"]
         registered = 0
         last = 0.0
+        progress = time.perf_counter()
         while True:
             # without the workflow (its million items), its source and its results, as the dashboard asks
             s = call(base, "GET", f"/workflows/{sid}?exclude=workflow,source,results", timeout=60)[1]
@@ -83,6 +84,12 @@ def run(n, base_dir):
             if time.perf_counter() - last > 5:  # the REGISTERED count is a store query: now and then
                 last = time.perf_counter()
                 registered = max(registered, _total(base, sid))
+            if time.perf_counter() - progress > 60:  # a line a minute, so that a long run shows where it is
+                progress = time.perf_counter()
+                h = list(health)
+                print(f"  ... {progress - t0:7.0f} s: {s.get('succeededProcessChains')} done, {s.get('totalProcessChains')} "
+                      f"registered so far, RSS {_rss_mib(serve.pid):.0f} MiB (peak {peak_rss_mib(serve.pid):.0f}), /health "
+                      f"median {1000 * statistics.median(h):.1f} ms, worst {1000 * max(h):.1f} ms", flush=True)
             time.sleep(0.2)
         wall = time.perf_counter() - t0
         stop.set()
@@ -99,6 +106,17 @@ def run(n, base_dir):
             except subprocess.TimeoutExpired:
                 serve.kill()
                 serve.wait()
+
+
+def _rss_mib(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
 
 
 def _total(base, sid):
