@@ -29,4 +29,23 @@ public sealed record SteepServices(
 
     /// <summary>Chains registered a moment ago, for their first activation.</summary>
     public FreshChains FreshChains { get; init; } = new();
+
+    /// <summary>The default of <see cref="MaxForEachItems"/>.</summary>
+    public const long DefaultMaxForEachItems = 10_000_000;
+
+    /// <summary>
+    /// The most for-each iterations one submitted workflow may declare (<c>steep.http.maxForEachItems</c>; see
+    /// <see cref="Core.Validation.ForEachItems"/>); 0: no limit.
+    /// </summary>
+    public long MaxForEachItems { get; init; } = DefaultMaxForEachItems;
+
+    /// <summary>The default of <see cref="MaxRegisteredChains"/>.</summary>
+    public const int DefaultMaxRegisteredChains = 5000;
+
+    /// <summary>
+    /// How many chains of one submission may be registered or running at once: the generator unrolls for-each items
+    /// as chains finish, so a for-each over a million items holds a window of chains, not a million. 0: no limit
+    /// (every item at once, as Steep does).
+    /// </summary>
+    public int MaxRegisteredChains { get; init; } = DefaultMaxRegisteredChains;
 }

@@ -6,4 +6,5 @@ namespace Steep.Grains;
 internal sealed record StepInput(
     [property: JsonPropertyName("chains")] IReadOnlyList<string> Chains,
     [property: JsonPropertyName("results")] IReadOnlyDictionary<string, IReadOnlyList<string>> Results,
-    [property: JsonPropertyName("executed")] IReadOnlyList<string> Executed);
+    [property: JsonPropertyName("executed")] IReadOnlyList<string> Executed,
+    [property: JsonPropertyName("budget"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Budget = null);

@@ -22,7 +22,6 @@ public sealed class SubmissionGrain(SteepServices services, ILogger<SubmissionGr
     private ProcessChainGenerator? _generator;
     private long _step;
     private readonly HashSet<string> _open = new();     // REGISTERED or RUNNING chains of this submission
-    private readonly HashSet<string> _consumed = new(); // finished chains whose outcome the generator has seen
     private readonly List<ChainFinished> _inbox = new();
     private readonly HashSet<string> _inboxIds = new();
     private readonly Dictionary<string, List<string>> _results = new();
@@ -32,6 +31,8 @@ public sealed class SubmissionGrain(SteepServices services, ILogger<SubmissionGr
     private string? _firstError;
     private bool _stepScheduled;
     private bool _cancelRequested;
+    private int? _workflowPriority;
+    private Workflow? _workflow; // only when process chain adapters need it
 
     private string SubmissionId => this.GetPrimaryKeyString();
 
@@ -48,6 +49,13 @@ public sealed class SubmissionGrain(SteepServices services, ILogger<SubmissionGr
         _cancelRequested = _submission.Status == SubmissionStatus.Cancelled;
         var workflow = _submission.Workflow ?? throw new InvalidOperationException($"Submission {SubmissionId} has no workflow");
         CollectStoredOutputs(workflow.Actions);
+        // the workflow is kept only where plugins need it: its declared values (a million for-each items) live on in
+        // the generator, which converted them, and need not be held twice; the source text is not needed at all
+        _workflowPriority = workflow.Priority;
+        _workflow = services.GeneratorPlugins is { HasAdapters: true } ? workflow : null;
+        // (a submission's priority defaults to its workflow's: pinned before the workflow goes)
+        _submission = _submission with { Priority = _submission.Priority, Workflow = null, Source = null };
+        var consumed = new HashSet<string>(); // finished chains whose outcome the generator has seen (only needed here)
 
         // the services it was accepted with; older submissions stored none and run with the silo's
         _generator = new ProcessChainGenerator(workflow, _submission.ServiceMetadata ?? services.Services, new GeneratorOptions(
@@ -56,9 +64,10 @@ public sealed class SubmissionGrain(SteepServices services, ILogger<SubmissionGr
         foreach (var step in await services.Submissions.GetStepsAsync(SubmissionId, 0, ct))
         {
             var input = JsonSerializer.Deserialize<StepInput>(step.Input, SteepJson.Options)!;
-            try { _generator.Generate(input.Results, input.Executed); }
+            // the budget the step had (steps stored before lazy unrolling had none: everything at once)
+            try { _generator.Generate(input.Results, input.Executed, input.Budget); }
             catch (GeneratorException) { /* the step failed the same way before; its failure is stored */ }
-            foreach (var id in input.Chains) _consumed.Add(id);
+            foreach (var id in input.Chains) consumed.Add(id);
             AddResults(input.Results);
             _step = step.Step;
         }
@@ -71,7 +80,7 @@ public sealed class SubmissionGrain(SteepServices services, ILogger<SubmissionGr
             else
             {
                 Count(status!, c.Chain.ErrorMessage);
-                if (!_consumed.Contains(c.Chain.Id))
+                if (!consumed.Contains(c.Chain.Id))
                 {
                     // finished before the crash, but its outcome never reached the generator: feed it now
                     _inbox.Add(new ChainFinished(c.Chain.Id, status!, c.Chain.Results, status == ProcessChainStatus.Success
@@ -134,7 +143,8 @@ public sealed class SubmissionGrain(SteepServices services, ILogger<SubmissionGr
     public Task ChainFinishedAsync(ChainFinished finished)
     {
         var chainId = finished.ChainId;
-        if (_generator is null || _consumed.Contains(chainId) || !_inboxIds.Add(chainId)) return Task.CompletedTask;
+        // a chain that is not open was consumed already (or dropped by a cancel): a repeated report changes nothing
+        if (_generator is null || !_open.Contains(chainId) || !_inboxIds.Add(chainId)) return Task.CompletedTask;
         _open.Remove(chainId);
         Count(finished.Status, finished.ErrorMessage);
         _inbox.Add(finished);
@@ -180,8 +190,7 @@ public sealed class SubmissionGrain(SteepServices services, ILogger<SubmissionGr
                 dropped.Select(id => new ProcessChainUpdate(id) { Status = ProcessChainStatus.Cancelled, EndTime = now }).ToList(), default);
             foreach (var id in dropped)
             {
-                _open.Remove(id);
-                _consumed.Add(id); // the generator runs no more: nothing to feed it
+                _open.Remove(id); // the generator runs no more: nothing to feed it
                 Count(ProcessChainStatus.Cancelled, null);
             }
             Publish();
@@ -225,25 +234,28 @@ public sealed class SubmissionGrain(SteepServices services, ILogger<SubmissionGr
             if (f.Results is not null) foreach (var (k, v) in f.Results) results[k] = v;
             executed.AddRange(f.ExecutedExecutableIds);
         }
-        var input = new StepInput(inbox.Select(f => f.ChainId).ToList(), results, executed);
+        // lazy unrolling: the step may add as many chains as the window has room for (stored with the step, so that a
+        // replay unrolls exactly what this step did)
+        int? budget = services.MaxRegisteredChains > 0 ? Math.Max(0, services.MaxRegisteredChains - _open.Count) : null;
+        var input = new StepInput(inbox.Select(f => f.ChainId).ToList(), results, executed, budget);
 
         IReadOnlyList<ProcessChain> chains = [];
         string? generatorError = null;
         if (!_cancelRequested)
         {
-            try { chains = _generator.Generate(results, executed); }
+            try { chains = _generator.Generate(results, executed, budget); }
             catch (GeneratorException e) { generatorError = e.Message; }
         }
         // plugins: process chain adapters rewrite the step's chains; when one throws, the chains are stored as ERROR
         string? adapterError = null;
         if (chains.Count > 0 && services.GeneratorPlugins is { HasAdapters: true } plugins)
         {
-            try { chains = await plugins.AdaptAsync(chains, _submission.Workflow!, default); }
+            try { chains = await plugins.AdaptAsync(chains, _workflow!, default); }
             catch (Exception e) when (e is not OutOfMemoryException) { adapterError = e.Message; }
         }
         // the submission's priority, which may have been changed since it was accepted, is its new chains' (unless an
         // adapter gave a chain one of its own)
-        int? generated = _submission.Workflow?.Priority;
+        int? generated = _workflowPriority;
         int? priority = _submission.Priority == 0 && generated is null ? null : _submission.Priority;
         var stored = chains.Select(c => c with
         {
@@ -253,7 +265,6 @@ public sealed class SubmissionGrain(SteepServices services, ILogger<SubmissionGr
         await services.Submissions.CommitStepAsync(SubmissionId,
             new GeneratorStep(_step, JsonSerializer.SerializeToUtf8Bytes(input, SteepJson.Options)), stored, default);
         services.FreshChains.Add(stored);
-        foreach (var f in inbox) _consumed.Add(f.ChainId);
         AddResults(results);
 
         if (generatorError is not null)
@@ -295,6 +306,13 @@ public sealed class SubmissionGrain(SteepServices services, ILogger<SubmissionGr
         if (_submission is null || _generator is null) return;
         if (_open.Count > 0 || _inbox.Count > 0 || _stepScheduled) return;
         if (SubmissionStatus.IsFinal(_submission.Status) && _submission.EndTime is not null) return;
+        if (forcedError is null && !_cancelRequested && _generator.HasMoreToUnroll)
+        {
+            // nothing open, but for-each items wait behind their cursor (nested ones, whose window went to their
+            // parents): a step of their own, with the whole window as budget
+            ScheduleStep();
+            return;
+        }
 
         string status;
         string? error = null;

@@ -21,6 +21,13 @@ public sealed class SubmissionIntake(SteepServices services, IGrainFactory grain
     {
         var problems = WorkflowValidator.Validate(workflow, services.Services);
         if (problems.Count > 0) throw new WorkflowRejectedException(problems);
+        if (services.MaxForEachItems > 0 && ForEachItems.Count(workflow, services.MaxForEachItems) is var items && items > services.MaxForEachItems)
+        {
+            var count = items == long.MaxValue ? "too many" : $"more than {services.MaxForEachItems:N0}";
+            throw new WorkflowRejectedException([
+                $"actions: the for-each actions unroll to {count} iterations (the limit is {services.MaxForEachItems:N0}); " +
+                "split the workflow into smaller submissions, or raise the limit steep.http.maxForEachItems (STEEP_HTTP_MAXFOREACHITEMS)"]);
+        }
         var used = UsedServices(workflow, services.Services);
         var submission = new Submission
         {

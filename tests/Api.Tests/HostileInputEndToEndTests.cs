@@ -29,6 +29,7 @@ public sealed class HostileInputEndToEndTests
                 ["STEEP_HTTP_MAXBODYSIZE"] = "300000",
                 ["STEEP_HTTP_MAXDEPTH"] = "20",
                 ["STEEP_HTTP_MAXALIASNODES"] = "50",
+                ["STEEP_HTTP_MAXFOREACHITEMS"] = "1000",
             }, StartTimeout);
         using var http = new HttpClient { BaseAddress = new Uri(steep.Url), Timeout = TimeSpan.FromSeconds(30) };
 
@@ -56,10 +57,25 @@ public sealed class HostileInputEndToEndTests
             Assert.True(r.StatusCode == HttpStatusCode.BadRequest && body.Contains("is empty (null)", StringComparison.Ordinal), $"{(int)r.StatusCode} {body}");
         }
 
-        // the configured limits: body size (413), nesting depth and alias expansion (400)
+        // the configured limits: body size (413), nesting depth, alias expansion and for-each iterations (400)
         using (var r = await http.PostAsync("/workflows", new StringContent("api: 4.0.0\n# " + new string('x', 300_000))))
         {
             Assert.Equal(HttpStatusCode.RequestEntityTooLarge, r.StatusCode);
+            Assert.Contains("steep.http.maxBodySize", await r.Content.ReadAsStringAsync());
+        }
+        // a small text that declares 40 x 40 iterations (the issue's 3.3 KB request declared 1000 x 1000)
+        var items = string.Join(", ", Enumerable.Range(0, 40).Select(i => $"\"f{i}\""));
+        var nested = $$"""
+            {"api": "4.0.0", "vars": [{"id": "items", "value": [{{items}}]}, {"id": "i"}, {"id": "j"}, {"id": "o"}],
+             "actions": [{"type": "for", "input": "items", "enumerator": "i", "actions": [
+               {"type": "for", "input": "items", "enumerator": "j", "actions": [
+                 {"type": "execute", "service": "cp", "inputs": [{"id": "input_file", "var": "j"}], "outputs": [{"id": "output_file", "var": "o"}]}]}]}]}
+            """;
+        using (var r = await http.PostAsync("/workflows", new StringContent(nested, Encoding.UTF8, "application/json")))
+        {
+            var body = await r.Content.ReadAsStringAsync();
+            Assert.True(r.StatusCode == HttpStatusCode.BadRequest && body.Contains("steep.http.maxForEachItems", StringComparison.Ordinal)
+                && body.Contains("more than 1,000 iterations", StringComparison.Ordinal), $"{(int)r.StatusCode} {body}");
         }
         using (var r = await http.PostAsync("/workflows", new StringContent("api: " + new string('[', 21) + new string(']', 21))))
         {

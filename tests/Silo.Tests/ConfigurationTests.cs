@@ -72,6 +72,28 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public void The_lazy_unrolling_window_and_the_for_each_limit_come_from_steep_yaml_or_the_environment()
+    {
+        var home = Home("steep:\n  controller:\n    maxRegisteredChains: 100\n  http:\n    maxForEachItems: 2000\n");
+        var s = HostSettings.From(SteepConfiguration.Load(home, new Dictionary<string, string>()), null, [], 1);
+        Assert.Equal(100, s.MaxRegisteredChains);
+        Assert.Equal(2000, s.MaxForEachItems);
+
+        var env = new Dictionary<string, string> { ["STEEP_CONTROLLER_MAXREGISTEREDCHAINS"] = "0", ["STEEP_HTTP_MAXFOREACHITEMS"] = "0" };
+        s = HostSettings.From(SteepConfiguration.Load(home, env), null, [], 1);
+        Assert.Equal(0, s.MaxRegisteredChains); // no window: everything at once
+        Assert.Equal(0, s.MaxForEachItems);     // no limit
+
+        var defaults = HostSettings.From(SteepConfiguration.Load(Home("steep: {}\n"), new Dictionary<string, string>()), null, [], 1);
+        Assert.Equal(5000, defaults.MaxRegisteredChains);
+
+        var bad = SteepConfiguration.Load(home, new Dictionary<string, string> { ["STEEP_CONTROLLER_MAXREGISTEREDCHAINS"] = "-1" });
+        var e = Assert.Throws<ModelFormatException>(() => HostSettings.From(bad, null, [], 1));
+        Assert.Contains("steep.controller.maxRegisteredChains", e.Message);
+        Assert.Contains("STEEP_CONTROLLER_MAXREGISTEREDCHAINS", e.Message);
+    }
+
+    [Fact]
     public void A_bad_value_names_the_key_and_the_variable()
     {
         var c = SteepConfiguration.Load(Home(Yaml), new Dictionary<string, string> { ["STEEP_HTTP_PORT"] = "eighty" });

@@ -46,7 +46,7 @@ internal static class BodyReader
     }
 
     private static IResult TooLarge(long limit) => ApiResults.Text(StatusCodes.Status413PayloadTooLarge,
-        $"The request body is too large: at most {Size(limit)} are accepted");
+        $"The request body is too large: at most {Size(limit)} are accepted (the limit is steep.http.maxBodySize, STEEP_HTTP_MAXBODYSIZE)");
 
     private static string Size(long bytes) => bytes % (1024 * 1024) == 0 ? $"{bytes / (1024 * 1024)} MiB"
         : bytes % 1024 == 0 ? $"{bytes / 1024} KiB" : $"{bytes} bytes";

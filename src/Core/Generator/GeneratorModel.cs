@@ -79,4 +79,10 @@ internal sealed class SubActionWait(string forEachId)
 {
     public string ForEachId { get; } = forEachId;
     public int Remaining { get; set; }
+
+    /// <summary>
+    /// Set for the wait of one unrolled item (lazy unrolling only): the ids of that item's sub-actions, whose executed
+    /// marks are forgotten once all of them are executed, so that the marks do not grow with the number of items.
+    /// </summary>
+    public string[]? ItemIds { get; init; }
 }

@@ -34,6 +34,13 @@ public sealed partial class ProcessChainGenerator
     private readonly Dictionary<string, int> _iterations = new();
     private readonly List<GAction> _roots = new(); // pending actions, for saving; compacted lazily
 
+    // lazy unrolling: the for-eaches whose input has items not unrolled yet (their cursor is in _enumPositions), and
+    // how many more sub-actions the current step may unroll (int.MaxValue: all at once, as Steep does)
+    private readonly List<GFor> _windowed = new();
+    private readonly HashSet<string> _windowedIds = new();
+    private int _unrollBudget = int.MaxValue;
+    private bool _windowing; // this step has a budget: items' executed marks are forgotten once the item is done
+
     // ... and indexes over it, so that a step only touches what changed
     private readonly Dictionary<string, List<GAction>> _dependents = new();      // action id -> actions depending on it
     private readonly HashSet<GAction> _dirty = new();
@@ -85,6 +92,12 @@ public sealed partial class ProcessChainGenerator
     /// <summary>True when every action has been turned into process chains.</summary>
     public bool IsFinished => _pendingCount == 0;
 
+    /// <summary>
+    /// True when a for-each action has input items that a step with an unroll budget left for later: a further step
+    /// with a budget unrolls more of them, even when nothing else changed.
+    /// </summary>
+    public bool HasMoreToUnroll => _windowed.Count > 0;
+
     /// <summary>The values known so far (workflow results): variable id to value.</summary>
     public IReadOnlyDictionary<string, object> Values => _valuesView ??= new ValuesView(this);
 
@@ -94,11 +107,25 @@ public sealed partial class ProcessChainGenerator
     /// Produces the process chains that are ready now. Pass the <paramref name="results"/> (output variable id to
     /// values) and the ids of the executables that succeeded since the previous call.
     /// </summary>
+    /// <param name="results">Output variable id to the values produced since the previous call.</param>
+    /// <param name="executedExecutableIds">The executables that succeeded since the previous call.</param>
+    /// <param name="unrollBudget">
+    /// How many sub-actions this step may unroll from for-each actions (null: every item at once, as Steep does).
+    /// Items beyond it stay in the for-each's input behind a cursor until a later step has budget again; a for-each
+    /// whose unrolled sub-actions have all finished always gets one more item, so nested for-eaches progress. The same
+    /// sequence of budgets gives the same chains, so a replay after a restart must pass the budgets it passed before.
+    /// For-eaches that yield to their own input are always unrolled whole.
+    /// </param>
     /// <exception cref="GeneratorException">the workflow cannot be processed any further.</exception>
     public IReadOnlyList<ProcessChain> Generate(
         IReadOnlyDictionary<string, IReadOnlyList<string>>? results = null,
-        IEnumerable<string>? executedExecutableIds = null)
+        IEnumerable<string>? executedExecutableIds = null,
+        int? unrollBudget = null)
     {
+        _unrollBudget = unrollBudget is { } budget ? Math.Max(0, budget) : int.MaxValue;
+        _windowing = unrollBudget is not null;
+        // what was left for later gets another look in every step (a handful of for-eaches, not their items)
+        foreach (var f in _windowed) MarkDirty(f);
         // the usual concrete types are enumerated without boxing an enumerator (this runs once per finished chain)
         if (results is Dictionary<string, IReadOnlyList<string>> dictionary)
         {
@@ -304,7 +331,22 @@ public sealed partial class ProcessChainGenerator
 
     private void CountExecuted(SubActionWait wait)
     {
-        if (--wait.Remaining == 0) _forEachesToMark.Add(wait.ForEachId);
+        if (--wait.Remaining > 0) return;
+        if (wait.ItemIds is { } itemIds) ForgetExecuted(itemIds);
+        else _forEachesToMark.Add(wait.ForEachId);
+    }
+
+    /// <summary>
+    /// Forgets the executed marks of one unrolled item's sub-actions once all of them are executed: only the item's own
+    /// actions (siblings, and the sub-actions of its nested for-eaches, which are renamed per item) can depend on them,
+    /// and those are done. A repeated report of one of them then finds nothing waiting, as before.
+    /// </summary>
+    private void ForgetExecuted(string[] ids)
+    {
+        foreach (var id in ids)
+        {
+            if (_actions.TryGetValue(id, out var state) && state.Executed) _actions.Remove(id);
+        }
     }
 
     // ---------------------------------------------------------------- phase 1: collect for-each outputs
@@ -414,6 +456,9 @@ public sealed partial class ProcessChainGenerator
             _forEachesToMark.Clear();
             foreach (var id in ids)
             {
+                // a for-each with items still to unroll is not done when what it unrolled so far is: its last window
+                // registers the rest (and marks it then if they are done already)
+                if (_windowedIds.Contains(id)) continue;
                 if (!_subActionsToWaitFor.TryGetValue(id, out var wait) || wait.Remaining > 0) continue;
                 _subActionsToWaitFor.Remove(id);
                 MarkExecuted(id);
@@ -448,20 +493,34 @@ public sealed partial class ProcessChainGenerator
 
         var tempInput = GetValue(action.TempInputKey);
         var source = tempInput ?? GetValue(action.Input.Id) ?? action.Input.Value;
+        var body = action.Actions;
+        int cost = Math.Max(1, body.Count); // sub-actions one item unrolls into (at this level)
         List<object?>? inputs = null;
+        bool more = false; // items left for a later step
+        bool nested = false; // windowed, with for-eaches in its body: one item at a time
         if (source is not null)
         {
             var il = source as List<object?> ?? [source];
-            _enumPositions[enumKey] = il.Count;
             int from = Math.Min(enumPosition, il.Count);
-            inputs = il.GetRange(from, il.Count - from);
+            int take = il.Count - from;
+            if (_unrollBudget != int.MaxValue && action.YieldToInput is null)
+            {
+                nested = HasNestedForEach(body);
+                int allowed = ItemsAllowed(action, cost, nested);
+                if (take > allowed) (take, more) = (allowed, true);
+            }
+            if (more) AddWindowed(action);
+            else RemoveWindowed(action);
+            if (take == 0 && more) return; // no budget left in this step: the cursor stays where it is
+            _enumPositions[enumKey] = from + take;
+            inputs = il.GetRange(from, take);
         }
         var recursive = GetValue(recKey) as List<object?>;
         if (inputs is not null && recursive is not null) inputs.AddRange(recursive);
         var collection = inputs ?? (recursive is null ? null : new List<object?>(recursive));
         if (collection is null) return;
+        if (_unrollBudget != int.MaxValue) _unrollBudget -= (int)Math.Min(int.MaxValue, (long)collection.Count * cost);
 
-        var body = action.Actions;
         var yieldToOutputs = new List<GVar>(action.YieldToOutput is null ? 0 : collection.Count);
         var yieldToInputs = new List<GVar>(action.YieldToInput is null ? 0 : collection.Count);
         var unrolledIds = new List<string>(collection.Count * body.Count);
@@ -469,8 +528,10 @@ public sealed partial class ProcessChainGenerator
         int newOutputs = 0;
         var firstPass = new GAction[body.Count];
         int iteration = _iterations.TryGetValue(enumId, out var lastIteration) ? lastIteration : -1;
+        var items = _windowing ? new List<(int Start, int Count)>(collection.Count) : null;
         foreach (var enumValue in collection)
         {
+            items?.Add((unrolledIds.Count, body.Count));
             iteration++;
             _iterations[enumId] = iteration;
             subst.Clear();
@@ -512,6 +573,14 @@ public sealed partial class ProcessChainGenerator
 
         if (action.Output is { } output) AddToCollection(output.Id + TempSuffix, yieldToOutputs);
         RegisterSubActions(action.Id, unrolledIds);
+        if (items is not null) foreach (var (start, count) in items) RegisterItem(action.Id, unrolledIds.GetRange(start, count).ToArray());
+        if (more)
+        {
+            // pending until its last item is unrolled; the output stays temporary until then. One with nested
+            // for-eaches comes back after the one just unrolled (queued behind it), as long as budget is left
+            if (nested && _unrollBudget > 0) queue.Enqueue(action);
+            return;
+        }
 
         if (yieldToInputs.Count == 0)
         {
@@ -536,6 +605,44 @@ public sealed partial class ProcessChainGenerator
         }
     }
 
+    /// <summary>
+    /// How many items a windowed for-each may unroll in this step: as many as the budget pays for, at least one while
+    /// any budget is left, and one without budget when nothing it unrolled is still open (a nested for-each must be
+    /// able to finish, or its parent's budget would never come back). A for-each with nested for-eaches goes one item
+    /// at a time, depth first, and waits while one of those still has items to unroll: its chains then come in the
+    /// order in which unrolling at once produces them.
+    /// </summary>
+    private int ItemsAllowed(GFor action, int cost, bool nested)
+    {
+        int budget = _unrollBudget;
+        if (nested)
+        {
+            foreach (var f in _windowed)
+            {
+                if (f.Seq > action.Seq) { budget = 0; break; } // (created after it: one of its own, in practice)
+            }
+        }
+        if (budget >= cost) return nested ? 1 : budget / cost;
+        if (budget > 0) return 1;
+        return _subActionsToWaitFor.TryGetValue(action.Id, out var wait) && wait.Remaining > 0 ? 0 : 1;
+    }
+
+    private static bool HasNestedForEach(IReadOnlyList<GAction> body)
+    {
+        for (int k = 0; k < body.Count; k++) if (body[k] is GFor) return true;
+        return false;
+    }
+
+    private void AddWindowed(GFor action)
+    {
+        if (_windowedIds.Add(action.Id)) _windowed.Add(action);
+    }
+
+    private void RemoveWindowed(GFor action)
+    {
+        if (_windowedIds.Remove(action.Id)) _windowed.Remove(action);
+    }
+
     /// <summary>Makes room for <paramref name="additional"/> more entries, growing at least geometrically.</summary>
     private static void Reserve<TValue>(Dictionary<string, TValue> table, int additional)
     {
@@ -555,6 +662,20 @@ public sealed partial class ProcessChainGenerator
             wait.Remaining++;
         }
         if (wait.Remaining == 0) _forEachesToMark.Add(forEachId);
+    }
+
+    /// <summary>Waits for the sub-actions of one unrolled item, to forget their executed marks when they are all done.</summary>
+    private void RegisterItem(string forEachId, string[] ids)
+    {
+        var wait = new SubActionWait(forEachId) { ItemIds = ids };
+        foreach (var id in ids)
+        {
+            ref var state = ref CollectionsMarshal.GetValueRefOrAddDefault(_actions, id, out _);
+            if (state.Executed || state.IsWaitedForBy(wait)) continue;
+            state.AddWait(wait);
+            wait.Remaining++;
+        }
+        if (wait.Remaining == 0) ForgetExecuted(ids);
     }
 
     /// <summary>The ids each for-each still waits for (Steep's subActionsToWaitFor), for saving.</summary>

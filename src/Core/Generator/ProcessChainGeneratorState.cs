@@ -64,6 +64,9 @@ public sealed partial class ProcessChainGenerator
         w.WriteStartObject("iterations");
         foreach (var (k, v) in _iterations) w.WriteNumber(k, v);
         w.WriteEndObject();
+
+        // for-eaches with items left for a later step (their cursors are enumPositions); absent when none, as before
+        if (_windowed.Count > 0) WriteStrings(w, "windowed", _windowed.Select(f => f.Id));
         w.WriteEndObject();
     }
 
@@ -138,6 +141,11 @@ public sealed partial class ProcessChainGenerator
         foreach (var p in s.GetProperty("subActionsToWaitFor").EnumerateObject())
             g.RegisterSubActions(p.Name, p.Value.EnumerateArray().Select(x => x.GetString()!).ToList());
         foreach (var p in s.GetProperty("iterations").EnumerateObject()) g._iterations[p.Name] = p.Value.GetInt32();
+        if (s.TryGetProperty("windowed", out var windowed))
+        {
+            var ids = windowed.EnumerateArray().Select(x => x.GetString()!).ToHashSet();
+            foreach (var a in g._roots) if (a is GFor f && ids.Contains(f.Id)) g.AddWindowed(f);
+        }
         return g;
     }
 

@@ -1,6 +1,7 @@
 using Steep.Core.Models;
 using Steep.Core.Serialization;
 using Steep.Agent;
+using Steep.Grains;
 using Steep.Plugins;
 using Steep.Silo.Configuration;
 
@@ -57,6 +58,13 @@ public sealed record HostSettings
     public long HttpMaxBodySize { get; init; } = 10 * 1024 * 1024;
     /// <summary>How deep and how far (YAML aliases) a submitted workflow may expand.</summary>
     public ReadLimits ReadLimits { get; init; } = ReadLimits.Default;
+    /// <summary>
+    /// <c>steep.controller.maxRegisteredChains</c>: how many chains of one submission may wait or run at once; for-each
+    /// items beyond them are unrolled as chains finish. 0: every item at once, as Steep does.
+    /// </summary>
+    public int MaxRegisteredChains { get; init; } = SteepServices.DefaultMaxRegisteredChains;
+    /// <summary><c>steep.http.maxForEachItems</c>: the most for-each iterations one workflow may declare; 0: no limit.</summary>
+    public long MaxForEachItems { get; init; } = SteepServices.DefaultMaxForEachItems;
 
     /// <summary>Builds the settings; command-line values (when not null) win over configuration.</summary>
     public static HostSettings From(SteepConfiguration config, string? dataDir, string[]? serviceFiles, int? agents)
@@ -100,6 +108,9 @@ public sealed record HostSettings
             GatewayPort = Port(config, "steep.cluster.gatewayPort"),
             Cluster = ClusterSettings.From(config),
             HttpMaxBodySize = config.GetLong("steep.http.maxBodySize", 10 * 1024 * 1024, min: 1),
+            MaxForEachItems = config.GetLong("steep.http.maxForEachItems", SteepServices.DefaultMaxForEachItems, min: 0),
+            MaxRegisteredChains = (int)Math.Min(int.MaxValue,
+                config.GetLong("steep.controller.maxRegisteredChains", SteepServices.DefaultMaxRegisteredChains, min: 0)),
             ReadLimits = new ReadLimits
             {
                 MaxDepth = config.GetInt("steep.http.maxDepth", ReadLimits.Default.MaxDepth),

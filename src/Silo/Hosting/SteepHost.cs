@@ -136,6 +136,8 @@ public sealed partial class SteepHost : IAsyncDisposable
                 Macros = settings.Macros,
                 GeneratorPlugins = settings.Plugins.Generator,
                 Progress = settings.Progress,
+                MaxRegisteredChains = settings.MaxRegisteredChains,
+                MaxForEachItems = settings.MaxForEachItems,
             };
             return new SteepHost(settings, services, events, lifetime, dataLock);
         }
@@ -219,6 +221,9 @@ public sealed partial class SteepHost : IAsyncDisposable
             }
             // idle submissions and chains go after two minutes, as before; a resumed submission replays its journal
             silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = TimeSpan.FromMinutes(2));
+            // every chain is a grain of its own: Orleans' directory cache (1,000,000 entries by default) would keep an
+            // entry for each of a million-chain submission's chains long after they ended
+            silo.Configure<GrainDirectoryOptions>(o => o.CacheSize = 10_000);
             silo.Services.AddSerializer(b => b.AddSteepModels());
             configure?.Invoke(silo);
         });
