@@ -37,6 +37,12 @@ public static class ClusterSilo
             o.Invariant = Invariant;
             o.ConnectionString = connection;
         });
+        // Orleans' default directory deactivates every activation whose directory entry was kept by a silo that dies,
+        // on the survivors too: agents would kill the chains they run, the scheduler would forget its queue. The
+        // distributed directory keeps them (strongly consistent, it recovers the entries from the survivors).
+#pragma warning disable ORLEANSEXP003 // marked experimental since Orleans 9; without it a lost silo takes survivors' activations with it
+        silo.AddDistributedGrainDirectory();
+#pragma warning restore ORLEANSEXP003
         silo.Configure<ClusterOptions>(o =>
         {
             o.ClusterId = cluster.Id;

@@ -58,15 +58,15 @@ public sealed partial class SteepHost : IAsyncDisposable
     /// <summary>The Orleans silo-to-silo port.</summary>
     public int SiloPort { get; private set; }
 
-    /// <summary>Starts everything in a host of its own (no HTTP): <c>run</c> and <c>resume</c>.</summary>
-    public static async Task<SteepHost> StartAsync(HostSettings settings, CancellationToken ct)
+    /// <summary>Starts everything in a host of its own (no HTTP): <c>run</c>, <c>resume</c> and <c>agent</c>.</summary>
+    public static async Task<SteepHost> StartAsync(HostSettings settings, CancellationToken ct, bool gateway = false)
     {
         var steep = await OpenAsync(settings, ct);
         try
         {
             var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
             ConfigureLogging(builder.Logging);
-            steep.ConfigureSilo(builder, gateway: false);
+            steep.ConfigureSilo(builder, gateway);
             var host = builder.Build();
             steep._ownedHost = host;
             StartupTrace.Mark("host built");
@@ -221,6 +221,12 @@ public sealed partial class SteepHost : IAsyncDisposable
             silo.Services.AddSerializer(b => b.AddSteepModels());
             configure?.Invoke(silo);
         });
+        if (Settings.Cluster is { } c)
+        {
+            // added after the silo, so stopped before it: the silo drains while it is still a member of the cluster
+            builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<ClusterWatch>(sp, this, c));
+            builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = c.DrainTimeout + TimeSpan.FromSeconds(30));
+        }
     }
 
     /// <summary>The gateway port of <c>steep serve</c> unless configured (Orleans' usual one).</summary>
@@ -254,13 +260,16 @@ public sealed partial class SteepHost : IAsyncDisposable
 
         var agentIds = new List<string>();
         var machine = Environment.MachineName.ToLowerInvariant();
-        for (int i = 1; i <= Settings.AgentCount; i++) agentIds.Add($"{machine}-{Environment.ProcessId}-{i}");
+        for (int i = 1; Settings.Components.Agent && i <= Settings.AgentCount; i++) agentIds.Add($"{machine}-{Environment.ProcessId}-{i}");
         await Task.WhenAll(agentIds.Select(id => grains.GetGrain<IAgentGrain>(id).RegisterAsync(Settings.AgentCapabilities)));
         AgentIds = agentIds;
         _grains.TrySetResult(grains);
     }
 
     private Task<IGrainFactory> Grains => _grains.Task;
+
+    /// <summary>Completes once <see cref="AttachAsync"/> has registered the local agents; fails when the host stops first.</summary>
+    internal Task Attached => _grains.Task;
 
     private bool IsStopping => _lifetime?.ApplicationStopping.IsCancellationRequested ?? false;
 
@@ -363,7 +372,8 @@ public sealed partial class SteepHost : IAsyncDisposable
         {
             try
             {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                // a silo of a cluster drains first (its running chains may finish)
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10) + (Settings.Cluster?.DrainTimeout ?? TimeSpan.Zero));
                 await _ownedHost.StopAsync(timeout.Token);
             }
             finally

@@ -1,0 +1,7 @@
+namespace Steep.Grains;
+
+/// <summary>What a recovery after lost silos did.</summary>
+/// <param name="AgentsForgotten">Agents of the lost silos the scheduler dropped.</param>
+/// <param name="ChainsRequeued">RUNNING chains put back to REGISTERED because their agent was gone.</param>
+/// <param name="SubmissionsResumed">Unfinished submissions started again.</param>
+public sealed record FailoverReport(int AgentsForgotten, int ChainsRequeued, int SubmissionsResumed);
