@@ -25,11 +25,12 @@ public static class Failover
             await grains.GetGrain<ISubmissionGrain>(id).StartAsync();
             return true;
         })));
-        return new FailoverReport(forgotten, requeued.Count(r => r), resumed.Count(r => r));
+        return new FailoverReport(forgotten, requeued.Count(r => r == true), resumed.Count(r => r == true),
+            requeued.Count(r => r is null) + resumed.Count(r => r is null));
     }
 
-    /// <summary>One grain call; a failure (a silo lost meanwhile) counts as not done: the next recovery tries again.</summary>
-    private static async Task<bool> Try(Func<Task<bool>> call)
+    /// <summary>One grain call; null when it failed (a silo lost meanwhile, an answer too late): the recovery is tried again.</summary>
+    private static async Task<bool?> Try(Func<Task<bool>> call)
     {
         try
         {
@@ -37,7 +38,7 @@ public static class Failover
         }
         catch (Exception e) when (e is OrleansException or TimeoutException or SiloUnavailableException)
         {
-            return false;
+            return null;
         }
     }
 }

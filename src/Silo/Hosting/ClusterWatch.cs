@@ -41,8 +41,8 @@ internal sealed class ClusterWatch(SteepHost steep, ClusterSettings cluster, ICl
                 if (lost.Count == 0) continue;
                 var names = string.Join(", ", lost.Select(s => snapshot.Members[s].Name ?? s.ToString()));
                 Console.Error.WriteLine($"{Now} silo(s) {names} gone; {(IsLeader(snapshot) ? "recovering their work" : "agents register again")}");
-                await RejoinAsync();
-                if (IsLeader(snapshot)) await RecoverAsync(lost, names, ct);
+                // both at once: recovery puts chains in the queue, agents take them as soon as they are registered again
+                await Task.WhenAll(RejoinAsync(ct), IsLeader(snapshot) ? RecoverAsync(lost, names, ct) : Task.CompletedTask);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -62,30 +62,44 @@ internal sealed class ClusterWatch(SteepHost steep, ClusterSettings cluster, ICl
             .Select(m => m.SiloAddress.ToParsableString()).Order(StringComparer.Ordinal).FirstOrDefault()
         is not { } lowest || lowest == local.SiloAddress.ToParsableString();
 
-    private async Task RejoinAsync()
+    /// <summary>How often a recovery step that failed (a call timed out while the cluster settles) is tried again.</summary>
+    private const int Attempts = 10;
+
+    private async Task RejoinAsync(CancellationToken ct)
     {
-        try
+        for (int attempt = 1; attempt <= Attempts && !ct.IsCancellationRequested; attempt++)
         {
-            await Task.WhenAll(steep.AgentIds.Select(id => grains.GetGrain<IAgentGrain>(id).RejoinAsync()));
-        }
-        catch (Exception e) when (e is OrleansException or TimeoutException)
-        {
-            Console.Error.WriteLine($"{Now} agents could not register again ({e.Message}); they will at the next change");
+            try
+            {
+                await Task.WhenAll(steep.AgentIds.Select(id => grains.GetGrain<IAgentGrain>(id).RejoinAsync()));
+                return;
+            }
+            catch (Exception e) when (e is OrleansException or TimeoutException)
+            {
+                Console.Error.WriteLine($"{Now} agents could not register again ({e.Message}); trying again");
+                await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            }
         }
     }
 
     private async Task RecoverAsync(IReadOnlyList<SiloAddress> lost, string what, CancellationToken ct)
     {
-        try
+        for (int attempt = 1; attempt <= Attempts && !ct.IsCancellationRequested; attempt++)
         {
-            var report = await Failover.RecoverAsync(grains, steep.Services, lost.Select(s => s.ToParsableString()).ToList(), ct);
-            if (report.ChainsRequeued > 0 || report.AgentsForgotten > 0)
-                Console.Error.WriteLine($"{Now} recovered after {what}: {report.ChainsRequeued} running chain(s) back to REGISTERED, " +
-                    $"{report.AgentsForgotten} agent(s) forgotten, {report.SubmissionsResumed} unfinished submission(s) resumed");
-        }
-        catch (Exception e) when (e is OrleansException or TimeoutException or IOException or Npgsql.NpgsqlException)
-        {
-            Console.Error.WriteLine($"{Now} recovery after {what} failed ({e.Message}); the next change of the cluster tries again");
+            try
+            {
+                var report = await Failover.RecoverAsync(grains, steep.Services, lost.Select(s => s.ToParsableString()).ToList(), ct);
+                if (report.ChainsRequeued > 0 || report.AgentsForgotten > 0 || report.Failed > 0)
+                    Console.Error.WriteLine($"{Now} recovered after {what}: {report.ChainsRequeued} running chain(s) back to REGISTERED, " +
+                        $"{report.AgentsForgotten} agent(s) forgotten, {report.SubmissionsResumed} unfinished submission(s) resumed" +
+                        (report.Failed > 0 ? $", {report.Failed} call(s) failed: trying again" : ""));
+                if (report.Failed == 0) return;
+            }
+            catch (Exception e) when (e is OrleansException or TimeoutException or IOException or Npgsql.NpgsqlException)
+            {
+                Console.Error.WriteLine($"{Now} recovery after {what} failed ({e.Message}); trying again");
+            }
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
         }
     }
 

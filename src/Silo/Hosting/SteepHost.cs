@@ -135,6 +135,10 @@ public sealed partial class SteepHost : IAsyncDisposable
                 ServiceDirectories = settings.ServiceDirectories,
                 Macros = settings.Macros,
                 GeneratorPlugins = settings.Plugins.Generator,
+                // In a cluster a chain's first activation is usually on another silo (its agent's): an entry kept here
+                // would go stale (a later activation on this silo would take a REGISTERED chain that has run meanwhile,
+                // with its run count), so activations read the registry.
+                FreshChains = settings.Cluster is null ? new FreshChains() : new FreshChains(capacity: 0),
             };
             return new SteepHost(settings, services, events, lifetime, dataLock);
         }
@@ -203,6 +207,7 @@ public sealed partial class SteepHost : IAsyncDisposable
             if (Settings.Cluster is { } cluster)
             {
                 ClusterSilo.Configure(silo, cluster, SiloPort, GatewayPort);
+                ComponentPlacement.Configure(silo, Settings.Components);
             }
             else
             {

@@ -11,11 +11,14 @@ public sealed class ClusterApi(string postgres, string clusterId) : IDisposable
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
     /// <summary>A workflow of <paramref name="chains"/> independent chains, each sleeping <paramref name="seconds"/> s.</summary>
-    public static string Sleeps(int chains, int seconds) => $$"""
+    public static string Sleeps(int chains, int seconds) => Sleeps(Enumerable.Repeat(seconds, chains).ToArray());
+
+    /// <summary>A workflow of independent chains sleeping the given seconds each (one chain per value, registered in this order).</summary>
+    public static string Sleeps(int[] seconds) => $$"""
         api: 4.0.0
         vars:
           - id: pauses
-            value: [{{string.Join(", ", Enumerable.Repeat(seconds, chains))}}]
+            value: [{{string.Join(", ", seconds)}}]
         actions:
           - type: for
             input: pauses

@@ -10,6 +10,11 @@ public sealed class ServeProcess : IAsyncDisposable
     private readonly Task<string> _stderr;
 
     private readonly Uri? _url;
+    private bool _disposed;
+    private System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+
+    /// <summary>What the process has written to stderr so far.</summary>
+    public string StderrSoFar => string.Join('\n', _lines);
 
     private ServeProcess(Process process, Task<string> stderr, Uri? url)
     {
@@ -59,7 +64,12 @@ public sealed class ServeProcess : IAsyncDisposable
         psi.Environment["STEEP_CLUSTER_NAME"] = name;
         psi.Environment["STEEP_CLUSTER_GATEWAYPORT"] = "0";
         var process = Process.Start(psi)!;
-        var stderr = process.StandardError.ReadToEndAsync();
+        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var stderr = Task.Run(async () =>
+        {
+            while (await process.StandardError.ReadLineAsync() is { } l) lines.Enqueue(l);
+            return string.Join('\n', lines);
+        });
         // the launcher may first build the command (minutes)
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
         try
@@ -69,12 +79,12 @@ public sealed class ServeProcess : IAsyncDisposable
                 if (line.StartsWith("Listening on ", StringComparison.Ordinal))
                 {
                     _ = process.StandardOutput.ReadToEndAsync();
-                    return new ServeProcess(process, stderr, new Uri(line["Listening on ".Length..].Trim()));
+                    return new ServeProcess(process, stderr, new Uri(line["Listening on ".Length..].Trim())) { _lines = lines };
                 }
                 if (line.StartsWith("Running ", StringComparison.Ordinal))
                 {
                     _ = process.StandardOutput.ReadToEndAsync();
-                    return new ServeProcess(process, stderr, null);
+                    return new ServeProcess(process, stderr, null) { _lines = lines };
                 }
             }
         }
@@ -116,6 +126,8 @@ public sealed class ServeProcess : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (_disposed) return;
+        _disposed = true;
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);
         await _process.WaitForExitAsync();
         _process.Dispose();
