@@ -109,6 +109,54 @@ public sealed class FailoverTests(PostgresDatabase database, ITestOutputHelper o
     }
 
     [SkippableFact]
+    public async Task After_every_silo_was_killed_a_new_silo_finishes_the_workflow()
+    {
+        Skip.If(PostgresServer.Skipped, PostgresServer.SkipReason);
+        var a = await Start("a", agents: 2);
+        var b = await Start("b", agents: 2);
+        await WaitUntil(async () => await _api.ActiveSilosAsync() == 2, TimeSpan.FromSeconds(30), "both silos active");
+        var id = await _api.SubmitAsync(a, Sleeps([1, 1, 1, 1, 20, 20, 20, 20, 1, 1]));
+        await WaitUntil(async () =>
+        {
+            var now = await _api.ChainsAsync(a, id);
+            return now.Count(x => x.Status == "SUCCESS") == 4 && now.Count(x => x.Status == "RUNNING") == 4;
+        }, TimeSpan.FromSeconds(60), "four short chains done, four long ones running");
+        var before = await _api.ChainsAsync(a, id);
+        var succeededBefore = before.Where(c => c.Status == "SUCCESS").Select(c => c.Id).ToHashSet();
+        var killedAt = DateTimeOffset.UtcNow;
+        a.Kill();
+        b.Kill();
+
+        var clock = Stopwatch.StartNew();
+        var c = await Start("c", agents: 4);
+        var listening = clock.Elapsed;
+        DateTimeOffset? again = null;
+        await WaitUntil(async () =>
+        {
+            again = (await _api.ChainsAsync(c, id)).Where(x => x.TotalRuns >= 2).Min(x => x.StartTime);
+            return again is not null;
+        }, TimeSpan.FromSeconds(90), "a chain of the killed silos started again on c");
+        output.WriteLine($"c listened {listening.TotalSeconds:0.0} s after a and b were killed; the first of their chains ran again " +
+            $"{(again!.Value - killedAt).TotalSeconds:0.0} s after the kill");
+        await WaitUntil(async () => await _api.StatusAsync(c, id) == "SUCCESS", TimeSpan.FromSeconds(120), $"submission {id} SUCCESS on c");
+
+        var chains = await _api.ChainsAsync(c, id);
+        Assert.Equal(10, chains.Count);
+        Assert.All(chains, x => Assert.Equal("SUCCESS", x.Status));
+        foreach (var x in chains)
+        {
+            var runs = await _api.RunsAsync(c, x.Id);
+            if (succeededBefore.Contains(x.Id)) Assert.Single(runs); // a SUCCESS chain is never run again
+            if (runs.Count == 1) continue;
+            Assert.Equal(2, runs.Count); // killed with its silo, run once more on c
+            Assert.NotEqual("SUCCESS", runs[0].Status);
+            Assert.True(c.Owns(runs[1].AgentId), $"{x.Id} ran again on {runs[1].AgentId}");
+            Assert.True(runs[1].StartTime >= killedAt);
+        }
+        Assert.Equal(4, chains.Count(x => x.TotalRuns == 2));
+    }
+
+    [SkippableFact]
     public async Task A_silo_stopped_with_SIGTERM_lets_its_running_chains_finish_and_takes_no_more()
     {
         Skip.If(PostgresServer.Skipped, PostgresServer.SkipReason);

@@ -266,7 +266,20 @@ public sealed partial class SteepHost : IAsyncDisposable
         var agentIds = new List<string>();
         var machine = Environment.MachineName.ToLowerInvariant();
         for (int i = 1; Settings.Components.Agent && i <= Settings.AgentCount; i++) agentIds.Add($"{machine}-{Environment.ProcessId}-{i}");
-        await Task.WhenAll(agentIds.Select(id => grains.GetGrain<IAgentGrain>(id).RegisterAsync(Settings.AgentCapabilities)));
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await Task.WhenAll(agentIds.Select(id => grains.GetGrain<IAgentGrain>(id).RegisterAsync(Settings.AgentCapabilities)));
+                break;
+            }
+            catch (Exception e) when (Settings.Cluster is not null && attempt < 5 && e is TimeoutException or OrleansException && !ct.IsCancellationRequested)
+            {
+                // silos of a cluster that stopped altogether are still members until this one has them declared dead,
+                // and the scheduler cannot be placed before: try again
+                Console.Error.WriteLine($"agents could not register yet ({e.GetType().Name}); trying again");
+            }
+        }
         AgentIds = agentIds;
         _grains.TrySetResult(grains);
     }
@@ -283,8 +296,20 @@ public sealed partial class SteepHost : IAsyncDisposable
     {
         var grains = await Grains.WaitAsync(ct);
         var ids = await Services.Submissions.ListUnfinishedIdsAsync(ct);
-        foreach (var id in ids) await grains.GetGrain<ISubmissionGrain>(id).StartAsync();
-        return ids;
+        var resumed = new List<string>();
+        foreach (var id in ids)
+        {
+            try
+            {
+                await grains.GetGrain<ISubmissionGrain>(id).StartAsync();
+                resumed.Add(id);
+            }
+            catch (Exception e) when (Settings.Cluster is not null && e is TimeoutException or OrleansException)
+            {
+                // its grain cannot be reached while lost silos are being declared dead; the recovery after that resumes it
+            }
+        }
+        return resumed;
     }
 
     /// <summary>Validates and stores a workflow, then starts it.</summary>
