@@ -19,9 +19,12 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
     private DateTimeOffset _changed;
     private string? _current;
     private CancellationTokenSource? _cts;
-    private Task? _run;
+    private Task<ProcessChainOutcome?>? _run; // its outcome; null when it was killed
     private bool _registered;
+    private bool _leaving; // the silo stops gracefully: no new chains
     private volatile bool _stopping; // the silo stops: a chain killed for that is not reported (it runs again later)
+    private readonly Queue<string> _recent = new(); // chains finished a moment ago, whose outcome may still be on its way
+    private const int RecentKept = 16;
 
     private string AgentId => this.GetPrimaryKeyString();
 
@@ -32,14 +35,94 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
 
     private ISchedulerGrain Scheduler => _scheduler ??= GrainFactory.GetGrain<ISchedulerGrain>(SchedulerGrain.Key);
 
+    private string SiloKey => silo.SiloAddress.ToParsableString();
+
+    private int BusySlots => (_current is null ? 0 : 1) + (_next is null ? 0 : 1);
+
     /// <inheritdoc />
     public async Task RegisterAsync(IReadOnlyList<string> capabilities)
     {
         _capabilities = capabilities;
         _startTime = _changed = services.Clock.GetUtcNow();
         _registered = true;
+        _leaving = false;
         services.Events.AgentChanged(new AgentEvent(AgentId, "registered", null));
-        await Scheduler.RegisterAgentAsync(AgentId, capabilities);
+        await Scheduler.RegisterAgentAsync(AgentId, capabilities, SiloKey, BusySlots);
+    }
+
+    /// <inheritdoc />
+    public async Task RejoinAsync()
+    {
+        if (!_registered || _leaving) return;
+        await Scheduler.RegisterAgentAsync(AgentId, _capabilities, SiloKey, BusySlots);
+    }
+
+    /// <inheritdoc />
+    public Task<bool> HoldsAsync(string chainId)
+    {
+        if (!_registered)
+        {
+            // activated by this question: the agent of that id lived on a silo that is gone
+            DeactivateOnIdle();
+            return Task.FromResult(false);
+        }
+        return Task.FromResult(_current == chainId || _next?.Id == chainId || _recent.Contains(chainId));
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> LeaveAsync()
+    {
+        if (_registered && !_leaving)
+        {
+            _leaving = true;
+            await Scheduler.UnregisterAgentAsync(AgentId);
+            services.Events.AgentChanged(new AgentEvent(AgentId, "leaving", _current));
+        }
+        if (_next is { } next)
+        {
+            // the reserved chain has not started: another agent runs it
+            _next = null;
+            await next.Grain.UnreserveAsync(AgentId);
+        }
+        return _current is not null;
+    }
+
+    /// <inheritdoc />
+    public async Task HandBackAsync()
+    {
+        if (_current is not { } chainId || _cts is null || _run is null) return;
+        var chainGrain = _currentGrain ?? GrainRef<IProcessChainGrain>.Get(GrainFactory, chainId);
+        var run = _run;
+        _stopping = true;
+        await _cts.CancelAsync();
+        ProcessChainOutcome? outcome = null;
+        try
+        {
+            outcome = await run.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (TimeoutException)
+        {
+            // the process tree was told to die and does not say it did; the chain goes back all the same
+        }
+        _current = null;
+        _currentGrain = null;
+        _cts.Dispose();
+        _cts = null;
+        _run = null;
+        _changed = services.Clock.GetUtcNow();
+        services.Events.AgentChanged(new AgentEvent(AgentId, "idle", null));
+        if (outcome is null) await chainGrain.RequeueAsync(); // killed: REGISTERED again, another silo's agent runs it
+        else
+        {
+            Remember(chainId);
+            await chainGrain.CompleteAsync(outcome); // it ended just before it was told to
+        }
+    }
+
+    private void Remember(string chainId)
+    {
+        _recent.Enqueue(chainId);
+        while (_recent.Count > RecentKept) _recent.Dequeue();
     }
 
     /// <inheritdoc />
@@ -54,6 +137,16 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
     public async Task AssignAsync(string chainId)
     {
         var chainGrain = GrainRef<IProcessChainGrain>.Get(GrainFactory, chainId);
+        if (!_registered || _leaving)
+        {
+            // an agent of a silo that is gone (this activation was made by the assignment) or one that leaves: the
+            // chain goes back to the queue
+            if (!_registered) DeactivateOnIdle();
+            var back = await chainGrain.GetAsync();
+            if (back is { Chain.Status: ProcessChainStatus.Registered })
+                await Scheduler.EnqueueAsync([new QueuedChain(chainId, back.Chain.SubmissionId ?? "", back.Chain.RequiredCapabilities, 1, back.Chain.Priority ?? 0)]);
+            return;
+        }
         if (_current is null)
         {
             var stored = await chainGrain.StartAsync(AgentId);
@@ -85,7 +178,7 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
         var self = _self ??= this.AsReference<IAgentGrain>();
         var token = _cts.Token;
         // the chain runs outside the grain's turns (it may take hours); its end comes back as a message
-        _run = Task.Run(async () =>
+        _run = Task.Run<ProcessChainOutcome?>(async () =>
         {
             ProcessChainOutcome outcome;
             try
@@ -101,6 +194,7 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
                 outcome = new ProcessChainOutcome(ProcessChainStatus.Error, null, $"The agent failed to run the chain: {e.Message}", []);
             }
             if (!token.IsCancellationRequested || !_stopping) await self.CompletedAsync(chainId, outcome);
+            return token.IsCancellationRequested ? null : outcome;
         });
     }
 
@@ -114,6 +208,7 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
         _cts?.Dispose();
         _cts = null;
         _run = null;
+        Remember(chainId);
         if (_next is { } next && outcome.Status != ProcessChainStatus.Cancelled)
         {
             // the reserved chain starts now; its grain marks it RUNNING (or has it killed, if it was cancelled meanwhile)

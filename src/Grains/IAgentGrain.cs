@@ -12,6 +12,28 @@ public interface IAgentGrain : IGrainWithStringKey
     [Alias("Register")]
     Task RegisterAsync(IReadOnlyList<string> capabilities);
 
+    /// <summary>Registers the agent again with what it runs (the scheduler's activation may be new: a silo was lost).</summary>
+    [Alias("Rejoin")]
+    Task RejoinAsync();
+
+    /// <summary>
+    /// Whether the agent runs <paramref name="chainId"/>, has reserved it or finished it a moment ago; false from an
+    /// agent that never registered (one of a silo that is gone). Answered between the agent's other turns.
+    /// </summary>
+    [AlwaysInterleave, Alias("Holds")]
+    Task<bool> HoldsAsync(string chainId);
+
+    /// <summary>
+    /// The silo stops gracefully: the agent takes no more chains and gives back the one it reserved; returns whether
+    /// it still runs a chain.
+    /// </summary>
+    [Alias("Leave")]
+    Task<bool> LeaveAsync();
+
+    /// <summary>Kills the chain the agent runs and puts it back to REGISTERED (it did not finish in time).</summary>
+    [Alias("HandBack")]
+    Task HandBackAsync();
+
     /// <summary>What is known about this agent; null if it never registered.</summary>
     [Alias("GetInfo")]
     Task<AgentInfo?> GetInfoAsync();

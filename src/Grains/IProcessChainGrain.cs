@@ -39,6 +39,17 @@ public interface IProcessChainGrain : IGrainWithStringKey
     [Alias("Cancel")]
     Task CancelAsync();
 
+    /// <summary>The agent that reserved the chain gives it back unstarted (its silo stops): it goes back to the queue.</summary>
+    [Alias("Unreserve")]
+    Task UnreserveAsync(string agentId);
+
+    /// <summary>
+    /// After a silo was lost: a RUNNING chain whose agent no longer holds it (the agent was on that silo) goes back to
+    /// REGISTERED and into the queue; returns whether it did. A chain an agent still runs is left alone.
+    /// </summary>
+    [Alias("Recover")]
+    Task<bool> RecoverAsync();
+
     /// <summary>Puts a chain whose agent is gone back into the queue (at-least-once execution).</summary>
     [Alias("Requeue")]
     Task RequeueAsync();

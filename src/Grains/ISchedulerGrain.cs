@@ -33,9 +33,16 @@ public interface ISchedulerGrain : IGrainWithStringKey
     [OneWay, Alias("SetPriority")]
     Task SetPriorityAsync(string? submissionId, string? chainId, int priority);
 
-    /// <summary>An agent joined (or re-joined) and is idle.</summary>
+    /// <summary>
+    /// An agent of silo <paramref name="silo"/> joined, or joined again (a new scheduler activation after a silo was
+    /// lost): <paramref name="busySlots"/> is how many chains it runs or has reserved (0 to 2).
+    /// </summary>
     [Alias("RegisterAgent")]
-    Task RegisterAgentAsync(string agentId, IReadOnlyList<string> capabilities);
+    Task RegisterAgentAsync(string agentId, IReadOnlyList<string> capabilities, string silo, int busySlots);
+
+    /// <summary>Forgets the agents of silos that are gone (dead or left); returns how many.</summary>
+    [Alias("ForgetSilos")]
+    Task<int> ForgetSilosAsync(IReadOnlyList<string> silos);
 
     /// <summary>An agent left.</summary>
     [Alias("UnregisterAgent")]

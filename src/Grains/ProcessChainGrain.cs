@@ -28,15 +28,69 @@ public sealed class ProcessChainGrain(SteepServices services) : Grain, IProcessC
     public Task<StoredProcessChain?> GetAsync() => Task.FromResult(_chain);
 
     /// <inheritdoc />
-    public Task<StoredProcessChain?> StartAsync(string agentId) =>
-        Task.FromResult(MayRun(agentId) ? MarkRunning(agentId) : null);
+    public async Task<StoredProcessChain?> StartAsync(string agentId)
+    {
+        if (_reservedBy is not null && _reservedBy != agentId) await DropStaleReservationAsync();
+        return MayRun(agentId) ? MarkRunning(agentId) : null;
+    }
 
     /// <inheritdoc />
-    public Task<StoredProcessChain?> ReserveAsync(string agentId)
+    public async Task<StoredProcessChain?> ReserveAsync(string agentId)
     {
-        if (!MayRun(agentId)) return Task.FromResult<StoredProcessChain?>(null);
+        if (_reservedBy is not null && _reservedBy != agentId) await DropStaleReservationAsync();
+        if (!MayRun(agentId)) return null;
         _reservedBy = agentId;
-        return Task.FromResult(_chain);
+        return _chain;
+    }
+
+    /// <summary>
+    /// Another agent asks for a chain that is reserved: if the reserving agent no longer holds it (its silo is gone),
+    /// the reservation is dropped, so that the chain does not wait for an agent that will never start it.
+    /// </summary>
+    private async Task DropStaleReservationAsync()
+    {
+        if (_reservedBy is not { } reserver) return;
+        if (await AgentHoldsAsync(reserver) == false && _reservedBy == reserver) _reservedBy = null;
+    }
+
+    /// <summary>Whether the agent holds this chain; null when it cannot be told (no answer in time).</summary>
+    private async Task<bool?> AgentHoldsAsync(string agentId)
+    {
+        try
+        {
+            return await GrainRef<IAgentGrain>.Get(GrainFactory, agentId).HoldsAsync(ChainId).WaitAsync(HoldsPatience);
+        }
+        catch (TimeoutException)
+        {
+            return null; // a silo that is slow, not gone: ask again at the next recovery
+        }
+        catch (Exception e) when (e is OrleansException or SiloUnavailableException)
+        {
+            return false; // its silo is gone and the agent cannot be activated anywhere
+        }
+    }
+
+    private static readonly TimeSpan HoldsPatience = TimeSpan.FromSeconds(5);
+
+    /// <inheritdoc />
+    public async Task UnreserveAsync(string agentId)
+    {
+        if (_reservedBy != agentId) return;
+        _reservedBy = null;
+        if (!MayRun(agentId) || _chain is null) return;
+        var q = new QueuedChain(ChainId, _chain.Chain.SubmissionId ?? "", _chain.Chain.RequiredCapabilities, Math.Max(1, _chain.Sequence), _chain.Chain.Priority ?? 0);
+        await GrainFactory.GetGrain<ISchedulerGrain>(SchedulerGrain.Key).EnqueueAsync([q]);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> RecoverAsync()
+    {
+        if (_chain is not { Chain.Status: ProcessChainStatus.Running, AgentId: { } agent }) return false;
+        if (await AgentHoldsAsync(agent) != false) return false;
+        // the agent that ran it is gone with its silo (its processes with it): the chain runs again elsewhere
+        if (_chain is not { Chain.Status: ProcessChainStatus.Running } || _chain.AgentId != agent) return false;
+        await RequeueAsync();
+        return true;
     }
 
     /// <inheritdoc />

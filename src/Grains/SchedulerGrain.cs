@@ -18,6 +18,7 @@ public sealed class SchedulerGrain : Grain, ISchedulerGrain
     private readonly Dictionary<string, int> _free = new(); // free slots per agent: a running chain and a reserved one
     private const int Slots = 2;
     private readonly Dictionary<string, IAgentGrain> _agentGrains = new();
+    private readonly Dictionary<string, string> _agentSilos = new(); // agent -> the silo it lives on
     private long _sequence;
     private long _requeued;
 
@@ -53,10 +54,11 @@ public sealed class SchedulerGrain : Grain, ISchedulerGrain
     }
 
     /// <inheritdoc />
-    public Task RegisterAgentAsync(string agentId, IReadOnlyList<string> capabilities)
+    public Task RegisterAgentAsync(string agentId, IReadOnlyList<string> capabilities, string silo, int busySlots)
     {
         _agents[agentId] = new HashSet<string>(capabilities);
-        _free[agentId] = Slots;
+        _free[agentId] = Math.Clamp(Slots - busySlots, 0, Slots);
+        _agentSilos[agentId] = silo;
         Dispatch();
         return Task.CompletedTask;
     }
@@ -67,7 +69,17 @@ public sealed class SchedulerGrain : Grain, ISchedulerGrain
         _agents.Remove(agentId);
         _free.Remove(agentId);
         _agentGrains.Remove(agentId);
+        _agentSilos.Remove(agentId);
         return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<int> ForgetSilosAsync(IReadOnlyList<string> silos)
+    {
+        var gone = new HashSet<string>(silos);
+        var agents = _agentSilos.Where(a => gone.Contains(a.Value)).Select(a => a.Key).ToList();
+        foreach (var agentId in agents) UnregisterAgentAsync(agentId);
+        return Task.FromResult(agents.Count);
     }
 
     /// <inheritdoc />

@@ -135,7 +135,7 @@ public sealed class SubmissionGrain(SteepServices services, ILogger<SubmissionGr
         }
         // the first step runs before the start is acknowledged: an accepted submission has its first chains registered
         // (in the order of submission) by the time its submitter hears of it
-        if (_step == 0 || _inbox.Count > 0) await RunStepAsync();
+        if (_step == 0 || _inbox.Count > 0 && !_stepScheduled) await RunStepAsync();
         else await FinishIfDoneAsync();
     }
 

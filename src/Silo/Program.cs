@@ -9,5 +9,8 @@ root.Subcommands.Add(RunCommand.CreateRun());
 root.Subcommands.Add(RunCommand.CreateResume());
 root.Subcommands.Add(RunCommand.CreateStatus());
 root.Subcommands.Add(ServeCommand.Create());
-// serve needs more than the default 2 s after Ctrl-C/SIGTERM to stop requests, kill running chains and close the store
-return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(15) });
+root.Subcommands.Add(AgentCommand.Create());
+// serve needs more than the default 2 s after Ctrl-C/SIGTERM to stop requests, kill running chains and close the store;
+// a silo of a cluster first drains (steep.cluster.drainTimeout, 20 s by default). Each command bounds its own stop (the
+// host's shutdown timeout), so this is only the last resort against a stop that hangs.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromMinutes(10) });

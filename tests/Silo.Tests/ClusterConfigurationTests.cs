@@ -27,6 +27,7 @@ public sealed class ClusterConfigurationTests
             probeTimeout: 3s
             numMissedProbesLimit: 4
             responseTimeout: 1m
+            drainTimeout: 45s
         """;
 
     [Fact]
@@ -48,6 +49,7 @@ public sealed class ClusterConfigurationTests
         Assert.Equal(TimeSpan.FromSeconds(3), c.ProbeTimeout);
         Assert.Equal(4, c.MissedProbesLimit);
         Assert.Equal(TimeSpan.FromMinutes(1), c.ResponseTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(45), c.DrainTimeout);
         Assert.Equal(11111, s.SiloPort);
         Assert.Equal(30000, s.GatewayPort);
     }
@@ -79,6 +81,25 @@ public sealed class ClusterConfigurationTests
         Assert.Equal(3, c.MissedProbesLimit);
         Assert.InRange(c.ProbeTimeout * c.MissedProbesLimit, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(8));
         Assert.Equal(TimeSpan.FromSeconds(15), c.ResponseTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(20), c.DrainTimeout);
+    }
+
+    [Fact]
+    public void Components_are_all_enabled_unless_switched_off_in_steep_yaml_or_the_environment()
+    {
+        Assert.Equal(Components.All, HostSettings.From(Load("steep: {}\n"), "/tmp/data", [], 1).Components);
+        var yaml = "steep:\n  controller:\n    enabled: false\n  http:\n    enabled: false\n";
+        var env = new Dictionary<string, string> { ["STEEP_SCHEDULER_ENABLED"] = "false", ["STEEP_HTTP_ENABLED"] = "true" };
+        var c = HostSettings.From(Load(yaml, env), "/tmp/data", [], 1).Components;
+        Assert.Equal(new Components(Http: true, Controller: false, Scheduler: false, Agent: true), c);
+    }
+
+    [Fact]
+    public void A_component_switch_that_is_not_true_or_false_names_the_key()
+    {
+        var e = Assert.Throws<ModelFormatException>(() => HostSettings.From(Load("steep:\n  agent:\n    enabled: maybe\n"), "/tmp/data", [], 1));
+        Assert.Contains("steep.agent.enabled", e.Message);
+        Assert.Contains("STEEP_AGENT_ENABLED", e.Message);
     }
 
     [Theory]
@@ -87,6 +108,7 @@ public sealed class ClusterConfigurationTests
     [InlineData("probeTimeout: 10ms", "steep.cluster.probeTimeout", "at least 100ms")]
     [InlineData("numMissedProbesLimit: 0", "steep.cluster.numMissedProbesLimit", "from 1 to 100")]
     [InlineData("responseTimeout: 1h 2x", "steep.cluster.responseTimeout", "STEEP_CLUSTER_RESPONSETIMEOUT")]
+    [InlineData("drainTimeout: -1s", "steep.cluster.drainTimeout", "STEEP_CLUSTER_DRAINTIMEOUT")]
     [InlineData("advertisedAddress: no-such-host.invalid", "steep.cluster.advertisedAddress", "no-such-host.invalid")]
     public void A_bad_cluster_value_names_the_key(string line, string key, string alsoSaid)
     {

@@ -21,7 +21,8 @@ internal static class RunCommand
         var cmd = new Command("run", "Run a workflow to completion on this machine; exit code 0 on SUCCESS") { workflow, services, data, agents, macros };
         cmd.SetAction((pr, ct) => CommandErrors.RunAsync(async () =>
         {
-            var settings = HostSettings.From(LoadConfig(), pr.GetValue(data), pr.GetValue(services), pr.GetValue(agents));
+            var settings = EmbeddedOnly(HostSettings.From(LoadConfig(), pr.GetValue(data), pr.GetValue(services), pr.GetValue(agents)), "run",
+                "submit the workflow to any silo of the cluster instead (POST /workflows of a `steep serve`)");
             var wf = CliFiles.ReadWorkflow(pr.GetValue(workflow)!);
             var known = CliFiles.ReadMacros(pr.GetValue(macros));
             settings = await PluginStartup.LoadAsync(settings, ct);
@@ -52,7 +53,8 @@ internal static class RunCommand
         var cmd = new Command("resume", "Resume every unfinished submission of a data directory and wait for them") { data, services, agents };
         cmd.SetAction((pr, ct) => CommandErrors.RunAsync(async () =>
         {
-            var settings = HostSettings.From(LoadConfig(), pr.GetValue(data), pr.GetValue(services), pr.GetValue(agents));
+            var settings = EmbeddedOnly(HostSettings.From(LoadConfig(), pr.GetValue(data), pr.GetValue(services), pr.GetValue(agents)), "resume",
+                "the cluster's silos resume unfinished submissions themselves: start a `steep serve`");
             settings = await PluginStartup.LoadAsync(settings, ct);
             await using var host = await SteepHost.StartAsync(settings, ct);
             var ids = await host.ResumeAllAsync(ct);
@@ -105,6 +107,16 @@ internal static class RunCommand
         }));
         return cmd;
     }
+
+    /// <summary>
+    /// run and resume are one process with its own SQLite registry: in cluster mode they would work on the cluster's
+    /// registry beside its silos without being one, so they refuse.
+    /// </summary>
+    private static HostSettings EmbeddedOnly(HostSettings settings, string command, string instead) =>
+        // one process is every component: the switches are for the instances of a cluster
+        settings.Cluster is null ? settings with { Components = Components.All } : throw new ModelFormatException(
+            $"`steep {command}` runs on this machine alone and does not join a cluster, but steep.cluster.postgres " +
+            $"(or STEEP_CLUSTER_POSTGRES) is set: {instead}, or unset it to {command} embedded");
 
     private static SteepConfiguration LoadConfig() =>
         SteepConfiguration.Load(Environment.GetEnvironmentVariable("STEEP_HOME") ?? Directory.GetCurrentDirectory());

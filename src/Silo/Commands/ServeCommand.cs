@@ -45,10 +45,24 @@ internal static class ServeCommand
                 throw new ModelFormatException($"the HTTP port must be from 0 to 65535, not {settings.HttpPort}");
             var url = SteepWebServer.Url(settings.HttpHost, settings.HttpPort);
             settings = settings with { Macros = CliFiles.ReadMacros(pr.GetValue(macros)) };
+            CheckComponents(settings);
             settings = await PluginStartup.LoadAsync(settings, ct);
+            if (!settings.Components.Http) return await AgentCommand.RunSiloAsync(settings, gateway: true, ct);
             return await ServeAsync(settings, url, settings.Macros, ct);
         }));
         return cmd;
+    }
+
+    /// <summary>Embedded, one process is the whole of Steep: it cannot leave the controller or scheduler to another silo.</summary>
+    internal static void CheckComponents(HostSettings settings)
+    {
+        if (settings.Cluster is not null) return;
+        foreach (var (name, on) in new[] { ("controller", settings.Components.Controller), ("scheduler", settings.Components.Scheduler) })
+        {
+            if (!on)
+                throw new ModelFormatException($"configuration 'steep.{name}.enabled' is false, but without a cluster (steep.cluster.postgres) " +
+                    $"no other instance would run the {name}: enable it, or configure a cluster");
+        }
     }
 
     /// <summary>
@@ -102,11 +116,14 @@ internal static class ServeCommand
         var app = await StartWebAndSiloAsync(steep, settings, url, macros, ct);
         await using var _ = app;
         await steep.AttachAsync(app.Services, ct);
-        var resumed = await steep.ResumeAllAsync(ct);
-        if (resumed.Count > 0) Console.Error.WriteLine($"resumed {resumed.Count} unfinished submission(s)");
+        if (settings.Components.Controller)
+        {
+            var resumed = await steep.ResumeAllAsync(ct);
+            if (resumed.Count > 0) Console.Error.WriteLine($"resumed {resumed.Count} unfinished submission(s)");
+        }
 
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [url];
-        Console.Error.WriteLine($"data directory {settings.DataDirectory}, {settings.AgentCount} agents" +
+        Console.Error.WriteLine($"data directory {settings.DataDirectory}, {steep.AgentIds.Count} agents" +
             (string.IsNullOrEmpty(settings.HttpToken) ? "" : ", bearer token required") +
             $"; Orleans gateway on {settings.Cluster?.AdvertisedAddress ?? System.Net.IPAddress.Loopback}:{steep.GatewayPort}, dashboard at /orleans");
         if (settings.Cluster is { } cluster)
@@ -124,7 +141,9 @@ internal static class ServeCommand
 
         // returns once the token (Ctrl-C, SIGTERM) has stopped the server gracefully
         await app.WaitForShutdownAsync(ct);
-        Console.Error.WriteLine("stopping: running process chains are killed and will run again on the next start");
+        Console.Error.WriteLine(settings.Cluster is null
+            ? "stopping: running process chains are killed and will run again on the next start"
+            : "stopped: this silo left the cluster; the other silos go on with its submissions");
         return 0;
     }
 }

@@ -87,6 +87,15 @@ public sealed class SteepConfiguration
         throw new ModelFormatException($"configuration '{key}' (or {EnvironmentName(key)}) must be a whole number, not '{s}'");
     }
 
+    /// <summary>A yes/no value (<c>true</c>/<c>false</c>, as YAML and Steep write them), or <paramref name="fallback"/>; anything else is an error naming the key.</summary>
+    public bool GetBool(string key, bool fallback)
+    {
+        var s = GetString(key);
+        if (s is null) return fallback;
+        if (bool.TryParse(s.Trim(), out bool v)) return v;
+        throw new ModelFormatException($"configuration '{key}' (or {EnvironmentName(key)}) must be true or false, not '{s}'");
+    }
+
     /// <summary>A whole number of at least <paramref name="min"/>, or <paramref name="fallback"/>; anything else is an error naming the key.</summary>
     public long GetLong(string key, long fallback, long min = 0)
     {

@@ -30,6 +30,12 @@ public sealed record ClusterSettings
     /// </summary>
     public static readonly TimeSpan DefaultResponseTimeout = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// How long a silo stopping on SIGTERM lets its running chains finish before it kills them and hands them back to
+    /// REGISTERED (other silos run them again). It fits in a container platform's usual grace period (Kubernetes 30 s).
+    /// </summary>
+    public static readonly TimeSpan DefaultDrainTimeout = TimeSpan.FromSeconds(20);
+
     /// <summary>The Npgsql connection string of the cluster's database (registry, membership, reminders).</summary>
     public required string Postgres { get; init; }
 
@@ -53,6 +59,9 @@ public sealed record ClusterSettings
 
     /// <summary>See <see cref="DefaultResponseTimeout"/>.</summary>
     public TimeSpan ResponseTimeout { get; init; } = DefaultResponseTimeout;
+
+    /// <summary>See <see cref="DefaultDrainTimeout"/>; zero hands running chains back at once.</summary>
+    public TimeSpan DrainTimeout { get; init; } = DefaultDrainTimeout;
 
     /// <summary>
     /// The cluster settings of <paramref name="config"/>, or null when <c>steep.cluster.postgres</c> (or
@@ -90,6 +99,7 @@ public sealed record ClusterSettings
             ProbeTimeout = config.GetDuration("steep.cluster.probeTimeout", DefaultProbeTimeout, TimeSpan.FromMilliseconds(100)),
             MissedProbesLimit = missed,
             ResponseTimeout = config.GetDuration("steep.cluster.responseTimeout", DefaultResponseTimeout, TimeSpan.FromSeconds(1)),
+            DrainTimeout = config.GetDuration("steep.cluster.drainTimeout", DefaultDrainTimeout, TimeSpan.Zero),
         };
     }
 

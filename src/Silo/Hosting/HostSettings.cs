@@ -42,6 +42,8 @@ public sealed record HostSettings
     public int? GatewayPort { get; init; }
     /// <summary>Cluster mode (<c>steep.cluster.postgres</c> set): membership, reminders and registry on PostgreSQL; null: embedded.</summary>
     public ClusterSettings? Cluster { get; init; }
+    /// <summary>Which components run in this instance (<c>steep.*.enabled</c>); all by default.</summary>
+    public Components Components { get; init; } = Components.All;
     /// <summary>When set, the HTTP API requires <c>Authorization: Bearer &lt;token&gt;</c> (all but /health).</summary>
     public string? HttpToken { get; init; }
 
@@ -107,6 +109,7 @@ public sealed record HostSettings
             SiloPort = Port(config, "steep.cluster.siloPort"),
             GatewayPort = Port(config, "steep.cluster.gatewayPort"),
             Cluster = ClusterSettings.From(config),
+            Components = Components.From(config, Components.All),
             HttpMaxBodySize = config.GetLong("steep.http.maxBodySize", 10 * 1024 * 1024, min: 1),
             MaxForEachItems = config.GetLong("steep.http.maxForEachItems", SteepServices.DefaultMaxForEachItems, min: 0),
             MaxRegisteredChains = (int)Math.Min(int.MaxValue,

@@ -58,15 +58,15 @@ public sealed partial class SteepHost : IAsyncDisposable
     /// <summary>The Orleans silo-to-silo port.</summary>
     public int SiloPort { get; private set; }
 
-    /// <summary>Starts everything in a host of its own (no HTTP): <c>run</c> and <c>resume</c>.</summary>
-    public static async Task<SteepHost> StartAsync(HostSettings settings, CancellationToken ct)
+    /// <summary>Starts everything in a host of its own (no HTTP): <c>run</c>, <c>resume</c> and <c>agent</c>.</summary>
+    public static async Task<SteepHost> StartAsync(HostSettings settings, CancellationToken ct, bool gateway = false)
     {
         var steep = await OpenAsync(settings, ct);
         try
         {
             var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
             ConfigureLogging(builder.Logging);
-            steep.ConfigureSilo(builder, gateway: false);
+            steep.ConfigureSilo(builder, gateway);
             var host = builder.Build();
             steep._ownedHost = host;
             StartupTrace.Mark("host built");
@@ -138,6 +138,10 @@ public sealed partial class SteepHost : IAsyncDisposable
                 Progress = settings.Progress,
                 MaxRegisteredChains = settings.MaxRegisteredChains,
                 MaxForEachItems = settings.MaxForEachItems,
+                // In a cluster a chain's first activation is usually on another silo (its agent's): an entry kept here
+                // would go stale (a later activation on this silo would take a REGISTERED chain that has run meanwhile,
+                // with its run count), so activations read the registry.
+                FreshChains = settings.Cluster is null ? new FreshChains() : new FreshChains(capacity: 0),
             };
             return new SteepHost(settings, services, events, lifetime, dataLock);
         }
@@ -206,6 +210,7 @@ public sealed partial class SteepHost : IAsyncDisposable
             if (Settings.Cluster is { } cluster)
             {
                 ClusterSilo.Configure(silo, cluster, SiloPort, GatewayPort);
+                ComponentPlacement.Configure(silo, Settings.Components);
             }
             else
             {
@@ -227,6 +232,12 @@ public sealed partial class SteepHost : IAsyncDisposable
             silo.Services.AddSerializer(b => b.AddSteepModels());
             configure?.Invoke(silo);
         });
+        if (Settings.Cluster is { } c)
+        {
+            // added after the silo, so stopped before it: the silo drains while it is still a member of the cluster
+            builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<ClusterWatch>(sp, this, c));
+            builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = c.DrainTimeout + TimeSpan.FromSeconds(30));
+        }
     }
 
     /// <summary>The gateway port of <c>steep serve</c> unless configured (Orleans' usual one).</summary>
@@ -260,13 +271,29 @@ public sealed partial class SteepHost : IAsyncDisposable
 
         var agentIds = new List<string>();
         var machine = Environment.MachineName.ToLowerInvariant();
-        for (int i = 1; i <= Settings.AgentCount; i++) agentIds.Add($"{machine}-{Environment.ProcessId}-{i}");
-        await Task.WhenAll(agentIds.Select(id => grains.GetGrain<IAgentGrain>(id).RegisterAsync(Settings.AgentCapabilities)));
+        for (int i = 1; Settings.Components.Agent && i <= Settings.AgentCount; i++) agentIds.Add($"{machine}-{Environment.ProcessId}-{i}");
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await Task.WhenAll(agentIds.Select(id => grains.GetGrain<IAgentGrain>(id).RegisterAsync(Settings.AgentCapabilities)));
+                break;
+            }
+            catch (Exception e) when (Settings.Cluster is not null && attempt < 5 && e is TimeoutException or OrleansException && !ct.IsCancellationRequested)
+            {
+                // silos of a cluster that stopped altogether are still members until this one has them declared dead,
+                // and the scheduler cannot be placed before: try again
+                Console.Error.WriteLine($"agents could not register yet ({e.GetType().Name}); trying again");
+            }
+        }
         AgentIds = agentIds;
         _grains.TrySetResult(grains);
     }
 
     private Task<IGrainFactory> Grains => _grains.Task;
+
+    /// <summary>Completes once <see cref="AttachAsync"/> has registered the local agents; fails when the host stops first.</summary>
+    internal Task Attached => _grains.Task;
 
     private bool IsStopping => _lifetime?.ApplicationStopping.IsCancellationRequested ?? false;
 
@@ -275,8 +302,20 @@ public sealed partial class SteepHost : IAsyncDisposable
     {
         var grains = await Grains.WaitAsync(ct);
         var ids = await Services.Submissions.ListUnfinishedIdsAsync(ct);
-        foreach (var id in ids) await grains.GetGrain<ISubmissionGrain>(id).StartAsync();
-        return ids;
+        var resumed = new List<string>();
+        foreach (var id in ids)
+        {
+            try
+            {
+                await grains.GetGrain<ISubmissionGrain>(id).StartAsync();
+                resumed.Add(id);
+            }
+            catch (Exception e) when (Settings.Cluster is not null && e is TimeoutException or OrleansException)
+            {
+                // its grain cannot be reached while lost silos are being declared dead; the recovery after that resumes it
+            }
+        }
+        return resumed;
     }
 
     /// <summary>Validates and stores a workflow, then starts it.</summary>
@@ -369,7 +408,8 @@ public sealed partial class SteepHost : IAsyncDisposable
         {
             try
             {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                // a silo of a cluster drains first (its running chains may finish)
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10) + (Settings.Cluster?.DrainTimeout ?? TimeSpan.Zero));
                 await _ownedHost.StopAsync(timeout.Token);
             }
             finally

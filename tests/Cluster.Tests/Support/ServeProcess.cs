@@ -9,27 +9,67 @@ public sealed class ServeProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly Task<string> _stderr;
 
-    private ServeProcess(Process process, Task<string> stderr, Uri url)
+    private readonly Uri? _url;
+    private bool _disposed;
+    private System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+
+    /// <summary>What the process has written to stderr so far.</summary>
+    public string StderrSoFar => string.Join('\n', _lines);
+
+    private ServeProcess(Process process, Task<string> stderr, Uri? url)
     {
         _process = process;
         _stderr = stderr;
-        Url = url;
+        _url = url;
     }
 
     /// <summary>The HTTP API's base address.</summary>
-    public Uri Url { get; }
+    public Uri Url => _url ?? throw new InvalidOperationException("an agent-only silo has no HTTP API");
+
+    /// <summary>The process id (./steep execs the command): local agents are named <c>host-pid-n</c>.</summary>
+    public int Pid => _process.Id;
+
+    /// <summary>Whether an agent id names one of this silo's agents.</summary>
+    public bool Owns(string? agentId)
+    {
+        int last = agentId?.LastIndexOf('-') ?? -1;
+        return last > 0 && agentId![..last].EndsWith("-" + Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
 
     /// <summary>Starts a silo named <paramref name="name"/> of cluster <paramref name="clusterId"/>; returns once it listens.</summary>
-    public static async Task<ServeProcess> StartAsync(string postgres, string clusterId, string name, string directory)
+    public static async Task<ServeProcess> StartAsync(string postgres, string clusterId, string name, string directory, int agents = 1,
+        IReadOnlyDictionary<string, string>? environment = null, string services = "conf/services/sleep.yaml")
     {
-        var psi = SteepCli.StartInfo("serve", "--port", "0", "--data", Path.Combine(directory, name), "--agents", "1",
-            "--services", "conf/services/sleep.yaml");
+        var count = agents.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var psi = SteepCli.StartInfo("serve", "--port", "0", "--data", Path.Combine(directory, name), "--agents", count,
+            "--services", services);
+        return await LaunchAsync(psi, postgres, clusterId, name, environment);
+    }
+
+    /// <summary>Starts <c>steep agent</c> (no HTTP API) named <paramref name="name"/>; returns once its agents are registered.</summary>
+    public static async Task<ServeProcess> StartAgentAsync(string postgres, string clusterId, string name, string directory, int agents,
+        string capabilities, string services)
+    {
+        var psi = SteepCli.StartInfo("agent", "--data", Path.Combine(directory, name), "--agents",
+            agents.ToString(System.Globalization.CultureInfo.InvariantCulture), "--capabilities", capabilities, "--services", services);
+        return await LaunchAsync(psi, postgres, clusterId, name, null);
+    }
+
+    private static async Task<ServeProcess> LaunchAsync(ProcessStartInfo psi, string postgres, string clusterId, string name,
+        IReadOnlyDictionary<string, string>? environment)
+    {
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) psi.Environment[k] = v;
         psi.Environment["STEEP_CLUSTER_POSTGRES"] = postgres;
         psi.Environment["STEEP_CLUSTER_ID"] = clusterId;
         psi.Environment["STEEP_CLUSTER_NAME"] = name;
         psi.Environment["STEEP_CLUSTER_GATEWAYPORT"] = "0";
         var process = Process.Start(psi)!;
-        var stderr = process.StandardError.ReadToEndAsync();
+        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var stderr = Task.Run(async () =>
+        {
+            while (await process.StandardError.ReadLineAsync() is { } l) lines.Enqueue(l);
+            return string.Join('\n', lines);
+        });
         // the launcher may first build the command (minutes)
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
         try
@@ -39,7 +79,12 @@ public sealed class ServeProcess : IAsyncDisposable
                 if (line.StartsWith("Listening on ", StringComparison.Ordinal))
                 {
                     _ = process.StandardOutput.ReadToEndAsync();
-                    return new ServeProcess(process, stderr, new Uri(line["Listening on ".Length..].Trim()));
+                    return new ServeProcess(process, stderr, new Uri(line["Listening on ".Length..].Trim())) { _lines = lines };
+                }
+                if (line.StartsWith("Running ", StringComparison.Ordinal))
+                {
+                    _ = process.StandardOutput.ReadToEndAsync();
+                    return new ServeProcess(process, stderr, null) { _lines = lines };
                 }
             }
         }
@@ -48,11 +93,21 @@ public sealed class ServeProcess : IAsyncDisposable
             process.Kill(entireProcessTree: true);
         }
         await process.WaitForExitAsync();
-        throw new InvalidOperationException($"steep serve ({name}) ended before it listened: {await stderr}");
+        throw new InvalidOperationException($"steep {psi.ArgumentList[0]} ({name}) ended before it listened: {await stderr}");
     }
 
     /// <summary>SIGKILL: the silo is gone without a word (the kernel closes its sockets).</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
+
+    /// <summary>SIGTERM, as a container platform stops a silo; returns the exit code once the process has ended.</summary>
+    public async Task<int> TerminateAsync(TimeSpan patience)
+    {
+        using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            await term.WaitForExitAsync();
+        using var timeout = new CancellationTokenSource(patience);
+        await _process.WaitForExitAsync(timeout.Token);
+        return _process.ExitCode;
+    }
 
     /// <summary>
     /// SIGSTOP: the silo stops answering while its sockets stay open, as a hung process or an unreachable machine looks
@@ -71,6 +126,8 @@ public sealed class ServeProcess : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (_disposed) return;
+        _disposed = true;
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);
         await _process.WaitForExitAsync();
         _process.Dispose();

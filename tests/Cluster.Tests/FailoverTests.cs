@@ -1,0 +1,303 @@
+using System.Diagnostics;
+using Steep.Cluster.Tests.Support;
+using Steep.EndToEnd.Tests;
+using Steep.Persistence.Tests;
+using static Steep.Cluster.Tests.Support.ClusterApi;
+
+namespace Steep.Cluster.Tests;
+
+/// <summary>
+/// Real <c>steep serve</c> silos against one PostgreSQL database losing a member during a workflow: SIGKILL (its
+/// running chains run again on a survivor), SIGTERM (running chains finish, or are handed back), and a silo joining
+/// mid-run. Each checks that every chain ends SUCCESS exactly once and no SUCCESS chain ran again.
+/// </summary>
+public sealed class FailoverTests(PostgresDatabase database, ITestOutputHelper output) : IClassFixture<PostgresDatabase>, IAsyncLifetime
+{
+    private readonly string _clusterId = "failover-" + Guid.NewGuid().ToString("N")[..8];
+    private string _directory = "";
+    private ClusterApi _api = null!;
+
+    public Task InitializeAsync()
+    {
+        _directory = SteepCli.TempDirectory("failover");
+        _api = new ClusterApi(database.ConnectionString, _clusterId);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var (name, silo) in _silos)
+        {
+            await silo.DisposeAsync();
+            output.WriteLine($"--- stderr of {name} ---\n{silo.StderrSoFar}");
+        }
+        _api.Dispose();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // a file still held by a process being killed; the directory is in the temp folder
+        }
+    }
+
+    [SkippableFact]
+    public async Task Chains_of_a_killed_silo_run_again_on_the_survivor_and_the_workflow_finishes()
+    {
+        Skip.If(PostgresServer.Skipped, PostgresServer.SkipReason);
+        // b alone first: the scheduler and the submission's grain start there, so the kill takes them too
+        await using var b = await Start("b", agents: 2);
+        var id = await _api.SubmitAsync(b, Sleeps([1, 1, 15, 15, 15, 15]));
+        await WaitUntil(async () =>
+        {
+            var chains = await _api.ChainsAsync(b, id);
+            return chains.Count(c => c.Status == "SUCCESS") == 2 && chains.Count(c => c.Status == "RUNNING") == 2;
+        }, TimeSpan.FromSeconds(60), "two short chains done and two long ones running on b (the last two reserved by b's agents)");
+        await using var a = await Start("a", agents: 2);
+        await WaitUntil(async () => await _api.ActiveSilosAsync() == 2, TimeSpan.FromSeconds(30), "both silos active");
+        var before = await _api.ChainsAsync(a, id);
+        var succeededBefore = before.Where(c => c.Status == "SUCCESS").Select(c => c.Id).ToHashSet();
+        var runningOnB = before.Where(c => c.Status == "RUNNING").Select(c => c.Id).ToHashSet();
+        Assert.Equal(2, runningOnB.Count); // a's agents did not take b's reserved chains while b lived
+
+        var killedAt = DateTimeOffset.UtcNow;
+        b.Kill();
+        var clock = Stopwatch.StartNew();
+        DateTimeOffset? registeredAgain = null;
+        DateTimeOffset? startedAgain = null;
+        await WaitUntil(async () =>
+        {
+            var chains = (await _api.ChainsAsync(a, id)).Where(c => runningOnB.Contains(c.Id)).ToList();
+            if (registeredAgain is null && chains.Any(c => c.Status == "REGISTERED" || c.TotalRuns >= 2)) registeredAgain = DateTimeOffset.UtcNow;
+            startedAgain = chains.Where(c => c.TotalRuns >= 2).Min(c => c.StartTime);
+            return startedAgain is not null;
+        }, TimeSpan.FromSeconds(60), "a chain of the killed silo started again on a");
+        var failover = (startedAgain!.Value - killedAt).TotalSeconds;
+        output.WriteLine($"SIGKILL of b -> its running chains back to REGISTERED within {(registeredAgain!.Value - killedAt).TotalSeconds:0.0} s, " +
+            $"the first of them started again on a {failover:0.0} s after the kill");
+
+        await WaitUntil(async () => await _api.StatusAsync(a, id) == "SUCCESS", TimeSpan.FromSeconds(120), $"submission {id} SUCCESS on the survivor");
+        var after = await _api.ChainsAsync(a, id);
+        Assert.Equal(6, after.Count); // nothing lost, nothing registered twice
+        Assert.All(after, c => Assert.Equal("SUCCESS", c.Status));
+        foreach (var c in after)
+        {
+            var runs = await _api.RunsAsync(a, c.Id);
+            if (succeededBefore.Contains(c.Id))
+            {
+                Assert.Single(runs); // a SUCCESS chain is never run again
+                Assert.True(b.Owns(runs[0].AgentId));
+            }
+            else if (runningOnB.Contains(c.Id))
+            {
+                // killed with b, run once more on a after the kill: never twice at once
+                Assert.Equal(2, runs.Count);
+                Assert.True(b.Owns(runs[0].AgentId), $"{c.Id} first ran on {runs[0].AgentId}");
+                Assert.NotEqual("SUCCESS", runs[0].Status);
+                Assert.True(a.Owns(runs[1].AgentId), $"{c.Id} ran again on {runs[1].AgentId}");
+                Assert.True(runs[1].StartTime >= killedAt, $"{c.Id} ran again at {runs[1].StartTime:O}, before the kill at {killedAt:O}");
+            }
+            else
+            {
+                // reserved by b's agents, never started there: run once, on a
+                Assert.Single(runs);
+                Assert.True(a.Owns(runs[0].AgentId), $"{c.Id} ran on {runs[0].AgentId}");
+            }
+        }
+        Assert.InRange(failover, 0, 15); // target 10 s; room for a loaded CI machine
+    }
+
+    [SkippableFact]
+    public async Task After_every_silo_was_killed_a_new_silo_finishes_the_workflow()
+    {
+        Skip.If(PostgresServer.Skipped, PostgresServer.SkipReason);
+        var a = await Start("a", agents: 2);
+        var b = await Start("b", agents: 2);
+        await WaitUntil(async () => await _api.ActiveSilosAsync() == 2, TimeSpan.FromSeconds(30), "both silos active");
+        var id = await _api.SubmitAsync(a, Sleeps([1, 1, 1, 1, 20, 20, 20, 20, 1, 1]));
+        await WaitUntil(async () =>
+        {
+            var now = await _api.ChainsAsync(a, id);
+            return now.Count(x => x.Status == "SUCCESS") == 4 && now.Count(x => x.Status == "RUNNING") == 4;
+        }, TimeSpan.FromSeconds(60), "four short chains done, four long ones running");
+        var before = await _api.ChainsAsync(a, id);
+        var succeededBefore = before.Where(c => c.Status == "SUCCESS").Select(c => c.Id).ToHashSet();
+        var killedAt = DateTimeOffset.UtcNow;
+        a.Kill();
+        b.Kill();
+
+        var clock = Stopwatch.StartNew();
+        var c = await Start("c", agents: 4);
+        var listening = clock.Elapsed;
+        DateTimeOffset? again = null;
+        await WaitUntil(async () =>
+        {
+            again = (await _api.ChainsAsync(c, id)).Where(x => x.TotalRuns >= 2).Min(x => x.StartTime);
+            return again is not null;
+        }, TimeSpan.FromSeconds(90), "a chain of the killed silos started again on c");
+        output.WriteLine($"c listened {listening.TotalSeconds:0.0} s after a and b were killed; the first of their chains ran again " +
+            $"{(again!.Value - killedAt).TotalSeconds:0.0} s after the kill");
+        await WaitUntil(async () => await _api.StatusAsync(c, id) == "SUCCESS", TimeSpan.FromSeconds(120), $"submission {id} SUCCESS on c");
+
+        var chains = await _api.ChainsAsync(c, id);
+        Assert.Equal(10, chains.Count);
+        Assert.All(chains, x => Assert.Equal("SUCCESS", x.Status));
+        foreach (var x in chains)
+        {
+            var runs = await _api.RunsAsync(c, x.Id);
+            if (succeededBefore.Contains(x.Id)) Assert.Single(runs); // a SUCCESS chain is never run again
+            if (runs.Count == 1) continue;
+            Assert.Equal(2, runs.Count); // killed with its silo, run once more on c
+            Assert.NotEqual("SUCCESS", runs[0].Status);
+            Assert.True(c.Owns(runs[1].AgentId), $"{x.Id} ran again on {runs[1].AgentId}");
+            Assert.True(runs[1].StartTime >= killedAt);
+        }
+        Assert.Equal(4, chains.Count(x => x.TotalRuns == 2));
+    }
+
+    [SkippableFact]
+    public async Task A_silo_stopped_with_SIGTERM_lets_its_running_chains_finish_and_takes_no_more()
+    {
+        Skip.If(PostgresServer.Skipped, PostgresServer.SkipReason);
+        await using var a = await Start("a", agents: 2);
+        await using var b = await Start("b", agents: 2, new Dictionary<string, string> { ["STEEP_CLUSTER_DRAINTIMEOUT"] = "30s" });
+        await WaitUntil(async () => await _api.ActiveSilosAsync() == 2, TimeSpan.FromSeconds(30), "both silos active");
+
+        var id = await _api.SubmitAsync(a, Sleeps(12, 3));
+        await WaitUntil(async () => (await _api.ChainsAsync(a, id)).Count(c => c.Status == "RUNNING" && b.Owns(c.AgentId)) == 2,
+            TimeSpan.FromSeconds(60), "both of b's agents running a chain");
+        var clock = Stopwatch.StartNew();
+        int exit = await b.TerminateAsync(TimeSpan.FromSeconds(60));
+        output.WriteLine($"b drained and left {clock.Elapsed.TotalSeconds:0.0} s after SIGTERM");
+        Assert.Equal(0, exit);
+        var stoppedAt = DateTimeOffset.UtcNow;
+
+        await WaitUntil(async () => await _api.StatusAsync(a, id) == "SUCCESS", TimeSpan.FromSeconds(120), $"submission {id} SUCCESS on a");
+        var chains = await _api.ChainsAsync(a, id);
+        Assert.Equal(12, chains.Count);
+        Assert.All(chains, c => Assert.Equal("SUCCESS", c.Status));
+        Assert.All(chains, c => Assert.Equal(1, c.TotalRuns)); // the chains b ran finished there; none ran twice
+        var runs = await Task.WhenAll(chains.Select(c => _api.RunsAsync(a, c.Id)));
+        Assert.Contains(runs, r => b.Owns(r[0].AgentId));
+        Assert.All(runs.Where(r => b.Owns(r[0].AgentId)), r => Assert.True(r[0].EndTime <= stoppedAt, "b ran a chain after it stopped"));
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0, 25); // chains of 3 s to finish, then leaving the cluster
+    }
+
+    [SkippableFact]
+    public async Task A_silo_stopped_with_SIGTERM_hands_back_chains_that_do_not_finish_in_time()
+    {
+        Skip.If(PostgresServer.Skipped, PostgresServer.SkipReason);
+        await using var a = await Start("a", agents: 2);
+        await using var b = await Start("b", agents: 2, new Dictionary<string, string> { ["STEEP_CLUSTER_DRAINTIMEOUT"] = "1s" });
+        await WaitUntil(async () => await _api.ActiveSilosAsync() == 2, TimeSpan.FromSeconds(30), "both silos active");
+
+        var id = await _api.SubmitAsync(a, Sleeps(8, 8));
+        await WaitUntil(async () => (await _api.ChainsAsync(a, id)).Count(c => c.Status == "RUNNING" && b.Owns(c.AgentId)) == 2,
+            TimeSpan.FromSeconds(60), "both of b's agents running a chain");
+        var stoppedAt = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        int exit = await b.TerminateAsync(TimeSpan.FromSeconds(60));
+        output.WriteLine($"b handed back its chains and left {clock.Elapsed.TotalSeconds:0.0} s after SIGTERM");
+        Assert.Equal(0, exit);
+
+        await WaitUntil(async () => await _api.StatusAsync(a, id) == "SUCCESS", TimeSpan.FromSeconds(120), $"submission {id} SUCCESS on a");
+        var chains = await _api.ChainsAsync(a, id);
+        Assert.Equal(8, chains.Count);
+        Assert.All(chains, c => Assert.Equal("SUCCESS", c.Status));
+        var runs = await Task.WhenAll(chains.Select(c => _api.RunsAsync(a, c.Id)));
+        var handedBack = runs.Where(r => r.Count == 2).ToList();
+        Assert.Equal(2, handedBack.Count); // b's two running chains, killed after 1 s and run again on a
+        Assert.All(handedBack, r =>
+        {
+            Assert.True(b.Owns(r[0].AgentId));
+            Assert.True(a.Owns(r[1].AgentId));
+            Assert.True(r[1].StartTime >= stoppedAt);
+        });
+        Assert.All(runs.Where(r => r.Count == 1), r => Assert.True(a.Owns(r[0].AgentId) || r[0].EndTime <= stoppedAt));
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0, 20);
+    }
+
+    [SkippableFact]
+    public async Task A_silo_started_mid_run_receives_chains_within_five_seconds()
+    {
+        Skip.If(PostgresServer.Skipped, PostgresServer.SkipReason);
+        await using var a = await Start("a", agents: 1);
+        var id = await _api.SubmitAsync(a, Sleeps(10, 2));
+        await WaitUntil(async () => (await _api.ChainsAsync(a, id)).Any(c => c.Status == "SUCCESS"), TimeSpan.FromSeconds(60), "a first chain done");
+
+        var launched = Stopwatch.StartNew();
+        await using var b = await Start("b", agents: 2);
+        var listening = launched.Elapsed;
+        var listeningAt = DateTimeOffset.UtcNow;
+        DateTimeOffset? firstOnB = null;
+        await WaitUntil(async () =>
+        {
+            firstOnB = (await _api.ChainsAsync(a, id)).Where(c => b.Owns(c.AgentId) && c.StartTime is not null).Min(c => c.StartTime);
+            return firstOnB is not null;
+        }, TimeSpan.FromSeconds(30), "a chain on the new silo b");
+        output.WriteLine($"b listened {listening.TotalSeconds:0.0} s after its launch; its first chain started " +
+            $"{(firstOnB!.Value - listeningAt).TotalSeconds:0.00} s after it listened");
+        Assert.InRange((firstOnB.Value - listeningAt).TotalSeconds, -5, 5);
+
+        await WaitUntil(async () => await _api.StatusAsync(a, id) == "SUCCESS", TimeSpan.FromSeconds(120), $"submission {id} SUCCESS");
+        var chains = await _api.ChainsAsync(b, id);
+        Assert.Equal(10, chains.Count);
+        Assert.All(chains, c => Assert.Equal(1, c.TotalRuns));
+    }
+
+    [SkippableFact]
+    public async Task An_agent_only_silo_runs_the_chains_of_a_workflow_submitted_to_another_silo()
+    {
+        Skip.If(PostgresServer.Skipped, PostgresServer.SkipReason);
+        // chains that need "gpu": only the agent silo's agents have it
+        var services = Path.Combine(_directory, "gpu-sleep.yaml");
+        await File.WriteAllTextAsync(services, """
+            - id: sleep
+              name: Sleep on a GPU machine
+              description: Sleeps for the given number of seconds
+              path: sleep
+              runtime: other
+              requiredCapabilities: [gpu]
+              parameters:
+                - id: seconds
+                  name: Seconds
+                  description: Seconds to sleep
+                  type: argument
+                  cardinality: 1..1
+                  dataType: integer
+            """);
+        await using var a = await Start("a", agents: 1, services: services);
+        var id = await _api.SubmitAsync(a, Sleeps(6, 1));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.All(await _api.ChainsAsync(a, id), c => Assert.Equal("REGISTERED", c.Status)); // a's agent cannot run them
+
+        var launched = Stopwatch.StartNew();
+        await using var gpu = await ServeProcess.StartAgentAsync(database.ConnectionString, _clusterId, "gpu", _directory, 2, "gpu", services);
+        _silos.Add(("gpu", gpu));
+        output.WriteLine($"steep agent registered its agents {launched.Elapsed.TotalSeconds:0.0} s after its launch");
+        await WaitUntil(async () => await _api.StatusAsync(a, id) == "SUCCESS", TimeSpan.FromSeconds(90), $"submission {id} SUCCESS");
+        var chains = await _api.ChainsAsync(a, id);
+        Assert.Equal(6, chains.Count);
+        Assert.All(chains, c => Assert.True(gpu.Owns(c.AgentId), $"{c.Id} ran on {c.AgentId}"));
+        Assert.All(chains, c => Assert.Equal(1, c.TotalRuns));
+    }
+
+    private readonly List<(string Name, ServeProcess Silo)> _silos = new();
+
+    private async Task<ServeProcess> Start(string name, int agents, IReadOnlyDictionary<string, string>? environment = null, string? services = null)
+    {
+        var silo = services is null
+            ? await ServeProcess.StartAsync(database.ConnectionString, _clusterId, name, _directory, agents, environment)
+            : await ServeProcess.StartAsync(database.ConnectionString, _clusterId, name, _directory, agents, environment, services);
+        _silos.Add((name, silo));
+        return silo;
+    }
+
+    private async Task<List<Chain>> AllChains(ServeProcess silo, params string[] submissions)
+    {
+        var all = new List<Chain>();
+        foreach (var s in submissions) all.AddRange(await _api.ChainsAsync(silo, s));
+        return all;
+    }
+}
