@@ -9,6 +9,7 @@ using Steep.Agent;
 using Steep.Contracts;
 using Steep.Core.Models;
 using Steep.Grains;
+using Steep.Grains.Placement;
 using Steep.Persistence;
 using Npgsql;
 using Steep.Persistence.InMemory;
@@ -130,13 +131,15 @@ public sealed partial class SteepHost : IAsyncDisposable
                 DockerEnvironment = settings.DockerEnvironment.Select(kv => $"{kv.Key}={kv.Value}").ToList(),
             });
             var events = new EventHub();
-            var services = new SteepServices(submissions, chains, settings.Services, paths, executor, events, TimeProvider.System)
+            // cluster mode: the grains' events reach the other silos' subscribers too
+            var relay = settings.Cluster is null ? null : new ClusterEventRelay(events);
+            var services = new SteepServices(submissions, chains, settings.Services, paths, executor, (IEventSink?)relay ?? events, TimeProvider.System)
             {
                 ServiceDirectories = settings.ServiceDirectories,
                 Macros = settings.Macros,
                 GeneratorPlugins = settings.Plugins.Generator,
             };
-            return new SteepHost(settings, services, events, lifetime, dataLock);
+            return new SteepHost(settings, services, events, lifetime, dataLock) { _relay = relay };
         }
         catch
         {
@@ -196,7 +199,9 @@ public sealed partial class SteepHost : IAsyncDisposable
             _ => !avoidDefaultGateway && IsFree(DefaultGatewayPort) ? DefaultGatewayPort : FreePort(),
         };
         builder.Services.AddSingleton(Services);
-        builder.Services.AddSingleton<IEventSink>(Events);
+        builder.Services.AddSingleton(Services.Events);
+        builder.Services.AddSingleton(Events);
+        builder.Services.AddSingleton(_localAgents);
         builder.Services.AddSingleton<SubmissionIntake>();
         builder.UseOrleans(silo =>
         {
@@ -219,6 +224,7 @@ public sealed partial class SteepHost : IAsyncDisposable
             // idle submissions and chains go after two minutes, as before; a resumed submission replays its journal
             silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = TimeSpan.FromMinutes(2));
             silo.Services.AddSerializer(b => b.AddSteepModels());
+            silo.AddSteepPlacement(); // agents and the per-silo grain stay on their silo
             configure?.Invoke(silo);
         });
     }
@@ -252,11 +258,14 @@ public sealed partial class SteepHost : IAsyncDisposable
             }).ToList(), ct);
         }
 
+        // an agent's id names its silo, which places it there and nowhere else (SiloBoundPlacement)
+        var siloName = services.GetRequiredService<ILocalSiloDetails>().Name;
         var agentIds = new List<string>();
-        var machine = Environment.MachineName.ToLowerInvariant();
-        for (int i = 1; i <= Settings.AgentCount; i++) agentIds.Add($"{machine}-{Environment.ProcessId}-{i}");
+        for (int i = 1; i <= Settings.AgentCount; i++) agentIds.Add(SiloBoundKey.Agent(siloName, i));
         await Task.WhenAll(agentIds.Select(id => grains.GetGrain<IAgentGrain>(id).RegisterAsync(Settings.AgentCapabilities)));
         AgentIds = agentIds;
+        _localAgents.Ids = agentIds;
+        if (Settings.Cluster is not null) AttachCluster(services, grains, siloName);
         _grains.TrySetResult(grains);
     }
 
@@ -301,10 +310,11 @@ public sealed partial class SteepHost : IAsyncDisposable
         return true;
     }
 
-    /// <summary>The local agents' state.</summary>
+    /// <summary>The agents' state: the local ones, in cluster mode those of every active silo.</summary>
     public async Task<IReadOnlyList<AgentInfo>> GetAgentsAsync()
     {
         var grains = await Grains;
+        if (_peers is not null) return await GetClusterAgentsAsync();
         var infos = await Task.WhenAll(AgentIds.Select(id => grains.GetGrain<IAgentGrain>(id).GetInfoAsync()));
         return infos.OfType<AgentInfo>().ToList();
     }
@@ -371,6 +381,7 @@ public sealed partial class SteepHost : IAsyncDisposable
                 _ownedHost.Dispose();
             }
         }
+        if (_relay is not null) await _relay.DisposeAsync();
         if (_storeLifetime is not null) await _storeLifetime.DisposeAsync();
         OrphanReaper.RemoveSettledJournals(Settings.DataDirectory); // a clean stop leaves no record of its services
         _lock.Dispose();
