@@ -50,8 +50,9 @@ case "${1:-}" in
     dir="$(mktemp -d /tmp/steep-local-cluster.XXXXXX)"
     echo "$dir" > "$state"
     trap 'echo "local-cluster.sh: start failed; cleaning up (logs were in $dir)" >&2; stop_all >/dev/null' ERR
+    chmod 755 "$dir" # mktemp makes it private; PostgreSQL's user must reach its folder inside
     mkdir -p "$dir/postgres"
-    [ "$(id -u)" = 0 ] && chown postgres:postgres "$dir/postgres"
+    if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$dir/postgres"; fi
     pg_port="$(free_port)"
     (cd /tmp && as_postgres "$bin/initdb" -D "$dir/postgres" -A trust -U postgres -E UTF8 --no-sync >/dev/null)
     (cd /tmp && as_postgres "$bin/pg_ctl" -D "$dir/postgres" -l "$dir/postgres/server.log" -w -t 60 \
