@@ -17,7 +17,7 @@ SCRIPT = os.path.join(ROOT, "deploy", "local-cluster.sh")
 SERVICES = """- id: noop
   name: noop
   description: Does nothing
-  path: true
+  path: "true"
   runtime: other
   parameters: []
 """
