@@ -3,7 +3,7 @@
 service (`true`), for 1, 2 and 3 silos started by deploy/local-cluster.sh (its own PostgreSQL, `steep serve` silos).
 
 Usage: python3 bench/cluster_bench.py [--chains N] [--reps R] [--agents A] [SILOS ...]   (default: 3000 chains, 2 reps,
-       4 agents per silo, 1 2 3 silos)
+       4 agents per silo, 1 2 3 silos; 0 = one embedded `steep serve` on SQLite, no PostgreSQL, for comparison)
 
 Each repetition submits one workflow of N independent chains (a for-each over N items) to silo1 and measures from the
 submission to its SUCCESS (the submission's own startTime/endTime, so the polling does not count). A warm-up workflow of
@@ -68,24 +68,35 @@ def main():
     print(f"{os.cpu_count()} cores; {args.chains} no-op chains per workflow, {args.agents} agents per silo, {args.reps} reps")
     print(f"{'silos':>5} {'agents':>6} {'chains/s (median)':>18} {'runs (chains/s)':>30}")
     for n in args.silos:
-        out = subprocess.run([SCRIPT, "start", str(n), "--services", svc, "--agents", str(args.agents)],
-                             env=env, capture_output=True, text=True)
-        if out.returncode != 0:
-            sys.exit(f"local-cluster.sh start {n} failed: {out.stdout}\n{out.stderr}")
-        try:
+        embedded = None
+        if n == 0:
+            embedded = subprocess.Popen([os.path.join(ROOT, "steep"), "serve", "--port", "0", "--data", os.path.join(folder, "embedded"),
+                                         "--services", svc, "--agents", str(args.agents)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            url = next(l for l in embedded.stdout if l.startswith("Listening on ")).split()[2].rstrip("/")
+        else:
+            out = subprocess.run([SCRIPT, "start", str(n), "--services", svc, "--agents", str(args.agents)],
+                                 env=env, capture_output=True, text=True)
+            if out.returncode != 0:
+                sys.exit(f"local-cluster.sh start {n} failed: {out.stdout}\n{out.stderr}")
             url = [l.split()[1] for l in out.stdout.splitlines() if l.startswith("silo1 ")][0].rstrip("/")
+        try:
             # every silo's agents registered before the clock starts
             deadline = time.time() + 60
-            while len(http(url + "/agents")) < n * args.agents and time.time() < deadline:
+            while len(http(url + "/agents")) < max(n, 1) * args.agents and time.time() < deadline:
                 time.sleep(0.2)
             run_workflow(url, 200)
             rates = []
             for _ in range(args.reps):
                 seconds, done = run_workflow(url, args.chains)
                 rates.append(args.chains / seconds)
-            print(f"{n:>5} {n * args.agents:>6} {statistics.median(rates):>18.0f} {' '.join(f'{r:.0f}' for r in rates):>30}", flush=True)
+            label = "emb." if n == 0 else str(n)
+            print(f"{label:>5} {max(n, 1) * args.agents:>6} {statistics.median(rates):>18.0f} {' '.join(f'{r:.0f}' for r in rates):>30}", flush=True)
         finally:
-            subprocess.run([SCRIPT, "stop"], env=env, capture_output=True)
+            if embedded is not None:
+                embedded.terminate()
+                embedded.wait(60)
+            else:
+                subprocess.run([SCRIPT, "stop"], env=env, capture_output=True)
 
 
 if __name__ == "__main__":

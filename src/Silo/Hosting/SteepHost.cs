@@ -177,6 +177,9 @@ public sealed partial class SteepHost : IAsyncDisposable
         logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         logging.SetMinimumLevel(LogLevel.Warning);
         logging.AddFilter("Orleans", LogLevel.Error);
+        // Orleans' placement retries (its Polly pipeline) log every retry towards a silo that has just died as a warning
+        // or error; the call's own outcome is what matters, and Steep reports that
+        logging.AddFilter("Polly", LogLevel.Critical);
         logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.Critical);
     }
 
