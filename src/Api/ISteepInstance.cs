@@ -57,6 +57,12 @@ public interface ISteepInstance
     /// <summary>Cancels one process chain; false if it is unknown.</summary>
     Task<bool> CancelProcessChainAsync(string processChainId, CancellationToken ct);
 
+    /// <summary>
+    /// Looks for the log <paramref name="fileName"/> of a chain (last run by <paramref name="agentId"/>) on the other silos
+    /// of a cluster, when this one has no such file; null when there is nothing to look at (no cluster, no silo has it).
+    /// </summary>
+    Task<RemoteLogLookup?> FindLogOnOtherSilosAsync(string fileName, string? agentId, CancellationToken ct) => Task.FromResult<RemoteLogLookup?>(null);
+
     /// <summary>The agents' current state.</summary>
     Task<IReadOnlyList<AgentInfo>> GetAgentsAsync(CancellationToken ct);
 

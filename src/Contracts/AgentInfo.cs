@@ -10,6 +10,7 @@ namespace Steep.Contracts;
 /// <param name="StateChangedTime">When it last became busy or idle.</param>
 /// <param name="ProcessChainId">The chain it is running, if any.</param>
 /// <param name="Silo">The silo (process and machine) the agent lives on; not part of Steep's JSON.</param>
+/// <param name="Host">The machine (host name) of that silo, where the agent's processes run; not part of Steep's JSON.</param>
 [GenerateSerializer, Immutable, Alias("steep.AgentInfo")]
 public sealed record AgentInfo(
     [property: Id(0), JsonPropertyName("id")] string Id,
@@ -18,4 +19,5 @@ public sealed record AgentInfo(
     [property: Id(3), JsonPropertyName("startTime")] DateTimeOffset StartTime,
     [property: Id(4), JsonPropertyName("stateChangedTime")] DateTimeOffset StateChangedTime,
     [property: Id(5), JsonPropertyName("processChainId")] string? ProcessChainId,
-    [property: Id(6), JsonPropertyName("silo"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Silo = null);
+    [property: Id(6), JsonPropertyName("silo"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Silo = null,
+    [property: Id(7), JsonPropertyName("host"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Host = null);

@@ -1,4 +1,5 @@
-using Orleans.Placement;
+using Orleans.GrainDirectory;
+using Steep.Grains.Placement;
 using Steep.Agent;
 using Steep.Contracts;
 using Steep.Core.Models;
@@ -11,7 +12,8 @@ namespace Steep.Grains;
 /// reserved to run next, so that a finished chain is followed at once, without a round through the scheduler.
 /// </summary>
 [KeepAlive] // what it runs lives only in memory: being collected during a long chain would lose the chain's end
-[PreferLocalPlacement] // the silo that registers an agent is the machine whose processes it runs
+[GrainDirectory(SteepPlacement.SiloBoundDirectory)] // survives the death of another silo (see SteepPlacement)
+[SiloBoundPlacement] // on the silo its id names, the machine whose processes it runs, even when activated from elsewhere
 public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) : Grain, IAgentGrain
 {
     private IReadOnlyList<string> _capabilities = [];
@@ -127,7 +129,7 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
 
     /// <inheritdoc />
     public Task<AgentInfo?> GetInfoAsync() => Task.FromResult(_registered
-        ? new AgentInfo(AgentId, _current is null, _capabilities, _startTime, _changed, _current, silo.Name)
+        ? new AgentInfo(AgentId, _current is null, _capabilities, _startTime, _changed, _current, silo.Name, Environment.MachineName)
         : null);
 
     /// <inheritdoc />

@@ -9,6 +9,7 @@ using Steep.Agent;
 using Steep.Contracts;
 using Steep.Core.Models;
 using Steep.Grains;
+using Steep.Grains.Placement;
 using Steep.Persistence;
 using Npgsql;
 using Steep.Persistence.InMemory;
@@ -130,7 +131,9 @@ public sealed partial class SteepHost : IAsyncDisposable
                 DockerEnvironment = settings.DockerEnvironment.Select(kv => $"{kv.Key}={kv.Value}").ToList(),
             });
             var events = new EventHub();
-            var services = new SteepServices(submissions, chains, settings.Services, paths, executor, events, TimeProvider.System)
+            // cluster mode: the grains' events reach the other silos' subscribers too
+            var relay = settings.Cluster is null ? null : new ClusterEventRelay(events);
+            var services = new SteepServices(submissions, chains, settings.Services, paths, executor, (IEventSink?)relay ?? events, TimeProvider.System)
             {
                 ServiceDirectories = settings.ServiceDirectories,
                 Macros = settings.Macros,
@@ -143,7 +146,7 @@ public sealed partial class SteepHost : IAsyncDisposable
                 // with its run count), so activations read the registry.
                 FreshChains = settings.Cluster is null ? new FreshChains() : new FreshChains(capacity: 0),
             };
-            return new SteepHost(settings, services, events, lifetime, dataLock);
+            return new SteepHost(settings, services, events, lifetime, dataLock) { _relay = relay };
         }
         catch
         {
@@ -181,6 +184,9 @@ public sealed partial class SteepHost : IAsyncDisposable
         logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         logging.SetMinimumLevel(LogLevel.Warning);
         logging.AddFilter("Orleans", LogLevel.Error);
+        // Orleans' placement retries (its Polly pipeline) log every retry towards a silo that has just died as a warning
+        // or error; the call's own outcome is what matters, and Steep reports that
+        logging.AddFilter("Polly", LogLevel.Critical);
         logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.Critical);
     }
 
@@ -203,7 +209,9 @@ public sealed partial class SteepHost : IAsyncDisposable
             _ => !avoidDefaultGateway && IsFree(DefaultGatewayPort) ? DefaultGatewayPort : FreePort(),
         };
         builder.Services.AddSingleton(Services);
-        builder.Services.AddSingleton<IEventSink>(Events);
+        builder.Services.AddSingleton(Services.Events);
+        builder.Services.AddSingleton(Events);
+        builder.Services.AddSingleton(_localAgents);
         builder.Services.AddSingleton<SubmissionIntake>();
         builder.UseOrleans(silo =>
         {
@@ -230,6 +238,7 @@ public sealed partial class SteepHost : IAsyncDisposable
             // entry for each of a million-chain submission's chains long after they ended
             silo.Configure<GrainDirectoryOptions>(o => o.CacheSize = 10_000);
             silo.Services.AddSerializer(b => b.AddSteepModels());
+            silo.AddSteepPlacement(); // agents and the per-silo grain stay on their silo
             configure?.Invoke(silo);
         });
         if (Settings.Cluster is { } c)
@@ -269,9 +278,10 @@ public sealed partial class SteepHost : IAsyncDisposable
             }).ToList(), ct);
         }
 
+        // an agent's id names its silo, which places it there and nowhere else (SiloBoundPlacement)
+        var siloName = services.GetRequiredService<ILocalSiloDetails>().Name;
         var agentIds = new List<string>();
-        var machine = Environment.MachineName.ToLowerInvariant();
-        for (int i = 1; Settings.Components.Agent && i <= Settings.AgentCount; i++) agentIds.Add($"{machine}-{Environment.ProcessId}-{i}");
+        for (int i = 1; Settings.Components.Agent && i <= Settings.AgentCount; i++) agentIds.Add(SiloBoundKey.Agent(siloName, i));
         for (int attempt = 1; ; attempt++)
         {
             try
@@ -287,6 +297,8 @@ public sealed partial class SteepHost : IAsyncDisposable
             }
         }
         AgentIds = agentIds;
+        _localAgents.Ids = agentIds;
+        if (Settings.Cluster is not null) AttachCluster(services, grains, siloName);
         _grains.TrySetResult(grains);
     }
 
@@ -346,10 +358,11 @@ public sealed partial class SteepHost : IAsyncDisposable
         return true;
     }
 
-    /// <summary>The local agents' state.</summary>
+    /// <summary>The agents' state: the local ones, in cluster mode those of every active silo.</summary>
     public async Task<IReadOnlyList<AgentInfo>> GetAgentsAsync()
     {
         var grains = await Grains;
+        if (_peers is not null) return await GetClusterAgentsAsync();
         var infos = await Task.WhenAll(AgentIds.Select(id => grains.GetGrain<IAgentGrain>(id).GetInfoAsync()));
         return infos.OfType<AgentInfo>().ToList();
     }
@@ -417,6 +430,7 @@ public sealed partial class SteepHost : IAsyncDisposable
                 _ownedHost.Dispose();
             }
         }
+        if (_relay is not null) await _relay.DisposeAsync();
         if (_storeLifetime is not null) await _storeLifetime.DisposeAsync();
         OrphanReaper.RemoveSettledJournals(Settings.DataDirectory); // a clean stop leaves no record of its services
         _lock.Dispose();

@@ -1,3 +1,4 @@
+using Steep.Grains.Placement;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
@@ -58,6 +59,7 @@ public sealed class GeneratorPluginHookTests : IAsyncLifetime
         {
             silo.UseLocalhostClustering(FreePort(), 0, null, "steep-tests", $"plugins-{Guid.NewGuid():N}");
             silo.Services.AddSerializer(b => b.AddSteepModels());
+            silo.AddSteepPlacement();
         });
         _silo = builder.Build();
         await _silo.StartAsync();

@@ -4,6 +4,7 @@ using Steep.Core.Models;
 using Steep.Core.Serialization;
 using Steep.Contracts;
 using Steep.Grains;
+using Steep.Grains.Placement;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
@@ -55,6 +56,7 @@ public sealed class SteepGrainsTests : IAsyncLifetime
         {
             silo.UseLocalhostClustering(FreePort(), 0, null, "steep-tests", $"grains-{Guid.NewGuid():N}");
             silo.Services.AddSerializer(b => b.AddSteepModels());
+            silo.AddSteepPlacement();
         });
         _silo = builder.Build();
         await _silo.StartAsync();
