@@ -16,8 +16,9 @@ public sealed class ServeProcess : IAsyncDisposable
     /// <summary>What the process has written to stderr so far.</summary>
     public string StderrSoFar => string.Join('\n', _lines);
 
-    private ServeProcess(Process process, Task<string> stderr, Uri? url)
+    private ServeProcess(Process process, Task<string> stderr, Uri? url, string name)
     {
+        Name = name;
         _process = process;
         _stderr = stderr;
         _url = url;
@@ -26,15 +27,16 @@ public sealed class ServeProcess : IAsyncDisposable
     /// <summary>The HTTP API's base address.</summary>
     public Uri Url => _url ?? throw new InvalidOperationException("an agent-only silo has no HTTP API");
 
-    /// <summary>The process id (./steep execs the command): local agents are named <c>host-pid-n</c>.</summary>
+    /// <summary>The process id (./steep execs the command).</summary>
     public int Pid => _process.Id;
 
+    /// <summary>The silo's name (<c>STEEP_CLUSTER_NAME</c>): its agents are <c>name-1</c>, <c>name-2</c>, …</summary>
+    public string Name { get; }
+
     /// <summary>Whether an agent id names one of this silo's agents.</summary>
-    public bool Owns(string? agentId)
-    {
-        int last = agentId?.LastIndexOf('-') ?? -1;
-        return last > 0 && agentId![..last].EndsWith("-" + Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
-    }
+    public bool Owns(string? agentId) =>
+        agentId is not null && agentId.StartsWith(Name + "-", StringComparison.Ordinal)
+        && agentId.Length > Name.Length + 1 && agentId.AsSpan(Name.Length + 1).IndexOfAnyExceptInRange('0', '9') < 0;
 
     /// <summary>Starts a silo named <paramref name="name"/> of cluster <paramref name="clusterId"/>; returns once it listens.</summary>
     public static async Task<ServeProcess> StartAsync(string postgres, string clusterId, string name, string directory, int agents = 1,
@@ -48,11 +50,11 @@ public sealed class ServeProcess : IAsyncDisposable
 
     /// <summary>Starts <c>steep agent</c> (no HTTP API) named <paramref name="name"/>; returns once its agents are registered.</summary>
     public static async Task<ServeProcess> StartAgentAsync(string postgres, string clusterId, string name, string directory, int agents,
-        string capabilities, string services)
+        string capabilities, string services, IReadOnlyDictionary<string, string>? environment = null)
     {
         var psi = SteepCli.StartInfo("agent", "--data", Path.Combine(directory, name), "--agents",
             agents.ToString(System.Globalization.CultureInfo.InvariantCulture), "--capabilities", capabilities, "--services", services);
-        return await LaunchAsync(psi, postgres, clusterId, name, null);
+        return await LaunchAsync(psi, postgres, clusterId, name, environment);
     }
 
     private static async Task<ServeProcess> LaunchAsync(ProcessStartInfo psi, string postgres, string clusterId, string name,
@@ -79,12 +81,12 @@ public sealed class ServeProcess : IAsyncDisposable
                 if (line.StartsWith("Listening on ", StringComparison.Ordinal))
                 {
                     _ = process.StandardOutput.ReadToEndAsync();
-                    return new ServeProcess(process, stderr, new Uri(line["Listening on ".Length..].Trim())) { _lines = lines };
+                    return new ServeProcess(process, stderr, new Uri(line["Listening on ".Length..].Trim()), name) { _lines = lines };
                 }
                 if (line.StartsWith("Running ", StringComparison.Ordinal))
                 {
                     _ = process.StandardOutput.ReadToEndAsync();
-                    return new ServeProcess(process, stderr, null) { _lines = lines };
+                    return new ServeProcess(process, stderr, null, name) { _lines = lines };
                 }
             }
         }
