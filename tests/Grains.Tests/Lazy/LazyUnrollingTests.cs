@@ -13,6 +13,8 @@ using Steep.Persistence;
 using Steep.Persistence.InMemory;
 using Steep.Persistence.Sqlite;
 
+using Steep.Grains.Tests.Support;
+
 namespace Steep.Grains.Tests.Lazy;
 
 /// <summary>
@@ -148,15 +150,7 @@ public sealed class LazyUnrollingTests : IAsyncDisposable
     {
         var services = new SteepServices(submissions, chains, Services, new SteepPaths("/tmp/t", "/out", "/tmp/l"), executor,
             new EventHub(), TimeProvider.System) { MaxRegisteredChains = window };
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Services.AddSingleton(services);
-        builder.UseOrleans(silo =>
-        {
-            silo.UseLocalhostClustering(FreePort(), 0, null, "steep-tests", $"lazy-{Guid.NewGuid():N}");
-            silo.Services.AddSerializer(b => b.AddSteepModels());
-        });
-        var host = builder.Build();
-        await host.StartAsync();
+        var host = await TestSilo.StartAsync(services, "lazy");
         _silos.Add(host);
         var grains = host.Services.GetRequiredService<IGrainFactory>();
         for (int i = 0; i < agents; i++) await grains.GetGrain<IAgentGrain>($"agent-{_silos.Count}-{i}").RegisterAsync([]);
@@ -196,12 +190,6 @@ public sealed class LazyUnrollingTests : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
-    }
 
     /// <summary>Copies (outputs: the output path); from the (StopAfter+1)th chain on, waits until released or cancelled.</summary>
     private sealed class CopyExecutor : IProcessChainExecutor

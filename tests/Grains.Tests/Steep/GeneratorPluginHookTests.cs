@@ -12,6 +12,8 @@ using Steep.Core.Models;
 using Steep.Core.Serialization;
 using Steep.Persistence.InMemory;
 
+using Steep.Grains.Tests.Support;
+
 namespace Steep.Grains.Tests.Steep;
 
 /// <summary>
@@ -52,17 +54,7 @@ public sealed class GeneratorPluginHookTests : IAsyncLifetime
         {
             GeneratorPlugins = _plugins,
         };
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Services.AddSingleton(services);
-        builder.Services.AddSingleton<SubmissionIntake>();
-        builder.UseOrleans(silo =>
-        {
-            silo.UseLocalhostClustering(FreePort(), 0, null, "steep-tests", $"plugins-{Guid.NewGuid():N}");
-            silo.Services.AddSerializer(b => b.AddSteepModels());
-            silo.AddSteepPlacement();
-        });
-        _silo = builder.Build();
-        await _silo.StartAsync();
+        _silo = await TestSilo.StartAsync(services, "plugins", s => s.AddSingleton<SubmissionIntake>());
         _grains = _silo.Services.GetRequiredService<IGrainFactory>();
         await _grains.GetGrain<IAgentGrain>("a1").RegisterAsync([]);
     }
@@ -127,12 +119,6 @@ public sealed class GeneratorPluginHookTests : IAsyncLifetime
         }
     }
 
-    private static int FreePort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
-    }
 
     private sealed class FakePlugins : IGeneratorPlugins
     {

@@ -12,6 +12,8 @@ using Microsoft.Extensions.Hosting;
 using Orleans.Serialization;
 using Steep.Persistence.InMemory;
 
+using Steep.Grains.Tests.Support;
+
 namespace Steep.Grains.Tests.Steep;
 
 /// <summary>The Steep grains together in a real Orleans silo, over the in-memory store and a scripted executor (no processes).</summary>
@@ -49,17 +51,7 @@ public sealed class SteepGrainsTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var services = new SteepServices(_store, _chains, Services, new SteepPaths("/tmp/t", "/tmp/o", "/tmp/l"), _executor, _events, TimeProvider.System);
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Services.AddSingleton(services);
-        builder.Services.AddSingleton<SubmissionIntake>();
-        builder.UseOrleans(silo =>
-        {
-            silo.UseLocalhostClustering(FreePort(), 0, null, "steep-tests", $"grains-{Guid.NewGuid():N}");
-            silo.Services.AddSerializer(b => b.AddSteepModels());
-            silo.AddSteepPlacement();
-        });
-        _silo = builder.Build();
-        await _silo.StartAsync();
+        _silo = await TestSilo.StartAsync(services, "grains", s => s.AddSingleton<SubmissionIntake>());
         _grains = _silo.Services.GetRequiredService<IGrainFactory>();
     }
 
@@ -69,12 +61,6 @@ public sealed class SteepGrainsTests : IAsyncLifetime
         _silo.Dispose();
     }
 
-    private static int FreePort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
-    }
 
     private Task Agent(string id, params string[] capabilities) => _grains.GetGrain<IAgentGrain>(id).RegisterAsync(capabilities);
 
