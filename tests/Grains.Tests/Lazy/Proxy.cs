@@ -3,6 +3,7 @@ using System.Reflection;
 namespace Steep.Grains.Tests.Lazy;
 
 /// <summary>Forwards every call of a store interface to the real store, with a hook before and (for tasks) after it.</summary>
+// not sealed: DispatchProxy derives the proxy's runtime type from it
 public class Proxy<T> : DispatchProxy where T : class
 {
     private T _inner = null!;
