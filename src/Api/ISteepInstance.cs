@@ -69,6 +69,12 @@ public interface ISteepInstance
     /// <summary>Subscribes to submission, process chain and agent changes; dispose the subscription to stop.</summary>
     Subscription SubscribeEvents();
 
+    /// <summary>
+    /// Like <see cref="SubscribeEvents"/>, but in a cluster only this silo's events: for what each silo counts of its
+    /// own (metrics), so that the sum over the silos counts every event once.
+    /// </summary>
+    Subscription SubscribeLocalEvents() => SubscribeEvents();
+
     /// <summary>Checks the instance's parts (store reachable, runtime running, …).</summary>
     Task<IReadOnlyList<HealthPart>> CheckHealthAsync(CancellationToken ct);
 }

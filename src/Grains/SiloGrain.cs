@@ -50,12 +50,7 @@ public sealed class SiloGrain(SteepServices services, LocalAgents agents, EventH
     {
         foreach (var e in delivered)
         {
-            switch (e)
-            {
-                case SubmissionEvent s: events.SubmissionChanged(s); break;
-                case ProcessChainEvent c: events.ProcessChainChanged(c); break;
-                case AgentEvent a: events.AgentChanged(a); break;
-            }
+            if (e is SubmissionEvent or ProcessChainEvent or AgentEvent) events.PublishFromOtherSilo(e);
         }
         return Task.CompletedTask;
     }

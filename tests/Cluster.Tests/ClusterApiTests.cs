@@ -125,6 +125,7 @@ public sealed class ClusterApiTests(PostgresDatabase database) : IClassFixture<P
         await using var b = await Start("b");
         await WaitForTwo(a, b);
         using var onA = a.Steep.Events.Subscribe();
+        using var localOnA = a.Steep.Events.Subscribe(localOnly: true);
 
         var chain = new ProcessChainEvent("chain-on-b", "sub-1", "RUNNING", "b-1", null, null);
         var agent = new AgentEvent("b-1", "busy", "chain-on-b");
@@ -138,6 +139,11 @@ public sealed class ClusterApiTests(PostgresDatabase database) : IClassFixture<P
         await Task.Delay(500);
         while (onA.Events.TryRead(out var more)) seen.Add(more);
         Assert.Equal(new object[] { chain, agent }, seen.Where(e => e is not AgentEvent { State: "registered" }));
+        // what a silo counts of its own (metrics) leaves the other silo's events out
+        var local = new List<object>();
+        while (localOnA.Events.TryRead(out var e)) local.Add(e);
+        Assert.DoesNotContain(chain, local);
+        Assert.DoesNotContain(agent, local);
     }
 
     private Task<TestSilo> Start(string name) => TestSilo.StartAsync(TestSilo.Settings(database.ConnectionString, _clusterId, name));

@@ -13,7 +13,7 @@ internal sealed class MetricsEventFeeder(ISteepInstance steep, SteepMetrics metr
     public Task StartAsync(CancellationToken cancellationToken)
     {
         // subscribed before the server takes requests, so no chain that finishes afterwards is missed
-        _subscription = steep.SubscribeEvents();
+        _subscription = steep.SubscribeLocalEvents(); // each silo its own chains: summed over silos, each counts once
         var reader = _subscription.Events;
         _loop = Task.Run(async () =>
         {

@@ -81,6 +81,8 @@ public sealed partial class SteepHost : ISteepInstance
 
     Subscription ISteepInstance.SubscribeEvents() => Events.Subscribe();
 
+    Subscription ISteepInstance.SubscribeLocalEvents() => Events.Subscribe(localOnly: true);
+
     /// <inheritdoc />
     public async Task<IReadOnlyList<HealthPart>> CheckHealthAsync(CancellationToken ct)
     {
