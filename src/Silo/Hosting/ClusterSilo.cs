@@ -37,12 +37,11 @@ public static class ClusterSilo
             o.Invariant = Invariant;
             o.ConnectionString = connection;
         });
-        // Orleans' default directory deactivates every activation whose directory entry was kept by a silo that dies,
-        // on the survivors too: agents would kill the chains they run, the scheduler would forget its queue. The
-        // distributed directory keeps them (strongly consistent, it recovers the entries from the survivors).
-#pragma warning disable ORLEANSEXP003 // marked experimental since Orleans 9; without it a lost silo takes survivors' activations with it
-        silo.AddDistributedGrainDirectory();
-#pragma warning restore ORLEANSEXP003
+        // Orleans' default directory deactivates every activation whose directory entry was kept by a silo that dies, on
+        // the survivors too: agents would kill the chains they run, the scheduler would forget its queue. Agents, the
+        // scheduler and submissions therefore register in Orleans' distributed directory (AddSteepPlacement), which
+        // recovers the entries from the survivors. (Making it the default as well is not possible: Orleans registers the
+        // distributed directory once, under the first name it is added with.)
         // After an ungraceful loss, the directory keeps the lost silo's grains from being activated elsewhere for a lease
         // counted from the estimated moment of failure (the declaration minus the detection window): Orleans' 30 s held
         // the scheduler and the lost silo's submissions for about 24 s after the declaration (measured). Window + 2 s
