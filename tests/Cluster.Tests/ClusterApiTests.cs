@@ -65,7 +65,15 @@ public sealed class ClusterApiTests(PostgresDatabase database) : IClassFixture<P
 
         foreach (var silo in new[] { a, b })
         {
-            var agents = await ((ISteepInstance)silo.Steep).GetAgentsAsync(CancellationToken.None);
+            // each silo registers its agents as it starts: give the later one a moment on a busy machine
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+            IReadOnlyList<Steep.Contracts.AgentInfo> agents;
+            while (true)
+            {
+                agents = await ((ISteepInstance)silo.Steep).GetAgentsAsync(CancellationToken.None);
+                if (agents.Count >= 2 || DateTime.UtcNow > deadline) break;
+                await Task.Delay(100);
+            }
             Assert.Equal(["a-1:a", "b-1:b"], agents.Select(x => $"{x.Id}:{x.Silo}"));
             Assert.All(agents, x => Assert.Equal(Environment.MachineName, x.Host));
         }
