@@ -25,6 +25,7 @@ public static class SteepApiExtensions
         if (options.CancelWait < TimeSpan.Zero) throw new ArgumentException("CancelWait must not be negative", nameof(configure));
         services.AddSingleton(instance);
         services.AddSingleton(options);
+        services.AddSingleton(new LargeBodyGate(options.LargeWorkflowBytes));
         services.AddSingleton<SteepMetrics>();
         // listings of thousands of chains shrink about tenfold; the event stream (text/event-stream) and partial
         // responses (Range) stay uncompressed, so events arrive at once and byte offsets keep their meaning

@@ -12,6 +12,12 @@ public sealed class SteepApiOptions
     /// <summary>The largest workflow <c>POST /workflows</c> accepts; larger bodies get 413.</summary>
     public long MaxWorkflowBytes { get; set; } = 10 * 1024 * 1024;
 
+    /// <summary>
+    /// Workflow bodies of at least this many bytes are read, checked and stored one at a time (each costs many times its
+    /// size meanwhile); smaller ones never wait.
+    /// </summary>
+    public int LargeWorkflowBytes { get; set; } = 1024 * 1024;
+
     /// <summary>How deep and how far (YAML aliases) a submitted workflow may expand; beyond that it gets 400.</summary>
     public ReadLimits ReadLimits { get; set; } = ReadLimits.Default;
 

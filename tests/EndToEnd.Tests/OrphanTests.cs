@@ -92,7 +92,7 @@ public sealed class OrphanTests(ITestOutputHelper output)
             var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
             // both services run, and steep has registered them (their records are written right after that)
             var running = Path.Combine(data, "running");
-            while (Lines(record, "start ").Count < 2 || Lines(pids, "").Count < 4
+            while (RecordingWorkload.Lines(record, "start ").Count < 2 || RecordingWorkload.Lines(pids, "").Count < 4
                    || LiveRecords(running) < 2)
             {
                 Assert.False(run.HasExited, "steep run finished before it could be killed");
@@ -104,7 +104,7 @@ public sealed class OrphanTests(ITestOutputHelper output)
         }
         File.Delete(Path.Combine(dir, "first-run"));
 
-        var services1 = Lines(pids, "").Select(int.Parse).ToList();
+        var services1 = RecordingWorkload.Lines(pids, "").Select(int.Parse).ToList();
         var gone = Stopwatch.StartNew();
         while (services1.Any(IsRunning) && gone.Elapsed < TimeSpan.FromSeconds(2)) await Task.Delay(20);
         output.WriteLine($"kill -9 of steep's {target}: {(services1.Any(IsRunning) ? "services still running" : "every service gone")} {gone.ElapsedMilliseconds} ms after it");
@@ -116,10 +116,10 @@ public sealed class OrphanTests(ITestOutputHelper output)
         if (!watchdog) Assert.Contains("killed", stderr);
         using var doc = JsonDocument.Parse(stdout);
         Assert.Equal("SUCCESS", doc.RootElement.GetProperty("status").GetString());
-        Assert.Empty(Lines(record, "twin "));
+        Assert.Empty(RecordingWorkload.Lines(record, "twin "));
         Assert.DoesNotContain(services1, IsRunning);
         foreach (var item in Enumerable.Range(1, Items).Select(i => $"item{i}"))
-            Assert.Equal(1, Lines(record, "end ").Count(l => l == $"end {item}"));
+            Assert.Equal(1, RecordingWorkload.Lines(record, "end ").Count(l => l == item));
         Assert.Empty(Directory.Exists(Path.Combine(data, "running")) ? Directory.GetFiles(Path.Combine(data, "running")) : []);
     }
 
@@ -140,18 +140,6 @@ public sealed class OrphanTests(ITestOutputHelper output)
             }
         }
         return live.Count;
-    }
-
-    private static List<string> Lines(string file, string prefix)
-    {
-        try
-        {
-            return File.Exists(file) ? File.ReadAllLines(file).Where(l => l.Length > 0 && l.StartsWith(prefix, StringComparison.Ordinal)).ToList() : [];
-        }
-        catch (IOException)
-        {
-            return [];
-        }
     }
 
     /// <summary>True while the process exists and is not a zombie (in a container without init nobody may reap it).</summary>

@@ -84,11 +84,14 @@ internal static class RecordingWorkload
     public static string Item(Steep.Persistence.StoredProcessChain c) =>
         c.Chain.Executables[0].Arguments.First(a => a.Id == "item").Variable.Value;
 
-    private static List<string> Lines(string record, string prefix)
+    /// <summary>The non-empty lines of a record (or pid) file that start with <paramref name="prefix"/>, without it; none while it is being written.</summary>
+    public static List<string> Lines(string record, string prefix)
     {
         try
         {
-            return File.Exists(record) ? File.ReadAllLines(record).Where(l => l.StartsWith(prefix, StringComparison.Ordinal)).Select(l => l[prefix.Length..]).ToList() : [];
+            return File.Exists(record)
+                ? File.ReadAllLines(record).Where(l => l.Length > 0 && l.StartsWith(prefix, StringComparison.Ordinal)).Select(l => l[prefix.Length..]).ToList()
+                : [];
         }
         catch (IOException)
         {

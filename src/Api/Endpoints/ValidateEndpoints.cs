@@ -28,15 +28,17 @@ internal static class ValidateEndpoints
         [property: System.Text.Json.Serialization.JsonPropertyName("valid")] bool Valid,
         [property: System.Text.Json.Serialization.JsonPropertyName("problems")] IReadOnlyList<string> Problems);
 
-    private static async Task<IResult> ValidateAsync(HttpContext context, ISteepInstance steep, SteepApiOptions options, CancellationToken ct)
+    private static async Task<IResult> ValidateAsync(HttpContext context, ISteepInstance steep, SteepApiOptions options, LargeBodyGate gate,
+        CancellationToken ct)
     {
         var (text, error) = await BodyReader.ReadTextAsync(context.Request, options.MaxWorkflowBytes, ct);
         if (error is not null) return error;
         if (string.IsNullOrWhiteSpace(text)) return Answer(["The workflow is empty: write the workflow as YAML or JSON"]);
+        using var turn = await gate.EnterAsync(text.Length, ct);
         Workflow workflow;
         try
         {
-            workflow = ModelReader.ReadWorkflow(text, "workflow");
+            workflow = ModelReader.ReadWorkflow(text, "workflow", options.ReadLimits);
         }
         catch (ModelFormatException e)
         {

@@ -70,12 +70,14 @@ internal static class WorkflowEndpoints
         return s is null ? UnknownSubmission(id) : ApiResults.Json(exclude.Apply(s));
     }
 
-    private static async Task<IResult> SubmitAsync(HttpContext context, ISteepInstance steep, SteepApiOptions options, CancellationToken ct)
+    private static async Task<IResult> SubmitAsync(HttpContext context, ISteepInstance steep, SteepApiOptions options, LargeBodyGate gate,
+        CancellationToken ct)
     {
         var (text, error) = await BodyReader.ReadTextAsync(context.Request, options.MaxWorkflowBytes, ct);
         if (error is not null) return error;
         if (string.IsNullOrWhiteSpace(text))
             return ApiResults.BadRequest("The request body is empty: send the workflow to run as YAML or JSON");
+        using var turn = await gate.EnterAsync(text.Length, ct);
 
         Workflow workflow;
         try

@@ -5,24 +5,7 @@ namespace Steep.Core.Tests.Generator;
 /// <summary>For-each actions beyond the shared cases: empty inputs, nested collection order, long recursive loops.</summary>
 public sealed class ForEachTests
 {
-    private const string EmptyForEach = """
-        vars:
-          - id: files
-            value: []
-          - {id: f}
-          - {id: c}
-          - {id: copies}
-          - {id: joined}
-        actions:
-          - type: for
-            id: each
-            input: files
-            enumerator: f
-            output: copies
-            yieldToOutput: c
-            actions:
-              - {id: copy, type: execute, service: cp, inputs: [{id: input_file, var: f}], outputs: [{id: output_file, var: c}]}
-        """;
+    private static readonly string EmptyForEach = CopyForEach.Yaml([]);
 
     /// <summary>
     /// Steep's semantics: a for-each over an empty list runs nothing and its output variable never gets a value (not
@@ -49,10 +32,7 @@ public sealed class ForEachTests
     [InlineData(true)]
     public void AReaderOfAnEmptyForEachsOutputNeverRuns(bool reload)
     {
-        var h = new GeneratorHarness(EmptyForEach + """
-
-              - {id: join, type: execute, service: join, inputs: [{id: i, var: copies}], outputs: [{id: o, var: joined}]}
-            """, reload);
+        var h = new GeneratorHarness(CopyForEach.Yaml([], join: true), reload);
         for (int i = 0; i < 3; i++)
         {
             Assert.Empty(h.Step());

@@ -9,25 +9,8 @@ namespace Steep.Core.Tests.Generator;
 /// <summary>Lazy unrolling: a for-each with an unroll budget hands out its items in windows, behind a cursor.</summary>
 public sealed class LazyUnrollTests
 {
-    private static Workflow ForEach(int items) => ModelReader.ReadWorkflow($$"""
-        vars:
-          - id: files
-            value: [{{string.Join(", ", Enumerable.Range(0, items).Select(i => $"f{i}.txt"))}}]
-          - {id: f}
-          - {id: c}
-          - {id: copies}
-          - {id: joined}
-        actions:
-          - type: for
-            id: each
-            input: files
-            enumerator: f
-            output: copies
-            yieldToOutput: c
-            actions:
-              - {id: copy, type: execute, service: cp, inputs: [{id: input_file, var: f}], outputs: [{id: output_file, var: c}]}
-          - {id: join, type: execute, service: join, inputs: [{id: i, var: copies}], outputs: [{id: o, var: joined}]}
-        """, "workflow.yaml");
+    private static Workflow ForEach(int items) =>
+        ModelReader.ReadWorkflow(CopyForEach.Yaml(Enumerable.Range(0, items).Select(i => $"f{i}.txt"), join: true), "workflow.yaml");
 
     private static readonly IReadOnlyList<Service> Services = ModelReader.ReadServices(TestServices.Yaml, "services.yaml");
 
