@@ -14,7 +14,10 @@ public sealed partial class SqliteStore
     /// Runs <paramref name="write"/> in an IMMEDIATE transaction on the writer connection; the task completes after
     /// the commit. Writes that arrive while another commits are batched: each runs inside a savepoint of one shared
     /// transaction, so a failing write is undone alone and the others commit together (one WAL append, one lock
-    /// round, instead of one per write). The caller that finds the writer idle does the work on its own thread.
+    /// round, instead of one per write). The caller that finds the writer idle hands the batch to the thread pool
+    /// rather than doing it on its own thread: the writes its caller's siblings are about to make (an agent that
+    /// finishes a chain stores that chain's end and the next chain's start at the same moment, from two grains) are
+    /// queued meanwhile and share the transaction, which halves the commits (and the WAL frames) per chain.
     /// </summary>
     private Task<T> WriteAsync<T>(Func<WriterStatements, CancellationToken, Task<T>> write, CancellationToken ct)
     {
@@ -28,7 +31,7 @@ public sealed partial class SqliteStore
             lead = !_draining;
             _draining = true;
         }
-        if (lead) _ = DrainAsync();
+        if (lead) ThreadPool.UnsafeQueueUserWorkItem(static store => _ = store.DrainAsync(), this, preferLocal: false);
         return pending.Task;
     }
 
