@@ -72,9 +72,29 @@ public sealed partial class SqliteStore
         }
     }
 
-    private async Task RunBatchAsync(List<PendingWrite> batch)
+    /// <summary>
+    /// Commits the writes still queued when the store closes (their drain was handed to the thread pool and has not
+    /// run yet): a write made before the store was disposed is stored, as when the caller did it on its own thread.
+    /// Called under the write lock.
+    /// </summary>
+    private async Task FlushQueueAsync()
     {
-        if (Volatile.Read(ref _disposed) != 0)
+        var batch = new List<PendingWrite>();
+        while (true)
+        {
+            lock (_queueGate)
+            {
+                batch.Clear();
+                while (_queue.Count > 0 && batch.Count < MaxBatch) batch.Add(_queue.Dequeue());
+                if (batch.Count == 0) return;
+            }
+            await RunBatchAsync(batch, closing: true).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RunBatchAsync(List<PendingWrite> batch, bool closing = false)
+    {
+        if (!closing && Volatile.Read(ref _disposed) != 0)
         {
             foreach (var w in batch) w.Fail(new ObjectDisposedException(nameof(SqliteStore)));
             return;
