@@ -9,13 +9,17 @@ in a rotating order, and nothing is deleted before the end: on ext4 the deletion
 thousands of file creations several times slower for half a minute, whichever program makes them. The table shows
 medians; steep/raw is over the sequential loop, /floor over the faster of the sequential and the parallel loop (the
 Orleans issue's target: <= 1.3 at 10,000). Before the sizes, the time from `steep run` to the first chain's process. --dir chooses where the
-files go (default: the system's temporary folder; /dev/shm takes the disk out of the comparison).
+files go (default: the system's temporary folder; /dev/shm takes the disk out of the comparison). "steep cpu" is steep
+with its `touch` processes; "own ms/chain" is steep's own CPU (user + system, its children's taken off) per chain.
+STEEP_BENCH_BINARY=<built steep> runs that binary instead of the launcher (set what the launcher sets for `run` then).
 """
-import argparse, os, shutil, statistics, subprocess, sys, tempfile, time
+import argparse, os, shutil, statistics, subprocess, sys, tempfile, threading, time
 from concurrent.futures import ThreadPoolExecutor
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-STEEP = os.path.join(ROOT, "steep")
+# STEEP_BENCH_BINARY runs an already built steep instead of the launcher (without the launcher's settings for `run`)
+STEEP = os.environ.get("STEEP_BENCH_BINARY") or os.path.join(ROOT, "steep")
+TICKS = os.sysconf("SC_CLK_TCK")
 
 SERVICES = """- id: touch
   name: touch
@@ -53,13 +57,33 @@ def raw_spawn(n, folder, workers):
     return time.perf_counter() - t, children_cpu() - cpu
 
 
+def children_of(pid, last):
+    """Polls /proc/<pid>/stat until the process ends: last[0] is the CPU (s) of its children that it has waited for."""
+    while True:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            if fields[0] == "Z":
+                return
+            last[0] = (int(fields[13]) + int(fields[14])) / TICKS  # cutime + cstime
+        except (OSError, IndexError, ValueError):
+            return
+        time.sleep(0.05)
+
+
 def steep_run(n, folder, wf, svc, agents):
-    """`./steep run` as a user types it. Returns (wall s, cpu s of steep and its children, peak resident MiB)."""
+    """`./steep run` as a user types it. Returns (wall s, cpu s of steep and its children, peak resident MiB, cpu s of
+    steep alone: its children's, as last seen in /proc while it ran, taken off)."""
     data = os.path.join(folder, "data")
     t = time.perf_counter()
     p = subprocess.Popen([STEEP, "run", wf, "--services", svc, "--data", data, "--agents", str(agents)],
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # the launcher execs the binary: the pid stays the same
+    children = [0.0]
+    poller = threading.Thread(target=children_of, args=(p.pid, children), daemon=True)
+    poller.start()
     stderr = p.stderr.read()
+    poller.join()
     _, status, usage = os.wait4(p.pid, 0)
     wall = time.perf_counter() - t
     p.returncode = os.waitstatus_to_exitcode(status)
@@ -68,7 +92,8 @@ def steep_run(n, folder, wf, svc, agents):
     files = sum(len(fs) for _, _, fs in os.walk(os.path.join(data, "tmp")))
     if files != n:
         sys.exit(f"expected {n} files, found {files}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    cpu = usage.ru_utime + usage.ru_stime
+    return wall, cpu, usage.ru_maxrss / 1024, cpu - children[0]
 
 
 def first_chain(folder, agents):
@@ -111,7 +136,7 @@ def main():
         print(f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}; files in {base}; "
               f"steep run with {agents} agents; {args.reps} repetitions, medians")
         print(f"{'N':>7} {'raw seq s':>10} {'raw x' + str(agents) + ' s':>10} {'steep s':>9} {'raw cpu s':>10} "
-              f"{'steep cpu s':>12} {'peak MiB':>9} {'steep/raw':>10} {'/floor':>7} {'ms/chain':>9}")
+              f"{'steep cpu s':>12} {'own ms/chain':>13} {'peak MiB':>9} {'steep/raw':>10} {'/floor':>7} {'ms/chain':>9}")
         firsts = [first_chain(os.path.join(base, f"first{rep}"), agents) for rep in range(max(3, args.reps))]
         print(f"first chain started {statistics.median(f for f, _ in firsts):.3f} s after `steep run` began "
               f"(median of {len(firsts)}; whole one-chain run {statistics.median(t for _, t in firsts):.3f} s)", flush=True)
@@ -133,11 +158,11 @@ def main():
                 for run in runs[rep % 3:] + runs[:rep % 3]:
                     run()
                 print(f"{'':>7} rep {rep + 1}: raw {raw[-1][0]:.2f} s, raw x{agents} {rawp[-1][0]:.2f} s, "
-                      f"steep {steep[-1][0]:.2f} s", flush=True)
+                      f"steep {steep[-1][0]:.2f} s (own cpu {steep[-1][3]:.2f} s)", flush=True)
             med = statistics.median
-            r, rp, s = med(w for w, _ in raw), med(w for w, _ in rawp), med(w for w, _, _ in steep)
+            r, rp, s = med(w for w, _ in raw), med(w for w, _ in rawp), med(w for w, *_ in steep)
             print(f"{n:>7} {r:>10.2f} {rp:>10.2f} {s:>9.2f} {med(c for _, c in raw):>10.2f} "
-                  f"{med(c for _, c, _ in steep):>12.2f} {max(m for _, _, m in steep):>9.0f} {s / r:>10.2f} {s / min(r, rp):>7.2f} "
+                  f"{med(c for _, c, _, _ in steep):>12.2f} {1000 * med(o for *_, o in steep) / n:>13.3f} {max(m for _, _, m, _ in steep):>9.0f} {s / r:>10.2f} {s / min(r, rp):>7.2f} "
                   f"{1000 * s / n:>9.2f}", flush=True)
     finally:
         shutil.rmtree(base, ignore_errors=True)

@@ -37,9 +37,18 @@ internal sealed class ChainLog : IDisposable
     public static ChainLog Open(string? directory, string chainId, int runNumber = 1)
     {
         if (directory is null) return None;
-        Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, ChainLogFileName.Of(chainId, runNumber));
-        var file = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite);
+        SafeFileHandle file;
+        try
+        {
+            file = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // the folder is made once (the host makes it at start): not looked for again before every chain's log
+            Directory.CreateDirectory(directory);
+            file = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite);
+        }
         // the services write into the same file: with O_APPEND every write, ours and theirs, lands at the end
         if (PosixSpawnLauncher.IsSupported) AppendOnly(file);
         return new ChainLog(file);

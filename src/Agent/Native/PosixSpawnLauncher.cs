@@ -99,19 +99,17 @@ internal static class PosixSpawnLauncher
     private static unsafe string? Spawn(string fileName, IReadOnlyList<string> arguments, string workingDirectory, int outputFd, out int pid)
     {
         pid = 0;
-        var environment = Environment.GetEnvironmentVariables();
-        // one native block: pointer arrays first, then the NUL-terminated UTF-8 strings they point to
-        int pointers = arguments.Count + 2 + environment.Count + 1;
+        var envp = (byte**)EnvironmentBlock.Value;
+        // one native block: the argument pointers first, then the NUL-terminated UTF-8 strings they point to
+        int pointers = arguments.Count + 2;
         long bytes = Utf8Size(fileName) + Utf8Size(workingDirectory) + Utf8Size("/dev/null");
         foreach (var a in arguments) bytes += Utf8Size(a);
-        foreach (DictionaryEntry e in environment) bytes += Utf8Size((string)e.Key) + Utf8Size((string?)e.Value ?? "") + 1;
         long size = pointers * (long)sizeof(byte*) + bytes + LibC.FileActionsSize + LibC.AttributesSize + 2 * LibC.SigSetSize;
         byte* block = (byte*)System.Runtime.InteropServices.NativeMemory.AllocZeroed((nuint)size);
         try
         {
             var argv = (byte**)block;
-            var envp = argv + arguments.Count + 2;
-            byte* next = (byte*)(envp + environment.Count + 1);
+            byte* next = (byte*)(argv + pointers);
             byte* fileActions = next;
             byte* attributes = fileActions + LibC.FileActionsSize;
             byte* mask = attributes + LibC.AttributesSize;
@@ -123,8 +121,6 @@ internal static class PosixSpawnLauncher
             byte* devNull = Put("/dev/null", ref next);
             argv[0] = path;
             for (int i = 0; i < arguments.Count; i++) argv[i + 1] = Put(arguments[i], ref next);
-            int j = 0;
-            foreach (DictionaryEntry e in environment) envp[j++] = Put((string)e.Key + "=" + (string?)e.Value, ref next);
 
             LibC.posix_spawn_file_actions_init(fileActions);
             LibC.posix_spawnattr_init(attributes);
@@ -160,6 +156,26 @@ internal static class PosixSpawnLauncher
         {
             System.Runtime.InteropServices.NativeMemory.Free(block);
         }
+    }
+
+    /// <summary>
+    /// The services' environment (steep's own) as a native <c>envp</c> array, encoded once: steep never changes its
+    /// environment, and copying and encoding it anew for every start made a third of everything steep allocated per
+    /// chain (a Hashtable, two strings per variable and their concatenation). Never freed: it lives as long as the
+    /// process.
+    /// </summary>
+    private static readonly Lazy<nint> EnvironmentBlock = new(EncodeEnvironment);
+
+    private static unsafe nint EncodeEnvironment()
+    {
+        var entries = new List<string>();
+        foreach (DictionaryEntry e in Environment.GetEnvironmentVariables()) entries.Add((string)e.Key + "=" + (string?)e.Value);
+        long bytes = 0;
+        foreach (var e in entries) bytes += Utf8Size(e);
+        var envp = (byte**)System.Runtime.InteropServices.NativeMemory.AllocZeroed((nuint)((entries.Count + 1) * (long)sizeof(byte*) + bytes));
+        byte* next = (byte*)(envp + entries.Count + 1);
+        for (int i = 0; i < entries.Count; i++) envp[i] = Put(entries[i], ref next);
+        return (nint)envp; // the last pointer stays null
     }
 
     private static long Utf8Size(string s) => Encoding.UTF8.GetByteCount(s) + 1;

@@ -22,20 +22,39 @@ internal readonly record struct ProcStat(int ProcessGroup, ulong StartTime)
         {
             return null;
         }
-        return Parse(System.Text.Encoding.UTF8.GetString(buffer[..n]));
+        // decoded on the stack too: this runs once per service start, and the line is thrown away at once
+        Span<char> text = stackalloc char[buffer.Length];
+        return Parse(text[..System.Text.Encoding.UTF8.GetChars(buffer[..n], text)]);
     }
 
     /// <summary>Parses a stat line; the command name (field 2) may hold spaces and parentheses, so fields count from the last ')'.</summary>
-    public static ProcStat? Parse(string text)
+    public static ProcStat? Parse(string text) => Parse(text.AsSpan());
+
+    /// <inheritdoc cref="Parse(string)"/>
+    public static ProcStat? Parse(ReadOnlySpan<char> text)
     {
         int end = text.LastIndexOf(')');
         if (end < 0) return null;
-        var fields = text[(end + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        // fields[0] is field 3 (the state)
-        if (fields.Length < 20) return null;
-        if (!int.TryParse(fields[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out int group)) return null;
-        if (!ulong.TryParse(fields[19], NumberStyles.Integer, CultureInfo.InvariantCulture, out ulong start)) return null;
-        return new ProcStat(group, start);
+        var rest = text[(end + 1)..];
+        int field = 2; // the fields after the name start with field 3 (the state)
+        int? group = null;
+        foreach (var range in rest.Split(' '))
+        {
+            var value = rest[range];
+            if (value.IsEmpty) continue;
+            field++;
+            if (field == 5)
+            {
+                if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int g)) return null;
+                group = g;
+            }
+            else if (field == 22)
+            {
+                if (group is not { } pgid || !ulong.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out ulong start)) return null;
+                return new ProcStat(pgid, start);
+            }
+        }
+        return null;
     }
 
     /// <summary>The pids of all processes now visible in /proc.</summary>

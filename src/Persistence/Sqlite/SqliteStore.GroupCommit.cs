@@ -14,7 +14,10 @@ public sealed partial class SqliteStore
     /// Runs <paramref name="write"/> in an IMMEDIATE transaction on the writer connection; the task completes after
     /// the commit. Writes that arrive while another commits are batched: each runs inside a savepoint of one shared
     /// transaction, so a failing write is undone alone and the others commit together (one WAL append, one lock
-    /// round, instead of one per write). The caller that finds the writer idle does the work on its own thread.
+    /// round, instead of one per write). The caller that finds the writer idle hands the batch to the thread pool
+    /// rather than doing it on its own thread: the writes its caller's siblings are about to make (an agent that
+    /// finishes a chain stores that chain's end and the next chain's start at the same moment, from two grains) are
+    /// queued meanwhile and share the transaction, which halves the commits (and the WAL frames) per chain.
     /// </summary>
     private Task<T> WriteAsync<T>(Func<WriterStatements, CancellationToken, Task<T>> write, CancellationToken ct)
     {
@@ -28,7 +31,7 @@ public sealed partial class SqliteStore
             lead = !_draining;
             _draining = true;
         }
-        if (lead) _ = DrainAsync();
+        if (lead) ThreadPool.UnsafeQueueUserWorkItem(static store => _ = store.DrainAsync(), this, preferLocal: false);
         return pending.Task;
     }
 
@@ -69,9 +72,29 @@ public sealed partial class SqliteStore
         }
     }
 
-    private async Task RunBatchAsync(List<PendingWrite> batch)
+    /// <summary>
+    /// Commits the writes still queued when the store closes (their drain was handed to the thread pool and has not
+    /// run yet): a write made before the store was disposed is stored, as when the caller did it on its own thread.
+    /// Called under the write lock.
+    /// </summary>
+    private async Task FlushQueueAsync()
     {
-        if (Volatile.Read(ref _disposed) != 0)
+        var batch = new List<PendingWrite>();
+        while (true)
+        {
+            lock (_queueGate)
+            {
+                batch.Clear();
+                while (_queue.Count > 0 && batch.Count < MaxBatch) batch.Add(_queue.Dequeue());
+                if (batch.Count == 0) return;
+            }
+            await RunBatchAsync(batch, closing: true).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RunBatchAsync(List<PendingWrite> batch, bool closing = false)
+    {
+        if (!closing && Volatile.Read(ref _disposed) != 0)
         {
             foreach (var w in batch) w.Fail(new ObjectDisposedException(nameof(SqliteStore)));
             return;

@@ -54,6 +54,7 @@ public sealed partial class SqliteStore : ISubmissionStore, IProcessChainStore, 
         await _writeLock.WaitAsync().ConfigureAwait(false);
         try
         {
+            await FlushQueueAsync().ConfigureAwait(false);
             CloseAll();
         }
         finally
@@ -69,6 +70,8 @@ public sealed partial class SqliteStore : ISubmissionStore, IProcessChainStore, 
         _writeLock.Wait();
         try
         {
+            // the writes run synchronously (SQLite has no asynchronous I/O): nothing here waits for another thread
+            FlushQueueAsync().GetAwaiter().GetResult();
             CloseAll();
         }
         finally
