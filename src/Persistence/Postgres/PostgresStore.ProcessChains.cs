@@ -105,14 +105,8 @@ public sealed partial class PostgresStore
     public Task<bool> UpdateAsync(ProcessChainUpdate update, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(update);
-        return WriteAsync(async (connection, token) =>
-        {
-            // one implicit transaction: the chain and its run change together
-            await using var batch = new NpgsqlBatch(connection);
-            AddUpdate(batch, update);
-            await batch.ExecuteNonQueryAsync(token).ConfigureAwait(false);
-            return batch.BatchCommands[0].RecordsAffected > 0;
-        }, ct);
+        // the chain and its run change together, in a transaction shared with the updates that arrive meanwhile
+        return EnqueueUpdate(update, ct);
     }
 
     /// <inheritdoc />

@@ -229,6 +229,16 @@ public sealed partial class PostgresStore
                         INSERT INTO process_chain_counts (submission_id, status, n) VALUES ($1, '{ProcessChainStatus.Registered}', $2)
                         ON CONFLICT (submission_id, status) DO UPDATE SET n = process_chain_counts.n + excluded.n
                         """, Text(submissionId), Bigint(newChains.Count)));
+                    // The rows of the other statuses exist before the chains change status: a group of chain updates
+                    // locks its submissions' existing rows in one order first (see LockCountsSql); a row the status
+                    // trigger had to create would be locked out of that order. DO NOTHING takes no lock on a row
+                    // that exists.
+                    batch.BatchCommands.Add(BatchCommand($"""
+                        INSERT INTO process_chain_counts (submission_id, status, n)
+                        SELECT $1, s, 0 FROM unnest(ARRAY['{ProcessChainStatus.Cancelled}', '{ProcessChainStatus.Error}',
+                            '{ProcessChainStatus.Running}', '{ProcessChainStatus.Success}']) s
+                        ON CONFLICT (submission_id, status) DO NOTHING
+                        """, Text(submissionId)));
                 }
                 if (newChains.Count <= CopyThreshold)
                 {
