@@ -116,7 +116,7 @@ class Profile:
         print(line, flush=True)
         if self.statements:
             top = psql(self.pg_port, "SELECT calls, round(total_exec_time::numeric, 0), regexp_replace(left(query, 90), '\\s+', ' ', 'g') "
-                                     "FROM pg_stat_statements ORDER BY calls DESC LIMIT 8")
+                                     "FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 8")
             for row in top.splitlines():
                 calls, ms, query = row.split("\t", 2)
                 print(f"       {int(calls) / chains:6.2f}/chain {ms:>7} ms  {query}", flush=True)

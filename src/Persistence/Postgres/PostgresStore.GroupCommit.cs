@@ -1,4 +1,6 @@
+using System.Text;
 using Npgsql;
+using NpgsqlTypes;
 using static Steep.Persistence.Postgres.PostgresValues;
 
 namespace Steep.Persistence.Postgres;
@@ -9,14 +11,39 @@ public sealed partial class PostgresStore
     /// <summary>The most chain updates one transaction carries.</summary>
     private const int MaxGroup = 256;
 
-    // Locks the count rows of every submission the group touches, in one global order, before any chain changes: the
-    // status trigger locks a chain's two rows in status order, so two groups (of two silos) changing chains of the
-    // same submissions in different transitions would otherwise each hold a row the other waits for (a deadlock, found
-    // only after deadlock_timeout). Within a single update the trigger's own order suffices.
-    private const string LockCountsSql = """
-        SELECT 1 FROM process_chain_counts
-        WHERE submission_id IN (SELECT submission_id FROM process_chains WHERE id = ANY($1))
-        ORDER BY submission_id, status FOR UPDATE
+    // One statement per kind of change for a whole group (unnest of one array per column). The count rows move once
+    // per statement (a statement-level trigger), locked in one global order, so groups of several silos do not deadlock.
+    // With Reset, the cleared columns take the update's value or NULL; without, the update's value or the old one.
+    private const string UpdateChainsSql = """
+        UPDATE process_chains p SET
+            status = COALESCE(u.status, p.status),
+            start_time = COALESCE(u.start_time, CASE WHEN u.reset THEN NULL ELSE p.start_time END),
+            end_time = COALESCE(u.end_time, CASE WHEN u.reset THEN NULL ELSE p.end_time END),
+            results = COALESCE(u.results::json, CASE WHEN u.reset THEN NULL ELSE p.results END),
+            error_message = COALESCE(u.error_message, CASE WHEN u.reset THEN NULL ELSE p.error_message END),
+            agent_id = COALESCE(u.agent_id, CASE WHEN u.reset THEN NULL ELSE p.agent_id END),
+            run_number = COALESCE(u.run_number, p.run_number)
+        FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::integer[], $9::boolean[])
+            AS u(id, status, start_time, end_time, results, error_message, agent_id, run_number, reset)
+        WHERE p.id = u.id
+        RETURNING p.id
+        """;
+
+    // A run is recorded once (the completion of a chain whose RUNNING write failed carries the start again), and only
+    // for a chain that exists.
+    private const string InsertRunsSql = """
+        INSERT INTO process_chain_runs (chain_id, run_number, agent_id, start_time, status)
+        SELECT u.id, u.run_number, u.agent_id, u.start_time, 'RUNNING'
+        FROM unnest($1::text[], $2::integer[], $3::text[], $4::timestamptz[]) AS u(id, run_number, agent_id, start_time)
+        WHERE EXISTS (SELECT 1 FROM process_chains WHERE id = u.id)
+        ON CONFLICT (chain_id, run_number) DO NOTHING
+        """;
+
+    // At most one run of a chain is open (RUNNING): a new one starts only after the chain left RUNNING.
+    private const string EndRunsSql = """
+        UPDATE process_chain_runs r SET end_time = u.end_time, status = u.status, error_message = u.error_message
+        FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[]) AS u(id, end_time, status, error_message)
+        WHERE r.chain_id = u.id AND r.status = 'RUNNING'
         """;
 
     private readonly Lock _groupGate = new();
@@ -58,15 +85,19 @@ public sealed partial class PostgresStore
                     _committingGroups = false;
                     return;
                 }
-                if (_pendingUpdates.Count <= MaxGroup)
+                // a chain changes at most once per group (its updates keep their order across groups)
+                var ids = new HashSet<string>(StringComparer.Ordinal);
+                int take = 0;
+                while (take < _pendingUpdates.Count && take < MaxGroup && ids.Add(_pendingUpdates[take].Update.Id)) take++;
+                if (take == _pendingUpdates.Count)
                 {
                     group = _pendingUpdates;
                     _pendingUpdates = [];
                 }
                 else
                 {
-                    group = _pendingUpdates.GetRange(0, MaxGroup);
-                    _pendingUpdates.RemoveRange(0, MaxGroup);
+                    group = _pendingUpdates.GetRange(0, take);
+                    _pendingUpdates.RemoveRange(0, take);
                 }
             }
             var live = group.FindAll(p => !p.CancelIfRequested());
@@ -90,23 +121,11 @@ public sealed partial class PostgresStore
             await CommitAloneAsync(group[0]).ConfigureAwait(false);
             return;
         }
-        bool[] found;
+        HashSet<string> found;
         try
         {
-            found = await WriteAsync(async (connection, token) =>
-            {
-                // one implicit transaction, one round trip: all of the group's changes commit together or not at all
-                await using var batch = new NpgsqlBatch(connection);
-                batch.BatchCommands.Add(BatchCommand(LockCountsSql, TextArray(group.ConvertAll(p => p.Update.Id))));
-                var chainCommands = new int[group.Count];
-                for (int i = 0; i < group.Count; i++)
-                {
-                    chainCommands[i] = batch.BatchCommands.Count;
-                    AddUpdate(batch, group[i].Update);
-                }
-                await batch.ExecuteNonQueryAsync(token).ConfigureAwait(false);
-                return Array.ConvertAll(chainCommands, c => batch.BatchCommands[c].RecordsAffected > 0);
-            }, CancellationToken.None).ConfigureAwait(false);
+            found = await WriteAsync((connection, token) => UpdateChainsAsync(connection, group.ConvertAll(p => p.Update), token),
+                CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e) when (e is PostgresException or InvalidOperationException { InnerException: PostgresException })
         {
@@ -119,25 +138,85 @@ public sealed partial class PostgresStore
             foreach (var p in group) p.Fail(e);
             return;
         }
-        for (int i = 0; i < group.Count; i++) group[i].Committed(found[i]);
+        foreach (var p in group) p.Committed(found.Contains(p.Update.Id));
     }
 
     private async Task CommitAloneAsync(PendingUpdate pending)
     {
         try
         {
-            pending.Committed(await WriteAsync(async (connection, token) =>
-            {
-                // one implicit transaction: the chain and its run change together
-                await using var batch = new NpgsqlBatch(connection);
-                AddUpdate(batch, pending.Update);
-                await batch.ExecuteNonQueryAsync(token).ConfigureAwait(false);
-                return batch.BatchCommands[0].RecordsAffected > 0;
-            }, pending.Token).ConfigureAwait(false));
+            var found = await WriteAsync((connection, token) => UpdateChainsAsync(connection, [pending.Update], token), pending.Token)
+                .ConfigureAwait(false);
+            pending.Committed(found.Count > 0);
         }
         catch (Exception e)
         {
             pending.Fail(e);
         }
+    }
+
+    /// <summary>
+    /// Makes the updates in one implicit transaction and one round trip: the chains, then the runs they start, then
+    /// the runs they end. A chain updated more than once goes through one more set of statements per repetition, in
+    /// order. Returns the ids of the chains that exist.
+    /// </summary>
+    private static async Task<HashSet<string>> UpdateChainsAsync(NpgsqlConnection connection, IReadOnlyList<ProcessChainUpdate> updates, CancellationToken ct)
+    {
+        await using var batch = new NpgsqlBatch(connection);
+        var rounds = new List<List<ProcessChainUpdate>>();
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var u in updates)
+        {
+            int round = seen.TryGetValue(u.Id, out int n) ? n : 0;
+            seen[u.Id] = round + 1;
+            if (round == rounds.Count) rounds.Add([]);
+            rounds[round].Add(u);
+        }
+        var chainCommands = new List<NpgsqlBatchCommand>(rounds.Count);
+        foreach (var round in rounds)
+        {
+            var chains = BatchCommand(UpdateChainsSql,
+                Array(round, u => u.Id, NpgsqlDbType.Text), Array(round, u => u.Status, NpgsqlDbType.Text),
+                Array(round, u => Utc(u.StartTime), NpgsqlDbType.TimestampTz), Array(round, u => Utc(u.EndTime), NpgsqlDbType.TimestampTz),
+                Array(round, u => u.Results is null ? null : Encoding.UTF8.GetString(Utf8Json(u.Results)), NpgsqlDbType.Text),
+                Array(round, u => u.ErrorMessage, NpgsqlDbType.Text), Array(round, u => u.AgentId, NpgsqlDbType.Text),
+                Array(round, u => u.RunNumber, NpgsqlDbType.Integer), Array(round, u => (bool?)u.Reset, NpgsqlDbType.Boolean));
+            batch.BatchCommands.Add(chains);
+            chainCommands.Add(chains);
+            var starts = round.FindAll(RunOutcome.Starts);
+            if (starts.Count > 0)
+            {
+                batch.BatchCommands.Add(BatchCommand(InsertRunsSql,
+                    Array(starts, u => u.Id, NpgsqlDbType.Text), Array(starts, u => u.RunNumber, NpgsqlDbType.Integer),
+                    Array(starts, u => u.AgentId, NpgsqlDbType.Text), Array(starts, u => Utc(u.StartTime), NpgsqlDbType.TimestampTz)));
+            }
+            var ends = round.Select(u => (Update: u, End: RunOutcome.Of(u))).Where(x => x.End is not null).ToList();
+            if (ends.Count > 0)
+            {
+                batch.BatchCommands.Add(BatchCommand(EndRunsSql,
+                    Array(ends, x => x.Update.Id, NpgsqlDbType.Text), Array(ends, x => Utc(x.Update.EndTime), NpgsqlDbType.TimestampTz),
+                    Array(ends, x => x.End!.Value.Status, NpgsqlDbType.Text), Array(ends, x => x.End!.Value.ErrorMessage, NpgsqlDbType.Text)));
+            }
+        }
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        await using (var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false))
+        {
+            // the RETURNING rows of the chain statements; the run statements return none
+            do
+            {
+                while (await reader.ReadAsync(ct).ConfigureAwait(false)) found.Add(reader.GetString(0));
+            } while (await reader.NextResultAsync(ct).ConfigureAwait(false));
+        }
+        return found;
+    }
+
+    private static DateTimeOffset? Utc(DateTimeOffset? value) => value?.ToUniversalTime();
+
+    /// <summary>One array parameter of a column: null elements stay null.</summary>
+    private static NpgsqlParameter Array<TItem, TValue>(IReadOnlyList<TItem> items, Func<TItem, TValue> value, NpgsqlDbType type)
+    {
+        var values = new TValue[items.Count];
+        for (int i = 0; i < values.Length; i++) values[i] = value(items[i]);
+        return new NpgsqlParameter { Value = values, NpgsqlDbType = NpgsqlDbType.Array | type };
     }
 }
