@@ -156,13 +156,18 @@ public sealed partial class PostgresStore
     }
 
     /// <summary>
-    /// Makes the updates in one implicit transaction and one round trip: the chains, then the runs they start, then
+    /// Makes the updates in one transaction (one round trip and the commit): the chains, then the runs they start, then
     /// the runs they end. A chain updated more than once goes through one more set of statements per repetition, in
     /// order. Returns the ids of the chains that exist.
     /// </summary>
     private static async Task<HashSet<string>> UpdateChainsAsync(NpgsqlConnection connection, IReadOnlyList<ProcessChainUpdate> updates, CancellationToken ct)
     {
-        await using var batch = new NpgsqlBatch(connection);
+        // BEGIN goes out with the batch; the commit is a round trip of its own
+        await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(connection, tx);
+        // Plans for these array statements are made for each call, with the arrays' lengths and the table's size of the
+        // moment: a generic plan kept from when the table was small (a fresh registry) scans it for every element.
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL plan_cache_mode = force_custom_plan"));
         var rounds = new List<List<ProcessChainUpdate>>();
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var u in updates)
@@ -207,6 +212,8 @@ public sealed partial class PostgresStore
                 while (await reader.ReadAsync(ct).ConfigureAwait(false)) found.Add(reader.GetString(0));
             } while (await reader.NextResultAsync(ct).ConfigureAwait(false));
         }
+        // Not cancellable: once the changes are made, committing them is cheaper than undoing them.
+        await tx.CommitAsync(CancellationToken.None).ConfigureAwait(false);
         return found;
     }
 

@@ -100,7 +100,7 @@ public sealed partial class PostgresStore
     {
         ArgumentNullException.ThrowIfNull(updates);
         if (updates.Count == 0) return Task.CompletedTask;
-        // all updates or none, in one implicit transaction and one round trip
+        // all updates or none, in one transaction
         return WriteAsync((connection, token) => UpdateChainsAsync(connection, updates, token), ct);
     }
 
