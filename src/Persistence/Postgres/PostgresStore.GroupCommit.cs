@@ -156,18 +156,19 @@ public sealed partial class PostgresStore
     }
 
     /// <summary>
-    /// Makes the updates in one transaction (one round trip and the commit): the chains, then the runs they start, then
-    /// the runs they end. A chain updated more than once goes through one more set of statements per repetition, in
+    /// Makes the updates in one implicit transaction and one round trip: the runs they start, the runs they end, then
+    /// the chains. A chain updated more than once goes through one more set of statements per repetition, in
     /// order. Returns the ids of the chains that exist.
     /// </summary>
     private static async Task<HashSet<string>> UpdateChainsAsync(NpgsqlConnection connection, IReadOnlyList<ProcessChainUpdate> updates, CancellationToken ct)
     {
-        // BEGIN goes out with the batch; the commit is a round trip of its own
-        await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
-        await using var batch = new NpgsqlBatch(connection, tx);
+        // One implicit transaction, committed by the server as soon as the last statement ran: no round trip for the
+        // commit while the count rows are locked (another silo's group waits for them).
+        await using var batch = new NpgsqlBatch(connection);
         // Plans for these array statements are made for each call, with the arrays' lengths and the table's size of the
         // moment: a generic plan kept from when the table was small (a fresh registry) scans it for every element.
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL plan_cache_mode = force_custom_plan"));
+        // (Local to the transaction, which lasts until the batch ends.)
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('plan_cache_mode', 'force_custom_plan', true)"));
         var rounds = new List<List<ProcessChainUpdate>>();
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var u in updates)
@@ -177,17 +178,10 @@ public sealed partial class PostgresStore
             if (round == rounds.Count) rounds.Add([]);
             rounds[round].Add(u);
         }
-        var chainCommands = new List<NpgsqlBatchCommand>(rounds.Count);
         foreach (var round in rounds)
         {
-            var chains = BatchCommand(UpdateChainsSql,
-                Array(round, u => u.Id, NpgsqlDbType.Text), Array(round, u => u.Status, NpgsqlDbType.Text),
-                Array(round, u => Utc(u.StartTime), NpgsqlDbType.TimestampTz), Array(round, u => Utc(u.EndTime), NpgsqlDbType.TimestampTz),
-                Array(round, u => u.Results is null ? null : Encoding.UTF8.GetString(Utf8Json(u.Results)), NpgsqlDbType.Text),
-                Array(round, u => u.ErrorMessage, NpgsqlDbType.Text), Array(round, u => u.AgentId, NpgsqlDbType.Text),
-                Array(round, u => u.RunNumber, NpgsqlDbType.Integer), Array(round, u => (bool?)u.Reset, NpgsqlDbType.Boolean));
-            batch.BatchCommands.Add(chains);
-            chainCommands.Add(chains);
+            // the runs first, the chains last: the chains' statement locks the count rows (its trigger), which are then
+            // held only until the commit right after it
             var starts = round.FindAll(RunOutcome.Starts);
             if (starts.Count > 0)
             {
@@ -202,18 +196,22 @@ public sealed partial class PostgresStore
                     Array(ends, x => x.Update.Id, NpgsqlDbType.Text), Array(ends, x => Utc(x.Update.EndTime), NpgsqlDbType.TimestampTz),
                     Array(ends, x => x.End!.Value.Status, NpgsqlDbType.Text), Array(ends, x => x.End!.Value.ErrorMessage, NpgsqlDbType.Text)));
             }
+            batch.BatchCommands.Add(BatchCommand(UpdateChainsSql,
+                Array(round, u => u.Id, NpgsqlDbType.Text), Array(round, u => u.Status, NpgsqlDbType.Text),
+                Array(round, u => Utc(u.StartTime), NpgsqlDbType.TimestampTz), Array(round, u => Utc(u.EndTime), NpgsqlDbType.TimestampTz),
+                Array(round, u => u.Results is null ? null : Encoding.UTF8.GetString(Utf8Json(u.Results)), NpgsqlDbType.Text),
+                Array(round, u => u.ErrorMessage, NpgsqlDbType.Text), Array(round, u => u.AgentId, NpgsqlDbType.Text),
+                Array(round, u => u.RunNumber, NpgsqlDbType.Integer), Array(round, u => (bool?)u.Reset, NpgsqlDbType.Boolean)));
         }
         var found = new HashSet<string>(StringComparer.Ordinal);
         await using (var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false))
         {
-            // the RETURNING rows of the chain statements; the run statements return none
-            do
+            // set_config's row first, then the RETURNING rows of the chain statements; the run statements return none
+            while (await reader.NextResultAsync(ct).ConfigureAwait(false))
             {
                 while (await reader.ReadAsync(ct).ConfigureAwait(false)) found.Add(reader.GetString(0));
-            } while (await reader.NextResultAsync(ct).ConfigureAwait(false));
+            }
         }
-        // Not cancellable: once the changes are made, committing them is cheaper than undoing them.
-        await tx.CommitAsync(CancellationToken.None).ConfigureAwait(false);
         return found;
     }
 
