@@ -109,7 +109,8 @@ public sealed partial class PostgresStore
     {
         await using var command = submissionId is null
             ? Command(connection, "SELECT status, SUM(n)::bigint FROM process_chain_counts GROUP BY status HAVING SUM(n) > 0")
-            : Command(connection, "SELECT status, n FROM process_chain_counts WHERE submission_id = $1 AND n > 0", Text(submissionId));
+            : Command(connection, "SELECT status, SUM(n)::bigint FROM process_chain_counts WHERE submission_id = $1 GROUP BY status HAVING SUM(n) > 0",
+                Text(submissionId));
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
         while (await reader.ReadAsync(token).ConfigureAwait(false)) counts[reader.GetString(0)] = (int)reader.GetInt64(1);

@@ -12,7 +12,8 @@ public sealed partial class PostgresStore
     // binary COPY streams them, which costs a round trip more but is several times faster per row.
     private const int CopyThreshold = 16;
 
-    // One primary-key range of process_chain_counts per submission: O(1), whatever its number of chains.
+    // One primary-key range of process_chain_counts per submission (a row per status and shard): O(1), whatever its
+    // number of chains.
     private const string CountsJoin = $"""
         LEFT JOIN LATERAL (
             SELECT SUM(n) AS total,
@@ -225,20 +226,12 @@ public sealed partial class PostgresStore
                     """, Text(submissionId), Bigint(step.Step), Bytes(step.Input)));
                 if (newChains.Count > 0)
                 {
+                    // into this server process's shard, as the status trigger does (see the schema)
                     batch.BatchCommands.Add(BatchCommand($"""
-                        INSERT INTO process_chain_counts (submission_id, status, n) VALUES ($1, '{ProcessChainStatus.Registered}', $2)
-                        ON CONFLICT (submission_id, status) DO UPDATE SET n = process_chain_counts.n + excluded.n
+                        INSERT INTO process_chain_counts (submission_id, status, shard, n)
+                        VALUES ($1, '{ProcessChainStatus.Registered}', pg_backend_pid() % 16, $2)
+                        ON CONFLICT (submission_id, status, shard) DO UPDATE SET n = process_chain_counts.n + excluded.n
                         """, Text(submissionId), Bigint(newChains.Count)));
-                    // The rows of the other statuses exist before the chains change status: a group of chain updates
-                    // locks its submissions' existing rows in one order first (see LockCountsSql); a row the status
-                    // trigger had to create would be locked out of that order. DO NOTHING takes no lock on a row
-                    // that exists.
-                    batch.BatchCommands.Add(BatchCommand($"""
-                        INSERT INTO process_chain_counts (submission_id, status, n)
-                        SELECT $1, s, 0 FROM unnest(ARRAY['{ProcessChainStatus.Cancelled}', '{ProcessChainStatus.Error}',
-                            '{ProcessChainStatus.Running}', '{ProcessChainStatus.Success}']) s
-                        ON CONFLICT (submission_id, status) DO NOTHING
-                        """, Text(submissionId)));
                 }
                 if (newChains.Count <= CopyThreshold)
                 {
