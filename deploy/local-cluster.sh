@@ -7,7 +7,8 @@
 # its data (logs, lock) in a directory of its own; all silos share tmp/ and out/ (Steep assumes a shared file system).
 # Options after N go to every `steep serve` (default: --services conf/services/sleep.yaml --agents 2).
 # Environment: STEEP_LOCAL_CLUSTER (state file, default .build/local-cluster), PORT_BASE, STEEP_POSTGRES_BIN
-# (default /usr/lib/postgresql/15/bin). initdb and pg_ctl refuse to run as root: as root they run as the user postgres.
+# (default /usr/lib/postgresql/15/bin), STEEP_POSTGRES_OPTIONS (more server options, e.g. "-c synchronous_commit=off";
+# by default the server keeps PostgreSQL's durable defaults: every commit waits for its WAL flush). initdb and pg_ctl refuse to run as root: as root they run as the user postgres.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bin="${STEEP_POSTGRES_BIN:-/usr/lib/postgresql/15/bin}"
@@ -56,7 +57,7 @@ case "${1:-}" in
     pg_port="$(free_port)"
     (cd /tmp && as_postgres "$bin/initdb" -D "$dir/postgres" -A trust -U postgres -E UTF8 --no-sync >/dev/null)
     (cd /tmp && as_postgres "$bin/pg_ctl" -D "$dir/postgres" -l "$dir/postgres/server.log" -w -t 60 \
-      -o "-p $pg_port -k $dir/postgres -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null)
+      -o "-p $pg_port -k $dir/postgres -c listen_addresses=127.0.0.1 -c max_connections=300 ${STEEP_POSTGRES_OPTIONS:-}" start >/dev/null)
     "$bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -qAt -c "CREATE DATABASE steep" >/dev/null
     postgres="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=steep"
     echo "$postgres" > "$dir/postgres.txt"

@@ -231,9 +231,11 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
             _changed = services.Clock.GetUtcNow();
             services.Events.AgentChanged(new AgentEvent(AgentId, "idle", null));
         }
-        // recording the outcome need not delay the next chain: if this process dies before it is stored, the chain
-        // is still RUNNING in the store and runs again after the restart (at-least-once)
-        await finished.CompleteAsync(outcome);
+        // Recording the outcome need not delay the next chain, nor hold this agent's turn (it would take no new chain
+        // until the store committed): the chain's grain stores it before it tells the submission. If this process dies
+        // before it is stored, the chain is still RUNNING in the store and runs again after the restart
+        // (at-least-once). The writes of many agents meanwhile share group commits.
+        finished.CompleteAsync(outcome).Ignore();
         await Scheduler.AgentIdleAsync(AgentId); // the finished chain's slot is free
     }
 

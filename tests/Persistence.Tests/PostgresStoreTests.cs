@@ -153,6 +153,68 @@ public sealed class PostgresStoreTests(ITestOutputHelper output, PostgresDatabas
     }
 
     [SkippableFact]
+    public async Task Bursts_of_chain_updates_from_two_instances_in_every_transition_keep_the_counts_and_runs_right()
+    {
+        // as two silos do: many chains of two submissions start and finish at once, so that each instance commits them
+        // in groups whose transitions and submissions differ from the other's
+        const int chainsPerSubmission = 120;
+        var stores = new[] { (PostgresStore)Submissions, await OpenAnotherAsync() };
+        foreach (var s in new[] { "s1", "s2" })
+        {
+            await Submissions.AddAsync(NewSubmission(s), Ct);
+            await Submissions.CommitStepAsync(s, Step(1), NewChains($"{s}-c", chainsPerSubmission), Ct);
+        }
+        var ids = Enumerable.Range(0, chainsPerSubmission).SelectMany(i => new[] { $"s1-c{i}", $"s2-c{i}" }).ToList();
+        var start = DateTimeOffset.UtcNow;
+
+        await Task.WhenAll(ids.Select((id, i) => Task.Run(async () =>
+        {
+            IProcessChainStore chains = stores[i % 2];
+            Assert.True(await chains.UpdateAsync(new ProcessChainUpdate(id)
+                { Status = ProcessChainStatus.Running, StartTime = start, AgentId = $"a{i % 8}", RunNumber = 1 }, Ct));
+            Assert.True(await stores[(i + 1) % 2].UpdateAsync(new ProcessChainUpdate(id)
+            {
+                Status = i % 3 == 0 ? ProcessChainStatus.Error : ProcessChainStatus.Success, EndTime = start.AddSeconds(1),
+                ErrorMessage = i % 3 == 0 ? $"failed {id}" : null,
+            }, Ct));
+        })));
+
+        int errors = ids.Where((_, i) => i % 3 == 0).Count(id => id.StartsWith("s1-", StringComparison.Ordinal));
+        Assert.Equal(new Dictionary<string, int> { [ProcessChainStatus.Success] = chainsPerSubmission - errors, [ProcessChainStatus.Error] = errors },
+            await Chains.CountByStatusAsync("s1", Ct));
+        var s2 = (await Submissions.GetAsync("s2", Ct))!;
+        Assert.Equal((chainsPerSubmission, 0, chainsPerSubmission), (s2.TotalProcessChains, s2.RunningProcessChains, s2.SucceededProcessChains + s2.FailedProcessChains));
+        foreach (var (id, i) in ids.Select((id, i) => (id, i)))
+        {
+            var run = Assert.Single(await Chains.ListRunsAsync(id, Ct));
+            Assert.Equal((1, $"a{i % 8}", i % 3 == 0 ? ProcessChainStatus.Error : ProcessChainStatus.Success), (run.RunNumber, run.AgentId, run.Status));
+        }
+        Assert.False(await Chains.UpdateAsync(new ProcessChainUpdate("no-such-chain") { Status = ProcessChainStatus.Running }, Ct));
+    }
+
+    [SkippableFact]
+    public async Task An_update_the_server_refuses_fails_alone_while_the_updates_sent_with_it_are_stored()
+    {
+        await Submissions.AddAsync(NewSubmission("s1"), Ct);
+        await Submissions.CommitStepAsync("s1", Step(1), NewChains("c", 40), Ct);
+
+        // sent at once, so that they share group transactions; PostgreSQL text cannot hold a NUL character
+        var updates = Enumerable.Range(0, 40).Select(i => Task.Run(() => Chains.UpdateAsync(new ProcessChainUpdate($"c{i}")
+            { Status = ProcessChainStatus.Error, ErrorMessage = i == 17 ? "bad \0 message" : $"error {i}" }, Ct))).ToList();
+        await Assert.ThrowsAnyAsync<Exception>(() => updates[17]);
+
+        foreach (var (update, i) in updates.Select((u, i) => (u, i)).Where(x => x.i != 17))
+        {
+            Assert.True(await update);
+            Assert.Equal($"error {i}", (await Chains.GetAsync($"c{i}", Ct))!.Chain.ErrorMessage);
+        }
+        var refused = (await Chains.GetAsync("c17", Ct))!.Chain;
+        Assert.Equal((ProcessChainStatus.Registered, (string?)null), (refused.Status, refused.ErrorMessage));
+        Assert.Equal(new Dictionary<string, int> { [ProcessChainStatus.Error] = 39, [ProcessChainStatus.Registered] = 1 },
+            await Chains.CountByStatusAsync("s1", Ct));
+    }
+
+    [SkippableFact]
     public async Task Concurrent_commits_of_one_step_let_exactly_one_through()
     {
         var other = await OpenAnotherAsync();

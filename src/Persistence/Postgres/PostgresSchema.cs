@@ -153,6 +153,54 @@ internal static class PostgresSchema
         // (Microsoft.Orleans.Clustering.AdoNet and .Reminders.AdoNet 10.4.2, invariant "Npgsql"), which ship no SQL.
         // See OrleansSchema for the contract they are written against.
         OrleansSchema.Migration,
+        // Chain counts per statement instead of per row, in shards. A group commit changes many chains of a submission
+        // in one UPDATE, which now moves each count row once (a row updated once per chain within one transaction piles
+        // up versions that no one can prune until the commit, and every later look-up of the row walks them all). Each
+        // server process (connection) counts into a shard of its own (its pid modulo 16): two silos committing changes
+        // to the same submission at once do not wait for each other's count rows, as they would with one row per
+        // status; readers add the shards up. Within a shard the rows are created (sorted) and locked in one order,
+        // (submission, status). Transition tables do not go with a column list: an UPDATE that changes no status finds
+        // no change and returns early.
+        """
+        DROP TRIGGER process_chains_count_update ON process_chains;
+        DROP FUNCTION process_chains_count_status();
+        ALTER TABLE process_chain_counts ADD COLUMN shard integer NOT NULL DEFAULT 0;
+        ALTER TABLE process_chain_counts DROP CONSTRAINT process_chain_counts_pkey;
+        ALTER TABLE process_chain_counts ADD PRIMARY KEY (submission_id, status, shard);
+        CREATE FUNCTION process_chains_count_statuses() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE
+            subs text[];
+            statuses text[];
+            deltas bigint[];
+            my_shard integer := pg_backend_pid() % 16;
+        BEGIN
+            SELECT array_agg(d.submission_id ORDER BY d.submission_id, d.status), array_agg(d.status ORDER BY d.submission_id, d.status),
+                   array_agg(d.n ORDER BY d.submission_id, d.status)
+            INTO subs, statuses, deltas
+            FROM (
+                SELECT c.submission_id, c.status, SUM(c.n)::bigint AS n FROM (
+                    SELECT nr.submission_id, nr.status, 1 AS n FROM new_rows nr JOIN old_rows o ON o.seq = nr.seq WHERE o.status IS DISTINCT FROM nr.status
+                    UNION ALL
+                    SELECT o.submission_id, o.status, -1 FROM new_rows nr JOIN old_rows o ON o.seq = nr.seq WHERE o.status IS DISTINCT FROM nr.status
+                ) c GROUP BY c.submission_id, c.status
+            ) d WHERE d.n <> 0;
+            IF subs IS NULL THEN RETURN NULL; END IF;
+            INSERT INTO {s}.process_chain_counts (submission_id, status, shard, n)
+                SELECT u.s, u.st, my_shard, 0 FROM unnest(subs, statuses) AS u(s, st) ORDER BY u.s, u.st
+                ON CONFLICT (submission_id, status, shard) DO NOTHING;
+            PERFORM 1 FROM {s}.process_chain_counts c JOIN unnest(subs, statuses) AS u(s, st)
+                ON c.submission_id = u.s AND c.status = u.st AND c.shard = my_shard
+                ORDER BY c.submission_id, c.status FOR UPDATE OF c;
+            UPDATE {s}.process_chain_counts c SET n = c.n + u.d
+                FROM unnest(subs, statuses, deltas) AS u(s, st, d)
+                WHERE c.submission_id = u.s AND c.status = u.st AND c.shard = my_shard;
+            RETURN NULL;
+        END
+        $$;
+        CREATE TRIGGER process_chains_count_statuses AFTER UPDATE ON process_chains
+            REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION process_chains_count_statuses();
+        """,
     ];
 
     /// <summary>The version this code writes.</summary>

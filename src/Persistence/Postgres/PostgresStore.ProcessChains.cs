@@ -11,20 +11,6 @@ public sealed partial class PostgresStore
     private const string ChainColumns =
         "seq, id, submission_id, status, priority, required_capabilities, executables, start_time, end_time, results, error_message, agent_id, run_number";
 
-    // With Reset, the cleared columns take the update's value or NULL; without, the update's value or the old one.
-    // The trigger on status keeps process_chain_counts in the same transaction.
-    private const string UpdateChainSql = """
-        UPDATE process_chains SET
-            status = COALESCE($2, status),
-            start_time = COALESCE($3, CASE WHEN $9 THEN NULL ELSE start_time END),
-            end_time = COALESCE($4, CASE WHEN $9 THEN NULL ELSE end_time END),
-            results = COALESCE($5, CASE WHEN $9 THEN NULL ELSE results END),
-            error_message = COALESCE($6, CASE WHEN $9 THEN NULL ELSE error_message END),
-            agent_id = COALESCE($7, CASE WHEN $9 THEN NULL ELSE agent_id END),
-            run_number = COALESCE($8, run_number)
-        WHERE id = $1
-        """;
-
     /// <inheritdoc />
     Task<StoredProcessChain?> IProcessChainStore.GetAsync(string id, CancellationToken ct) => ReadAsync(async (connection, token) =>
     {
@@ -105,14 +91,8 @@ public sealed partial class PostgresStore
     public Task<bool> UpdateAsync(ProcessChainUpdate update, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(update);
-        return WriteAsync(async (connection, token) =>
-        {
-            // one implicit transaction: the chain and its run change together
-            await using var batch = new NpgsqlBatch(connection);
-            AddUpdate(batch, update);
-            await batch.ExecuteNonQueryAsync(token).ConfigureAwait(false);
-            return batch.BatchCommands[0].RecordsAffected > 0;
-        }, ct);
+        // the chain and its run change together, in a transaction shared with the updates that arrive meanwhile
+        return EnqueueUpdate(update, ct);
     }
 
     /// <inheritdoc />
@@ -120,13 +100,8 @@ public sealed partial class PostgresStore
     {
         ArgumentNullException.ThrowIfNull(updates);
         if (updates.Count == 0) return Task.CompletedTask;
-        return WriteAsync(async (connection, token) =>
-        {
-            // A batch runs in one implicit transaction: all updates or none, in one round trip.
-            await using var batch = new NpgsqlBatch(connection);
-            foreach (var update in updates) AddUpdate(batch, update);
-            return await batch.ExecuteNonQueryAsync(token).ConfigureAwait(false);
-        }, ct);
+        // all updates or none, in one transaction
+        return WriteAsync((connection, token) => UpdateChainsAsync(connection, updates, token), ct);
     }
 
     /// <inheritdoc />
@@ -134,7 +109,8 @@ public sealed partial class PostgresStore
     {
         await using var command = submissionId is null
             ? Command(connection, "SELECT status, SUM(n)::bigint FROM process_chain_counts GROUP BY status HAVING SUM(n) > 0")
-            : Command(connection, "SELECT status, n FROM process_chain_counts WHERE submission_id = $1 AND n > 0", Text(submissionId));
+            : Command(connection, "SELECT status, SUM(n)::bigint FROM process_chain_counts WHERE submission_id = $1 GROUP BY status HAVING SUM(n) > 0",
+                Text(submissionId));
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync(token).ConfigureAwait(false);
         while (await reader.ReadAsync(token).ConfigureAwait(false)) counts[reader.GetString(0)] = (int)reader.GetInt64(1);
@@ -165,38 +141,8 @@ public sealed partial class PostgresStore
 
     private const string RunColumns = "run_number, agent_id, start_time, end_time, status, error_message";
 
-    // A run is recorded once (the completion of a chain whose RUNNING write failed carries the start again), and only
-    // for a chain that exists.
-    private const string InsertRunSql = """
-        INSERT INTO process_chain_runs (chain_id, run_number, agent_id, start_time, status)
-        SELECT $1, $2, $3, $4, 'RUNNING' WHERE EXISTS (SELECT 1 FROM process_chains WHERE id = $1)
-        ON CONFLICT (chain_id, run_number) DO NOTHING
-        """;
-
-    // At most one run of a chain is open (RUNNING): a new one starts only after the chain left RUNNING.
-    private const string EndRunSql = """
-        UPDATE process_chain_runs SET end_time = $2, status = $3, error_message = $4
-        WHERE chain_id = $1 AND status = 'RUNNING'
-        """;
-
-    /// <summary>The chain's row first (its RecordsAffected says whether it exists), then its runs.</summary>
-    private static void AddUpdate(NpgsqlBatch batch, ProcessChainUpdate update)
-    {
-        batch.BatchCommands.Add(BatchCommand(UpdateChainSql, UpdateParameters(update)));
-        if (RunOutcome.Starts(update))
-            batch.BatchCommands.Add(BatchCommand(InsertRunSql, Text(update.Id), Integer(update.RunNumber), Text(update.AgentId), Time(update.StartTime)));
-        if (RunOutcome.Of(update) is { } end)
-            batch.BatchCommands.Add(BatchCommand(EndRunSql, Text(update.Id), Time(update.EndTime), Text(end.Status), Text(end.ErrorMessage)));
-    }
-
     private static ProcessChainRun ReadRun(NpgsqlDataReader r) =>
         new(r.GetInt32(0), StringOrNull(r, 1), Time(r, 2), Time(r, 3), r.GetString(4), StringOrNull(r, 5));
-
-    private static NpgsqlParameter[] UpdateParameters(ProcessChainUpdate u) =>
-    [
-        Text(u.Id), Text(u.Status), Time(u.StartTime), Time(u.EndTime), Json(u.Results), Text(u.ErrorMessage), Text(u.AgentId),
-        Integer(u.RunNumber), Parameter(u.Reset, NpgsqlTypes.NpgsqlDbType.Boolean),
-    ];
 
     private static (string Where, NpgsqlParameter[] Parameters) Where(string? submissionId, string? status, int firstParameter)
     {

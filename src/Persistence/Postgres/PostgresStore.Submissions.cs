@@ -12,7 +12,8 @@ public sealed partial class PostgresStore
     // binary COPY streams them, which costs a round trip more but is several times faster per row.
     private const int CopyThreshold = 16;
 
-    // One primary-key range of process_chain_counts per submission: O(1), whatever its number of chains.
+    // One primary-key range of process_chain_counts per submission (a row per status and shard): O(1), whatever its
+    // number of chains.
     private const string CountsJoin = $"""
         LEFT JOIN LATERAL (
             SELECT SUM(n) AS total,
@@ -225,9 +226,11 @@ public sealed partial class PostgresStore
                     """, Text(submissionId), Bigint(step.Step), Bytes(step.Input)));
                 if (newChains.Count > 0)
                 {
+                    // into this server process's shard, as the status trigger does (see the schema)
                     batch.BatchCommands.Add(BatchCommand($"""
-                        INSERT INTO process_chain_counts (submission_id, status, n) VALUES ($1, '{ProcessChainStatus.Registered}', $2)
-                        ON CONFLICT (submission_id, status) DO UPDATE SET n = process_chain_counts.n + excluded.n
+                        INSERT INTO process_chain_counts (submission_id, status, shard, n)
+                        VALUES ($1, '{ProcessChainStatus.Registered}', pg_backend_pid() % 16, $2)
+                        ON CONFLICT (submission_id, status, shard) DO UPDATE SET n = process_chain_counts.n + excluded.n
                         """, Text(submissionId), Bigint(newChains.Count)));
                 }
                 if (newChains.Count <= CopyThreshold)
