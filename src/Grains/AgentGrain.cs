@@ -233,7 +233,15 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
         }
         // recording the outcome need not delay the next chain: if this process dies before it is stored, the chain
         // is still RUNNING in the store and runs again after the restart (at-least-once)
-        await finished.CompleteAsync(outcome);
+        try
+        {
+            await finished.CompleteAsync(outcome);
+        }
+        catch (TimeoutException)
+        {
+            // the chain's grain is still storing the outcome (the database is unreachable for a while, and the store
+            // waits for it): it finishes on its own, and this agent's slot is free all the same
+        }
         await Scheduler.AgentIdleAsync(AgentId); // the finished chain's slot is free
     }
 

@@ -27,6 +27,9 @@ public sealed class ServeProcess : IAsyncDisposable
     /// <summary>The HTTP API's base address.</summary>
     public Uri Url => _url ?? throw new InvalidOperationException("an agent-only silo has no HTTP API");
 
+    /// <summary>Whether the process has ended.</summary>
+    public bool HasExited => _process.HasExited;
+
     /// <summary>The process id (./steep execs the command).</summary>
     public int Pid => _process.Id;
 
