@@ -35,14 +35,14 @@ public sealed class PostgresRestartStoreTests(ITestOutputHelper output) : IAsync
         IProcessChainStore chains = store;
         await submissions.AddAsync(NewSubmission("s1"), Ct);
         await submissions.CommitStepAsync("s1", Step(1), NewChains("c", 3), Ct);
-        await chains.GetAsync("c-0", Ct); // the pool holds connections that the restart breaks
+        await chains.GetAsync("c0", Ct); // the pool holds connections that the restart breaks
 
         await _server!.StopAsync();
         var clock = Stopwatch.StartNew();
-        var update = chains.UpdateAsync(new ProcessChainUpdate("c-0") { Status = ProcessChainStatus.Running, StartTime = T0, AgentId = "a-1", RunNumber = 1 }, Ct);
+        var update = chains.UpdateAsync(new ProcessChainUpdate("c0") { Status = ProcessChainStatus.Running, StartTime = T0, AgentId = "a-1", RunNumber = 1 }, Ct);
         var add = submissions.AddAsync(NewSubmission("s2"), Ct);
         var step = submissions.CommitStepAsync("s1", Step(2), NewChains("d", 2), Ct);
-        var read = chains.GetAsync("c-1", Ct);
+        var read = chains.GetAsync("c1", Ct);
         await Task.Delay(TimeSpan.FromSeconds(3));
         Assert.False(update.IsCompleted || add.IsCompleted || step.IsCompleted || read.IsCompleted, "a call ended while the server was down");
         await _server.StartAgainAsync();
@@ -54,9 +54,9 @@ public sealed class PostgresRestartStoreTests(ITestOutputHelper output) : IAsync
         output.WriteLine($"server down for {back.TotalSeconds:0.0} s; the calls made meanwhile completed {(clock.Elapsed - back).TotalSeconds:0.00} s after it was back");
 
         // each change is there once
-        var running = await chains.GetAsync("c-0", Ct);
+        var running = await chains.GetAsync("c0", Ct);
         Assert.Equal(ProcessChainStatus.Running, running!.Chain.Status);
-        Assert.Single(await chains.ListRunsAsync("c-0", Ct));
+        Assert.Single(await chains.ListRunsAsync("c0", Ct));
         Assert.NotNull(await submissions.GetAsync("s2", Ct));
         Assert.Equal(5, (await submissions.GetAsync("s1", Ct))!.TotalProcessChains);
     }

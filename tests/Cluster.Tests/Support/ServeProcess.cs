@@ -104,6 +104,13 @@ public sealed class ServeProcess : IAsyncDisposable
     /// <summary>SIGKILL: the silo is gone without a word (the kernel closes its sockets).</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 
+    /// <summary>SIGKILL, then waits until the process is gone (its data directory lock and ports with it).</summary>
+    public async Task KillAsync()
+    {
+        Kill();
+        await _process.WaitForExitAsync();
+    }
+
     /// <summary>SIGTERM, as a container platform stops a silo; returns the exit code once the process has ended.</summary>
     public async Task<int> TerminateAsync(TimeSpan patience)
     {
