@@ -144,14 +144,14 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
             // an agent of a silo that is gone (this activation was made by the assignment) or one that leaves: the
             // chain goes back to the queue
             if (!_registered) DeactivateOnIdle();
-            var back = await chainGrain.GetAsync();
+            var back = await PatientlyAsync(chainGrain.GetAsync);
             if (back is { Chain.Status: ProcessChainStatus.Registered })
                 await Scheduler.EnqueueAsync([new QueuedChain(chainId, back.Chain.SubmissionId ?? "", back.Chain.RequiredCapabilities, 1, back.Chain.Priority ?? 0)]);
             return;
         }
         if (_current is null)
         {
-            var stored = await chainGrain.StartAsync(AgentId);
+            var stored = await PatientlyAsync(() => chainGrain.StartAsync(AgentId));
             if (stored is null) await Scheduler.AgentIdleAsync(AgentId); // the slot is free again
             else Run(chainId, chainGrain, stored.Chain, stored.RunNumber);
             return;
@@ -159,13 +159,13 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
         if (_next is null)
         {
             // the chain to run as soon as the current one ends, without a round through the scheduler
-            var reserved = await chainGrain.ReserveAsync(AgentId);
+            var reserved = await PatientlyAsync(() => chainGrain.ReserveAsync(AgentId));
             if (reserved is null) await Scheduler.AgentIdleAsync(AgentId);
             else _next = (chainId, chainGrain, reserved.Chain, reserved.RunNumber + 1); // the run it will be marked as
             return;
         }
         // the scheduler counted a slot this agent does not have: give the chain back, at the front of the queue
-        var stored0 = await chainGrain.GetAsync();
+        var stored0 = await PatientlyAsync(chainGrain.GetAsync);
         if (stored0 is null) return;
         await Scheduler.EnqueueAsync([new QueuedChain(chainId, stored0.Chain.SubmissionId ?? "", stored0.Chain.RequiredCapabilities, 1, stored0.Chain.Priority ?? 0)]);
     }
@@ -223,7 +223,7 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
             // a cancelled chain often means a cancelled submission, whose other chains' cancels are on their way: ask
             // first, so that a reserved chain that is cancelled too never starts
             _next = null;
-            if (await afterCancel.Grain.StartAsync(AgentId) is { } stored) Run(afterCancel.Id, afterCancel.Grain, stored.Chain, stored.RunNumber);
+            if (await PatientlyAsync(() => afterCancel.Grain.StartAsync(AgentId)) is { } stored) Run(afterCancel.Id, afterCancel.Grain, stored.Chain, stored.RunNumber);
             else await Scheduler.AgentIdleAsync(AgentId); // its slot is free as well
         }
         if (_current is null)
@@ -239,8 +239,15 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
         }
         catch (TimeoutException)
         {
-            // the chain's grain is still storing the outcome (the database is unreachable for a while, and the store
-            // waits for it): it finishes on its own, and this agent's slot is free all the same
+            // the chain's grain waits for the database (the store waits while it is unreachable): the slot is free all
+            // the same, and the outcome is delivered again until it is answered (a second delivery changes nothing)
+            await Scheduler.AgentIdleAsync(AgentId);
+            await PatientlyAsync(async () =>
+            {
+                await finished.CompleteAsync(outcome);
+                return true;
+            });
+            return;
         }
         await Scheduler.AgentIdleAsync(AgentId); // the finished chain's slot is free
     }
@@ -263,6 +270,29 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
             // the process tree was told to die; the shutdown does not wait any longer
         }
     }
+
+    /// <summary>
+    /// A call to a chain's grain, made again while it times out: the grain is being activated from the registry, or
+    /// stores a change, while the database is unreachable for a while (the store waits for it). An unanswered call that
+    /// expired in the grain's queue was dropped there; one that ran late is harmless to repeat (the chain's grain answers
+    /// the same agent's request again the same way). After about 2 minutes, the registry's own patience, it gives up.
+    /// </summary>
+    private static async Task<T> PatientlyAsync<T>(Func<Task<T>> call)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (TimeoutException) when (attempt < PatientAttempts)
+            {
+                // asked again at once: the call itself waited for the response timeout
+            }
+        }
+    }
+
+    private const int PatientAttempts = 8;
 
     /// <inheritdoc />
     public async Task CancelAsync(string chainId)

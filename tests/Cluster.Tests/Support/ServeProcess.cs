@@ -51,6 +51,29 @@ public sealed class ServeProcess : IAsyncDisposable
         return await LaunchAsync(psi, postgres, clusterId, name, environment);
     }
 
+    /// <summary>
+    /// Starts a silo for each of <paramref name="names"/> at once (one agent each) and returns them, in that order, once
+    /// the membership table counts exactly them as the cluster's active silos.
+    /// </summary>
+    public static async Task<IReadOnlyList<ServeProcess>> StartClusterAsync(string postgres, string clusterId, string directory, params string[] names)
+    {
+        var starting = names.Select(n => StartAsync(postgres, clusterId, n, directory)).ToList();
+        try
+        {
+            var silos = await Task.WhenAll(starting);
+            using var api = new ClusterApi(postgres, clusterId);
+            var expected = names.Order(StringComparer.Ordinal).ToList();
+            await ClusterApi.WaitUntil(async () => (await api.ActiveSiloNamesAsync()).SequenceEqual(expected), TimeSpan.FromSeconds(30),
+                $"silos {string.Join(", ", expected)} active in the membership table");
+            return silos;
+        }
+        catch
+        {
+            foreach (var s in starting.Where(t => t.IsCompletedSuccessfully)) await s.Result.DisposeAsync();
+            throw;
+        }
+    }
+
     /// <summary>Starts <c>steep agent</c> (no HTTP API) named <paramref name="name"/>; returns once its agents are registered.</summary>
     public static async Task<ServeProcess> StartAgentAsync(string postgres, string clusterId, string name, string directory, int agents,
         string capabilities, string services, IReadOnlyDictionary<string, string>? environment = null)
