@@ -233,22 +233,8 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
         }
         // recording the outcome need not delay the next chain: if this process dies before it is stored, the chain
         // is still RUNNING in the store and runs again after the restart (at-least-once)
-        try
-        {
-            await finished.CompleteAsync(outcome);
-        }
-        catch (TimeoutException)
-        {
-            // the chain's grain waits for the database (the store waits while it is unreachable): the slot is free all
-            // the same, and the outcome is delivered again until it is answered (a second delivery changes nothing)
-            await Scheduler.AgentIdleAsync(AgentId);
-            await PatientlyAsync(async () =>
-            {
-                await finished.CompleteAsync(outcome);
-                return true;
-            });
-            return;
-        }
+        // (one-way: a chain's grain that waits for the database does not hold this agent up)
+        await finished.CompleteAsync(outcome);
         await Scheduler.AgentIdleAsync(AgentId); // the finished chain's slot is free
     }
 
@@ -272,8 +258,8 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
     }
 
     /// <summary>
-    /// A call to a chain's grain, made again while it times out: the grain is being activated from the registry, or
-    /// stores a change, while the database is unreachable for a while (the store waits for it). An unanswered call that
+    /// A call to a chain's grain, made again while it times out: the grain is being activated from the registry while
+    /// the database is unreachable for a while (the store waits for it). An unanswered call that
     /// expired in the grain's queue was dropped there; one that ran late is harmless to repeat (the chain's grain answers
     /// the same agent's request again the same way). After about 2 minutes, the registry's own patience, it gives up.
     /// </summary>
