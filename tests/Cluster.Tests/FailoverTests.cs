@@ -156,7 +156,7 @@ public sealed class FailoverTests(PostgresDatabase database, ITestOutputHelper o
             Assert.True(c.Owns(runs[1].AgentId), $"{x.Id} ran again on {runs[1].AgentId}");
             Assert.True(runs[1].StartTime >= killedAt);
         }
-        Assert.Equal(4, chains.Count(x => x.TotalRuns == 2));
+        await AssertRunningChainsRanAgainAsync(c, chains, killedAt);
     }
 
     [SkippableFact]
@@ -200,7 +200,7 @@ public sealed class FailoverTests(PostgresDatabase database, ITestOutputHelper o
             Assert.NotEqual("SUCCESS", runs[0].Status);
             Assert.True(runs[1].StartTime >= killedAt);
         }
-        Assert.Equal(4, chains.Count(x => x.TotalRuns == 2));
+        await AssertRunningChainsRanAgainAsync(b2, chains, killedAt);
         Assert.InRange(listening.TotalSeconds, 0, 30); // process start-up on a loaded machine; 94 s before
     }
 
@@ -331,6 +331,24 @@ public sealed class FailoverTests(PostgresDatabase database, ITestOutputHelper o
         Assert.Equal(6, chains.Count);
         Assert.All(chains, c => Assert.True(gpu.Owns(c.AgentId), $"{c.Id} ran on {c.AgentId}"));
         Assert.All(chains, c => Assert.Equal(1, c.TotalRuns));
+    }
+
+    /// <summary>
+    /// Every chain whose run was under way when the silos were killed ran once more, and only those: which chains those
+    /// are depends on how the agents had paired running and reserved chains (2 to 4 of the long ones).
+    /// </summary>
+    private async Task AssertRunningChainsRanAgainAsync(ServeProcess silo, IReadOnlyList<Chain> chains, DateTimeOffset killedAt)
+    {
+        int again = 0;
+        foreach (var x in chains)
+        {
+            var runs = await _api.RunsAsync(silo, x.Id);
+            bool underWay = runs[0].StartTime < killedAt && runs[0].Status != "SUCCESS";
+            Assert.True(underWay == (runs.Count == 2), $"{x.Id}: {runs.Count} run(s), the first from {runs[0].StartTime:O} ({runs[0].Status}); kill at {killedAt:O}");
+            if (underWay) again++;
+        }
+        output.WriteLine($"{again} chains were running at the kill and ran again");
+        Assert.InRange(again, 1, 4);
     }
 
     private readonly List<(string Name, ServeProcess Silo)> _silos = new();
