@@ -144,14 +144,14 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
             // an agent of a silo that is gone (this activation was made by the assignment) or one that leaves: the
             // chain goes back to the queue
             if (!_registered) DeactivateOnIdle();
-            var back = await chainGrain.GetAsync();
+            var back = await PatientlyAsync(chainGrain.GetAsync);
             if (back is { Chain.Status: ProcessChainStatus.Registered })
                 await Scheduler.EnqueueAsync([new QueuedChain(chainId, back.Chain.SubmissionId ?? "", back.Chain.RequiredCapabilities, 1, back.Chain.Priority ?? 0)]);
             return;
         }
         if (_current is null)
         {
-            var stored = await chainGrain.StartAsync(AgentId);
+            var stored = await PatientlyAsync(() => chainGrain.StartAsync(AgentId));
             if (stored is null) await Scheduler.AgentIdleAsync(AgentId); // the slot is free again
             else Run(chainId, chainGrain, stored.Chain, stored.RunNumber);
             return;
@@ -159,13 +159,13 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
         if (_next is null)
         {
             // the chain to run as soon as the current one ends, without a round through the scheduler
-            var reserved = await chainGrain.ReserveAsync(AgentId);
+            var reserved = await PatientlyAsync(() => chainGrain.ReserveAsync(AgentId));
             if (reserved is null) await Scheduler.AgentIdleAsync(AgentId);
             else _next = (chainId, chainGrain, reserved.Chain, reserved.RunNumber + 1); // the run it will be marked as
             return;
         }
         // the scheduler counted a slot this agent does not have: give the chain back, at the front of the queue
-        var stored0 = await chainGrain.GetAsync();
+        var stored0 = await PatientlyAsync(chainGrain.GetAsync);
         if (stored0 is null) return;
         await Scheduler.EnqueueAsync([new QueuedChain(chainId, stored0.Chain.SubmissionId ?? "", stored0.Chain.RequiredCapabilities, 1, stored0.Chain.Priority ?? 0)]);
     }
@@ -223,7 +223,7 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
             // a cancelled chain often means a cancelled submission, whose other chains' cancels are on their way: ask
             // first, so that a reserved chain that is cancelled too never starts
             _next = null;
-            if (await afterCancel.Grain.StartAsync(AgentId) is { } stored) Run(afterCancel.Id, afterCancel.Grain, stored.Chain, stored.RunNumber);
+            if (await PatientlyAsync(() => afterCancel.Grain.StartAsync(AgentId)) is { } stored) Run(afterCancel.Id, afterCancel.Grain, stored.Chain, stored.RunNumber);
             else await Scheduler.AgentIdleAsync(AgentId); // its slot is free as well
         }
         if (_current is null)
@@ -231,11 +231,11 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
             _changed = services.Clock.GetUtcNow();
             services.Events.AgentChanged(new AgentEvent(AgentId, "idle", null));
         }
-        // Recording the outcome need not delay the next chain, nor hold this agent's turn (it would take no new chain
-        // until the store committed): the chain's grain stores it before it tells the submission. If this process dies
-        // before it is stored, the chain is still RUNNING in the store and runs again after the restart
-        // (at-least-once). The writes of many agents meanwhile share group commits.
-        finished.CompleteAsync(outcome).Ignore();
+        // Recording the outcome need not delay the next chain, nor hold this agent's turn: CompleteAsync is one-way, and
+        // the chain's grain stores the outcome before it tells the submission (a grain waiting for the database does not
+        // hold this agent up). If this process dies before it is stored, the chain is still RUNNING in the store and runs
+        // again after the restart (at-least-once). The writes of many agents meanwhile share group commits.
+        await finished.CompleteAsync(outcome);
         await Scheduler.AgentIdleAsync(AgentId); // the finished chain's slot is free
     }
 
@@ -257,6 +257,29 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
             // the process tree was told to die; the shutdown does not wait any longer
         }
     }
+
+    /// <summary>
+    /// A call to a chain's grain, made again while it times out: the grain is being activated from the registry while
+    /// the database is unreachable for a while (the store waits for it). An unanswered call that
+    /// expired in the grain's queue was dropped there; one that ran late is harmless to repeat (the chain's grain answers
+    /// the same agent's request again the same way). After about 2 minutes, the registry's own patience, it gives up.
+    /// </summary>
+    private static async Task<T> PatientlyAsync<T>(Func<Task<T>> call)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (TimeoutException) when (attempt < PatientAttempts)
+            {
+                // asked again at once: the call itself waited for the response timeout
+            }
+        }
+    }
+
+    private const int PatientAttempts = 8;
 
     /// <inheritdoc />
     public async Task CancelAsync(string chainId)

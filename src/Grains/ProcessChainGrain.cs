@@ -30,6 +30,9 @@ public sealed class ProcessChainGrain(SteepServices services) : Grain, IProcessC
     /// <inheritdoc />
     public async Task<StoredProcessChain?> StartAsync(string agentId)
     {
+        // the same agent asking again: its first request went unanswered in time (the database was away while this
+        // grain activated) but was carried out; the agent runs nothing yet, so it runs this start
+        if (_chain is { Chain.Status: ProcessChainStatus.Running } running && running.AgentId == agentId && _startWrite is not null) return running;
         if (_reservedBy is not null && _reservedBy != agentId) await DropStaleReservationAsync();
         return MayRun(agentId) ? MarkRunning(agentId) : null;
     }

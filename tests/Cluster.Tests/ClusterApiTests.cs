@@ -20,9 +20,8 @@ public sealed class ClusterApiTests(PostgresDatabase database) : IClassFixture<P
     public async Task A_silo_bound_grain_is_activated_on_its_silo_from_anywhere_and_again_after_it_was_collected()
     {
         Skip.If(PostgresServer.Skipped, PostgresServer.SkipReason);
-        await using var a = await Start("a");
-        await using var b = await Start("b");
-        await WaitForTwo(a, b);
+        await using var silos = await TwoSilos.StartAsync(database.ConnectionString, _clusterId);
+        var (a, b) = silos;
 
         // first called from a, placed on b (its key names b) — PreferLocalPlacement would have put it on a
         var grain = a.Grains.GetGrain<IBoundGrain>("b-7");
@@ -43,10 +42,8 @@ public sealed class ClusterApiTests(PostgresDatabase database) : IClassFixture<P
     public async Task A_silo_bound_grain_of_a_silo_that_left_is_refused_not_activated_elsewhere()
     {
         Skip.If(PostgresServer.Skipped, PostgresServer.SkipReason);
-        await using var a = await Start("a");
-        var b = await Start("b");
-        await using var _ = b;
-        await WaitForTwo(a, b);
+        await using var silos = await TwoSilos.StartAsync(database.ConnectionString, _clusterId);
+        var (a, b) = silos;
         await b.StopAsync();
         await WaitUntil(async () => (await a.ActiveSilosAsync()).Count == 1, "silo a no longer counts silo b");
 
@@ -59,9 +56,8 @@ public sealed class ClusterApiTests(PostgresDatabase database) : IClassFixture<P
     public async Task Each_silo_lists_the_agents_of_every_silo_with_their_silo_and_host()
     {
         Skip.If(PostgresServer.Skipped, PostgresServer.SkipReason);
-        await using var a = await Start("a");
-        await using var b = await Start("b");
-        await WaitForTwo(a, b);
+        await using var silos = await TwoSilos.StartAsync(database.ConnectionString, _clusterId);
+        var (a, b) = silos;
 
         foreach (var silo in new[] { a, b })
         {
@@ -83,9 +79,8 @@ public sealed class ClusterApiTests(PostgresDatabase database) : IClassFixture<P
     public async Task A_log_in_another_silos_data_directory_is_found_and_read_in_parts()
     {
         Skip.If(PostgresServer.Skipped, PostgresServer.SkipReason);
-        await using var a = await Start("a");
-        await using var b = await Start("b");
-        await WaitForTwo(a, b);
+        await using var silos = await TwoSilos.StartAsync(database.ConnectionString, _clusterId);
+        var (a, b) = silos;
         // 2.5 MB: more than one part
         var content = new byte[SiloGrain.MaxChunk * 2 + SiloGrain.MaxChunk / 2];
         new Random(7).NextBytes(content);
@@ -112,10 +107,8 @@ public sealed class ClusterApiTests(PostgresDatabase database) : IClassFixture<P
     public async Task The_log_of_a_silo_that_is_gone_gives_a_clear_reason()
     {
         Skip.If(PostgresServer.Skipped, PostgresServer.SkipReason);
-        await using var a = await Start("a");
-        var b = await Start("b");
-        await using var _ = b;
-        await WaitForTwo(a, b);
+        await using var silos = await TwoSilos.StartAsync(database.ConnectionString, _clusterId);
+        var (a, b) = silos;
         await b.StopAsync();
         await WaitUntil(async () => (await a.ActiveSilosAsync()).Count == 1, "silo a no longer counts silo b");
 
@@ -129,9 +122,8 @@ public sealed class ClusterApiTests(PostgresDatabase database) : IClassFixture<P
     public async Task Events_of_one_silo_reach_the_subscribers_of_the_other()
     {
         Skip.If(PostgresServer.Skipped, PostgresServer.SkipReason);
-        await using var a = await Start("a");
-        await using var b = await Start("b");
-        await WaitForTwo(a, b);
+        await using var silos = await TwoSilos.StartAsync(database.ConnectionString, _clusterId);
+        var (a, b) = silos;
         using var onA = a.Steep.Events.Subscribe();
         using var localOnA = a.Steep.Events.Subscribe(localOnly: true);
 
@@ -154,18 +146,5 @@ public sealed class ClusterApiTests(PostgresDatabase database) : IClassFixture<P
         Assert.DoesNotContain(agent, local);
     }
 
-    private Task<TestSilo> Start(string name) => TestSilo.StartAsync(TestSilo.Settings(database.ConnectionString, _clusterId, name));
-
-    private static Task WaitForTwo(TestSilo a, TestSilo b) =>
-        WaitUntil(async () => (await a.ActiveSilosAsync()).Count == 2 && (await b.ActiveSilosAsync()).Count == 2, "both silos see two active silos");
-
-    private static async Task WaitUntil(Func<Task<bool>> condition, string what)
-    {
-        var until = DateTime.UtcNow + Patience;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > until) throw new TimeoutException($"not within {Patience.TotalSeconds:0} s: {what}");
-            await Task.Delay(100);
-        }
-    }
+    private static Task WaitUntil(Func<Task<bool>> condition, string what) => ClusterApi.WaitUntil(condition, Patience, what);
 }

@@ -130,6 +130,9 @@ public sealed class FailoverTests(PostgresDatabase database, ITestOutputHelper o
         var clock = Stopwatch.StartNew();
         var c = await Start("c", agents: 4);
         var listening = clock.Elapsed;
+        // c cannot reach a and b, and joins once their rows are stale (no heartbeat for 10 s) and it has declared them
+        // dead alone; with Orleans' 30 s heartbeat that took 94 s
+        Assert.InRange(listening.TotalSeconds, 0, 45);
         DateTimeOffset? again = null;
         await WaitUntil(async () =>
         {
@@ -153,7 +156,52 @@ public sealed class FailoverTests(PostgresDatabase database, ITestOutputHelper o
             Assert.True(c.Owns(runs[1].AgentId), $"{x.Id} ran again on {runs[1].AgentId}");
             Assert.True(runs[1].StartTime >= killedAt);
         }
-        Assert.Equal(4, chains.Count(x => x.TotalRuns == 2));
+        await AssertRunningChainsRanAgainAsync(c, chains, killedAt);
+    }
+
+    [SkippableFact]
+    public async Task Every_silo_killed_and_restarted_on_its_data_directory_joins_at_once_and_the_workflow_finishes()
+    {
+        Skip.If(PostgresServer.Skipped, PostgresServer.SkipReason);
+        var a = await Start("a", agents: 2);
+        var b = await Start("b", agents: 2);
+        await WaitUntil(async () => await _api.ActiveSilosAsync() == 2, TimeSpan.FromSeconds(30), "both silos active");
+        var id = await _api.SubmitAsync(a, Sleeps([1, 1, 1, 1, 15, 15, 15, 15, 1, 1]));
+        await WaitUntil(async () =>
+        {
+            var now = await _api.ChainsAsync(a, id);
+            return now.Count(x => x.Status == "SUCCESS") == 4 && now.Count(x => x.Status == "RUNNING") == 4;
+        }, TimeSpan.FromSeconds(60), "four short chains done, four long ones running");
+        var succeededBefore = (await _api.ChainsAsync(a, id)).Where(c => c.Status == "SUCCESS").Select(c => c.Id).ToHashSet();
+        var killedAt = DateTimeOffset.UtcNow;
+        await Task.WhenAll(a.KillAsync(), b.KillAsync());
+
+        // the whole cluster restarts: each silo on its data directory, so on the silo port it had, and Orleans declares
+        // its predecessor's row dead at once instead of waiting for it to go stale
+        var clock = Stopwatch.StartNew();
+        var restarted = await Task.WhenAll(Start("a", agents: 2), Start("b", agents: 2));
+        var listening = clock.Elapsed;
+        await WaitUntil(async () => await _api.ActiveSilosAsync() == 2, TimeSpan.FromSeconds(30), "the restarted silos active, their predecessors dead");
+        var active = clock.Elapsed;
+        output.WriteLine($"both silos listened {listening.TotalSeconds:0.0} s after their restart and were the only active members after {active.TotalSeconds:0.0} s");
+        var (a2, b2) = (restarted[0], restarted[1]);
+        await WaitUntil(async () => await _api.StatusAsync(a2, id) == "SUCCESS", TimeSpan.FromSeconds(120), $"submission {id} SUCCESS after the restart");
+        output.WriteLine($"the workflow finished {(DateTimeOffset.UtcNow - killedAt).TotalSeconds:0.0} s after the kill");
+
+        var chains = await _api.ChainsAsync(b2, id);
+        Assert.Equal(10, chains.Count);
+        Assert.All(chains, x => Assert.Equal("SUCCESS", x.Status));
+        foreach (var x in chains)
+        {
+            var runs = await _api.RunsAsync(b2, x.Id);
+            if (succeededBefore.Contains(x.Id)) Assert.Single(runs); // a SUCCESS chain is never run again
+            if (runs.Count == 1) continue;
+            Assert.Equal(2, runs.Count); // killed with its silo, run once more after the restart
+            Assert.NotEqual("SUCCESS", runs[0].Status);
+            Assert.True(runs[1].StartTime >= killedAt);
+        }
+        await AssertRunningChainsRanAgainAsync(b2, chains, killedAt);
+        Assert.InRange(listening.TotalSeconds, 0, 30); // process start-up on a loaded machine; 94 s before
     }
 
     [SkippableFact]
@@ -283,6 +331,24 @@ public sealed class FailoverTests(PostgresDatabase database, ITestOutputHelper o
         Assert.Equal(6, chains.Count);
         Assert.All(chains, c => Assert.True(gpu.Owns(c.AgentId), $"{c.Id} ran on {c.AgentId}"));
         Assert.All(chains, c => Assert.Equal(1, c.TotalRuns));
+    }
+
+    /// <summary>
+    /// Every chain whose run was under way when the silos were killed ran once more, and only those: which chains those
+    /// are depends on how the agents had paired running and reserved chains (2 to 4 of the long ones).
+    /// </summary>
+    private async Task AssertRunningChainsRanAgainAsync(ServeProcess silo, IReadOnlyList<Chain> chains, DateTimeOffset killedAt)
+    {
+        int again = 0;
+        foreach (var x in chains)
+        {
+            var runs = await _api.RunsAsync(silo, x.Id);
+            bool underWay = runs[0].StartTime < killedAt && runs[0].Status != "SUCCESS";
+            Assert.True(underWay == (runs.Count == 2), $"{x.Id}: {runs.Count} run(s), the first from {runs[0].StartTime:O} ({runs[0].Status}); kill at {killedAt:O}");
+            if (underWay) again++;
+        }
+        output.WriteLine($"{again} chains were running at the kill and ran again");
+        Assert.InRange(again, 1, 4);
     }
 
     private readonly List<(string Name, ServeProcess Silo)> _silos = new();

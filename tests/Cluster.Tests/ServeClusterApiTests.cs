@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Npgsql;
 using Steep.Cluster.Tests.Support;
 using Steep.EndToEnd.Tests;
 using Steep.Persistence.Tests;
@@ -38,16 +37,19 @@ public sealed class ServeClusterApiTests(PostgresDatabase database, ITestOutputH
     private readonly string _clusterId = "http-" + Guid.NewGuid().ToString("N")[..8];
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private string _directory = "";
+    private ClusterApi _api = null!;
 
     public Task InitializeAsync()
     {
         _directory = SteepCli.TempDirectory("cluster-api");
+        _api = new ClusterApi(database.ConnectionString, _clusterId);
         return Task.CompletedTask;
     }
 
     public Task DisposeAsync()
     {
         _http.Dispose();
+        _api.Dispose();
         try
         {
             Directory.Delete(_directory, recursive: true);
@@ -63,10 +65,9 @@ public sealed class ServeClusterApiTests(PostgresDatabase database, ITestOutputH
     public async Task Every_silo_answers_agents_logs_and_events_of_the_whole_cluster()
     {
         Skip.If(PostgresServer.Skipped, PostgresServer.SkipReason);
-        var started = await Task.WhenAll(Start("a"), Start("b"));
+        var started = await ServeProcess.StartClusterAsync(database.ConnectionString, _clusterId, _directory, "a", "b");
         await using var a = started[0];
         await using var b = started[1];
-        await WaitUntil(async () => (await ActiveSilos()).Count == 2, TimeSpan.FromSeconds(30), "both silos active");
 
         // GET /agents on either silo: both silos' agents, with their silo and host
         foreach (var silo in started)
@@ -131,7 +132,7 @@ public sealed class ServeClusterApiTests(PostgresDatabase database, ITestOutputH
 
         // silo a is killed: its logs cannot be had, and silo b says why instead of failing
         a.Kill();
-        await WaitUntil(async () => (await ActiveSilos()).SequenceEqual(["b"]), TimeSpan.FromSeconds(30), "silo a declared dead");
+        await WaitUntil(async () => (await _api.ActiveSiloNamesAsync()).SequenceEqual(["b"]), TimeSpan.FromSeconds(30), "silo a declared dead");
         using (var gone = await _http.GetAsync(new Uri(b.Url, $"/logs/processchains/{remote}")))
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, gone.StatusCode);
@@ -143,8 +144,6 @@ public sealed class ServeClusterApiTests(PostgresDatabase database, ITestOutputH
             TimeSpan.FromSeconds(30), "silo b lists its own agent only");
         output.WriteLine($"GET /agents on b listed b-1 alone {clock.ElapsedMilliseconds} ms after a was declared dead");
     }
-
-    private Task<ServeProcess> Start(string name) => ServeProcess.StartAsync(database.ConnectionString, _clusterId, name, _directory);
 
     private string LogPath(string silo, string chain) => Path.Combine(_directory, silo, "logs", chain + ".log");
 
@@ -194,27 +193,5 @@ public sealed class ServeClusterApiTests(PostgresDatabase database, ITestOutputH
         return seen;
     }
 
-    /// <summary>The names of this test's silos the membership table counts as active.</summary>
-    private async Task<List<string>> ActiveSilos()
-    {
-        await using var connection = new NpgsqlConnection(database.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT siloname FROM steep.orleansmembershiptable WHERE deploymentid = @p AND status = 3 ORDER BY siloname", connection);
-        command.Parameters.AddWithValue("p", _clusterId);
-        var rows = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) rows.Add(reader.GetString(0));
-        return rows;
-    }
-
-    private static async Task WaitUntil(Func<Task<bool>> condition, TimeSpan patience, string what)
-    {
-        var until = DateTime.UtcNow + patience;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > until) throw new TimeoutException($"not within {patience.TotalSeconds:0} s: {what}");
-            await Task.Delay(200);
-        }
-    }
+    private static Task WaitUntil(Func<Task<bool>> condition, TimeSpan patience, string what) => ClusterApi.WaitUntil(condition, patience, what);
 }

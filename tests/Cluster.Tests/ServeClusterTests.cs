@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Npgsql;
 using Steep.Cluster.Tests.Support;
 using Steep.EndToEnd.Tests;
 using Steep.Persistence.Tests;
@@ -31,16 +30,19 @@ public sealed class ServeClusterTests(PostgresDatabase database, ITestOutputHelp
     private readonly string _clusterId = "serve-" + Guid.NewGuid().ToString("N")[..8];
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private string _directory = "";
+    private ClusterApi _api = null!;
 
     public Task InitializeAsync()
     {
         _directory = SteepCli.TempDirectory("cluster");
+        _api = new ClusterApi(database.ConnectionString, _clusterId);
         return Task.CompletedTask;
     }
 
     public Task DisposeAsync()
     {
         _http.Dispose();
+        _api.Dispose();
         try
         {
             Directory.Delete(_directory, recursive: true);
@@ -57,10 +59,9 @@ public sealed class ServeClusterTests(PostgresDatabase database, ITestOutputHelp
     {
         Skip.If(PostgresServer.Skipped, PostgresServer.SkipReason);
         var clock = Stopwatch.StartNew();
-        var started = await Task.WhenAll(Start("a"), Start("b"));
+        var started = await ServeProcess.StartClusterAsync(database.ConnectionString, _clusterId, _directory, "a", "b");
         await using var a = started[0];
         await using var b = started[1];
-        await WaitUntil(async () => (await ActiveSilos()).Count == 2, TimeSpan.FromSeconds(30), "both silos active in the membership table");
         output.WriteLine($"two silos listening and active {clock.ElapsedMilliseconds} ms after start");
 
         using var submit = await _http.PostAsync(new Uri(a.Url, "/workflows"), new StringContent(Workflow, Encoding.UTF8, "application/yaml"));
@@ -73,20 +74,20 @@ public sealed class ServeClusterTests(PostgresDatabase database, ITestOutputHelp
         await WaitUntil(async () => (await Submission(b, id)).GetProperty("status").GetString() == "SUCCESS", TimeSpan.FromSeconds(60),
             $"submission {id} SUCCESS on silo b");
         Assert.Equal("SUCCESS", (await Submission(a, id)).GetProperty("status").GetString());
-        Assert.Equal(["a:Active", "b:Active"], await ActiveSilos());
+        Assert.Equal(["a", "b"], await _api.ActiveSiloNamesAsync());
     }
 
     [SkippableFact]
     public async Task A_killed_silo_is_declared_dead_by_the_other_within_the_configured_time()
     {
         Skip.If(PostgresServer.Skipped, PostgresServer.SkipReason);
-        await using var a = await Start("a");
-        await using var b = await Start("b");
-        await WaitUntil(async () => (await ActiveSilos()).Count == 2, TimeSpan.FromSeconds(30), "both silos active in the membership table");
+        var started = await ServeProcess.StartClusterAsync(database.ConnectionString, _clusterId, _directory, "a", "b");
+        await using var a = started[0];
+        await using var b = started[1];
 
         b.Kill();
         var clock = Stopwatch.StartNew();
-        await WaitUntil(async () => (await ActiveSilos()).SequenceEqual(["a:Active"]), TimeSpan.FromSeconds(30), "silo b declared dead");
+        await WaitUntil(async () => (await _api.ActiveSiloNamesAsync()).SequenceEqual(["a"]), TimeSpan.FromSeconds(30), "silo b declared dead");
         output.WriteLine($"silo b declared dead {clock.ElapsedMilliseconds} ms after SIGKILL");
         // refused connections fail the probes at once: measured 4-6 s; the bound leaves room for a loaded CI machine
         Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(15));
@@ -100,21 +101,19 @@ public sealed class ServeClusterTests(PostgresDatabase database, ITestOutputHelp
     public async Task A_frozen_silo_is_declared_dead_after_its_probes_time_out()
     {
         Skip.If(PostgresServer.Skipped, PostgresServer.SkipReason);
-        await using var a = await Start("a");
-        await using var b = await Start("b");
-        await WaitUntil(async () => (await ActiveSilos()).Count == 2, TimeSpan.FromSeconds(30), "both silos active in the membership table");
+        var started = await ServeProcess.StartClusterAsync(database.ConnectionString, _clusterId, _directory, "a", "b");
+        await using var a = started[0];
+        await using var b = started[1];
 
         // no connection is refused here: each probe waits for its 2 s timeout, three are missed, then the vote
         await b.FreezeAsync();
         var clock = Stopwatch.StartNew();
-        await WaitUntil(async () => (await ActiveSilos()).SequenceEqual(["a:Active"]), TimeSpan.FromSeconds(30), "silo b declared dead");
+        await WaitUntil(async () => (await _api.ActiveSiloNamesAsync()).SequenceEqual(["a"]), TimeSpan.FromSeconds(30), "silo b declared dead");
         output.WriteLine($"silo b declared dead {clock.ElapsedMilliseconds} ms after SIGSTOP");
         // measured 7.8-8.2 s; the bound leaves room for a loaded CI machine and is still below the 25 s of Orleans'
         // uncapped adaptive probe timeout
         Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(18));
     }
-
-    private Task<ServeProcess> Start(string name) => ServeProcess.StartAsync(database.ConnectionString, _clusterId, name, _directory);
 
     private async Task<JsonElement> Submission(ServeProcess silo, string id)
     {
@@ -123,27 +122,5 @@ public sealed class ServeClusterTests(PostgresDatabase database, ITestOutputHelp
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
     }
 
-    /// <summary>The silos of this test's cluster that the membership table counts as active, as "name:Active".</summary>
-    private async Task<List<string>> ActiveSilos()
-    {
-        await using var connection = new NpgsqlConnection(database.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT siloname FROM steep.orleansmembershiptable WHERE deploymentid = @p AND status = 3 ORDER BY siloname", connection);
-        command.Parameters.AddWithValue("p", _clusterId);
-        var rows = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) rows.Add(reader.GetString(0) + ":Active");
-        return rows;
-    }
-
-    private static async Task WaitUntil(Func<Task<bool>> condition, TimeSpan patience, string what)
-    {
-        var until = DateTime.UtcNow + patience;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > until) throw new TimeoutException($"not within {patience.TotalSeconds:0} s: {what}");
-            await Task.Delay(100);
-        }
-    }
+    private static Task WaitUntil(Func<Task<bool>> condition, TimeSpan patience, string what) => ClusterApi.WaitUntil(condition, patience, what);
 }

@@ -17,7 +17,9 @@ internal static class SteepCli
 
     public static ProcessStartInfo StartInfo(params string[] args)
     {
-        var psi = new ProcessStartInfo(Path.Combine(RepositoryRoot, "steep"))
+        // STEEP_TEST_BINARY runs an already built steep instead of the launcher (quicker while developing)
+        var binary = Environment.GetEnvironmentVariable("STEEP_TEST_BINARY") is { Length: > 0 } b ? b : null;
+        var psi = new ProcessStartInfo(binary ?? Path.Combine(RepositoryRoot, "steep"))
         {
             WorkingDirectory = RepositoryRoot,
             RedirectStandardOutput = true,
@@ -25,6 +27,7 @@ internal static class SteepCli
             UseShellExecute = false,
         };
         foreach (var a in args) psi.ArgumentList.Add(a);
+        if (binary is not null) psi.Environment["STEEP_HOME"] = RepositoryRoot; // what the launcher sets
         return psi;
     }
 

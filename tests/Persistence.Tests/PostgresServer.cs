@@ -21,7 +21,36 @@ internal sealed class PostgresServer
 
     private static readonly Lazy<Task<PostgresServer>> Shared = new(StartOrConnectAsync);
 
-    private PostgresServer(string connectionString) => ConnectionString = connectionString;
+    private readonly string? _data; // the data directory of a server started here, to stop and start it again
+    private readonly string? _directory;
+    private readonly int _port;
+
+    private PostgresServer(string connectionString, string? data = null, string? directory = null, int port = 0)
+    {
+        ConnectionString = connectionString;
+        _data = data;
+        _directory = directory;
+        _port = port;
+    }
+
+    /// <summary>Whether a server of its own can be started here (the PostgreSQL binaries are installed).</summary>
+    public static bool CanStartOwn => File.Exists(Path.Combine(BinaryDirectory, "initdb"));
+
+    /// <summary>
+    /// A throwaway server of the caller's own, even when <c>STEEP_TEST_POSTGRES</c> names a shared one: for tests that
+    /// stop and start the server (<see cref="StopAsync"/>, <see cref="StartAgainAsync"/>). It is stopped when the test
+    /// process exits.
+    /// </summary>
+    public static Task<PostgresServer> StartOwnAsync() => StartAsync();
+
+    /// <summary>Stops a server started here (fast shutdown: open sessions are ended, as an administrator's restart does).</summary>
+    public Task StopAsync() => RunAsync(Path.Combine(BinaryDirectory, "pg_ctl"),
+        ["-D", _data ?? throw new InvalidOperationException("only a server started here can be stopped"), "-m", "fast", "-w", "stop"],
+        Environment.UserName == "root");
+
+    /// <summary>Starts a server stopped by <see cref="StopAsync"/> again, on the same port and data; returns once it accepts connections.</summary>
+    public Task StartAgainAsync() => PgCtlStartAsync(_data ?? throw new InvalidOperationException("only a server started here can be started"),
+        _directory!, _port, Environment.UserName == "root");
 
     /// <summary>True when the environment asks to skip the PostgreSQL tests.</summary>
     public static bool Skipped => string.Equals(Environment.GetEnvironmentVariable(Variable), "skip", StringComparison.OrdinalIgnoreCase);
@@ -88,10 +117,7 @@ internal sealed class PostgresServer
         await RunAsync(Path.Combine(BinaryDirectory, "initdb"), ["-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"], asRoot);
         // synchronous_commit=off: a commit does not wait for its WAL flush, like SQLite's synchronous=NORMAL of the
         // embedded store; a throwaway server needs no more, and the tests run on a shared machine
-        await RunAsync(Path.Combine(BinaryDirectory, "pg_ctl"),
-            ["-D", data, "-l", Path.Combine(directory, "server.log"), "-w", "-t", "60",
-             "-o", $"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c synchronous_commit=off -c max_connections=200",
-             "start"], asRoot);
+        await PgCtlStartAsync(data, directory, port, asRoot);
         StartWatchdog(data, directory, asRoot);
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
@@ -105,8 +131,14 @@ internal sealed class PostgresServer
                 // nothing left to report to at process exit; the directory is in the temp folder
             }
         };
-        return new PostgresServer($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=false");
+        return new PostgresServer($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=false", data, directory, port);
     }
+
+    private static Task PgCtlStartAsync(string data, string directory, int port, bool asRoot) =>
+        RunAsync(Path.Combine(BinaryDirectory, "pg_ctl"),
+            ["-D", data, "-l", Path.Combine(directory, "server.log"), "-w", "-t", "60",
+             "-o", $"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c synchronous_commit=off -c max_connections=200",
+             "start"], asRoot);
 
     // The exit handler may not get to delete the directory (the test host's exit does not wait long): directories of
     // earlier runs whose server is no longer running go now (not fresh ones: another test process may be setting one up).

@@ -39,7 +39,7 @@ public sealed partial class PostgresStore
     public Task AddAsync(Submission submission, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(submission);
-        return WriteAsync(async (connection, token) =>
+        return WriteAsync(async (connection, retried, token) =>
         {
             // Both rows in one statement: atomic without a transaction of its own, one round trip.
             await using var command = Command(connection, """
@@ -58,6 +58,10 @@ public sealed partial class PostgresStore
             try
             {
                 return await command.ExecuteNonQueryAsync(token).ConfigureAwait(false);
+            }
+            catch (PostgresException e) when (e.SqlState == UniqueViolation && retried)
+            {
+                return 1; // the try that lost the database had stored it (ids are new for every submission)
             }
             catch (PostgresException e) when (e.SqlState == UniqueViolation)
             {
@@ -210,7 +214,7 @@ public sealed partial class PostgresStore
     {
         ArgumentNullException.ThrowIfNull(step);
         ArgumentNullException.ThrowIfNull(newChains);
-        return WriteAsync(async (connection, token) =>
+        return WriteAsync(async (connection, retried, token) =>
         {
             await using var tx = await connection.BeginTransactionAsync(token).ConfigureAwait(false);
             await using (var batch = new NpgsqlBatch(connection, tx))
@@ -245,6 +249,8 @@ public sealed partial class PostgresStore
                 if (batch.BatchCommands[0].RecordsAffected == 0)
                 {
                     await tx.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+                    // the try that lost the database had committed this step (only the submission's grain commits them)
+                    if (retried && await LastStepAsync(connection, submissionId, token).ConfigureAwait(false) == step.Step) return 0;
                     throw await NotFollowingAsync(connection, submissionId, step.Step, token).ConfigureAwait(false);
                 }
             }
@@ -280,10 +286,15 @@ public sealed partial class PostgresStore
         await importer.CompleteAsync(ct).ConfigureAwait(false);
     }
 
-    private static async Task<InvalidOperationException> NotFollowingAsync(NpgsqlConnection connection, string submissionId, long step, CancellationToken ct)
+    private static async Task<long?> LastStepAsync(NpgsqlConnection connection, string submissionId, CancellationToken ct)
     {
         await using var command = Command(connection, "SELECT last_step FROM submission_journal WHERE submission_id = $1", Text(submissionId));
-        var last = await command.ExecuteScalarAsync(ct).ConfigureAwait(false);
+        return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) as long?;
+    }
+
+    private static async Task<InvalidOperationException> NotFollowingAsync(NpgsqlConnection connection, string submissionId, long step, CancellationToken ct)
+    {
+        var last = await LastStepAsync(connection, submissionId, ct).ConfigureAwait(false);
         return last is long l
             ? new InvalidOperationException($"Generator step {step} of submission '{submissionId}' does not follow step {l}.")
             : new InvalidOperationException($"Unknown submission '{submissionId}'.");

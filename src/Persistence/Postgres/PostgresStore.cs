@@ -27,12 +27,14 @@ public sealed partial class PostgresStore : ISubmissionStore, IProcessChainStore
     private const string SerializationFailure = "40001";
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly PostgresRetry _retry;
     private int _disposed;
 
-    private PostgresStore(NpgsqlDataSource dataSource, string schema)
+    private PostgresStore(NpgsqlDataSource dataSource, string schema, PostgresRetry retry)
     {
         _dataSource = dataSource;
         Schema = schema;
+        _retry = retry;
     }
 
     /// <summary>The PostgreSQL schema holding the registry's tables.</summary>
@@ -42,8 +44,10 @@ public sealed partial class PostgresStore : ISubmissionStore, IProcessChainStore
     /// <param name="connectionString">An Npgsql connection string (host, port, database, user, ...).</param>
     /// <param name="schema">The PostgreSQL schema of the registry: lower-case letters, digits and '_'.</param>
     /// <param name="ct">Cancels the connection and the migration.</param>
+    /// <param name="retry">How long calls wait for a database that is unreachable for a while (<see cref="PostgresRetry.Default"/> when null).</param>
     /// <exception cref="NotSupportedException">The schema was written by a newer version.</exception>
-    public static async Task<PostgresStore> OpenAsync(string connectionString, string schema = DefaultSchema, CancellationToken ct = default)
+    public static async Task<PostgresStore> OpenAsync(string connectionString, string schema = DefaultSchema, CancellationToken ct = default,
+        PostgresRetry? retry = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         PostgresSchema.Quote(schema); // validates before anything connects
@@ -66,7 +70,7 @@ public sealed partial class PostgresStore : ISubmissionStore, IProcessChainStore
             {
                 await PostgresSchema.MigrateAsync(connection, schema, ct).ConfigureAwait(false);
             }
-            return new PostgresStore(dataSource, schema);
+            return new PostgresStore(dataSource, schema, retry ?? PostgresRetry.Default);
         }
         catch
         {
@@ -97,30 +101,44 @@ public sealed partial class PostgresStore : ISubmissionStore, IProcessChainStore
         await _dataSource.DisposeAsync().ConfigureAwait(false);
     }
 
-    /// <summary>Runs a read on a pooled connection.</summary>
-    private async Task<T> ReadAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> read, CancellationToken ct)
+    /// <summary>Runs a read on a pooled connection (again on another while the database is unreachable, see <see cref="PostgresRetry"/>).</summary>
+    private Task<T> ReadAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> read, CancellationToken ct)
     {
         ThrowIfDisposed();
         ct.ThrowIfCancellationRequested();
-        await using var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-        return await read(connection, ct).ConfigureAwait(false);
+        return _retry.RunAsync(async _ =>
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+            return await read(connection, ct).ConfigureAwait(false);
+        }, TimeProvider.System, ct);
     }
+
+    /// <inheritdoc cref="WriteAsync{T}(Func{NpgsqlConnection, bool, CancellationToken, Task{T}}, CancellationToken)"/>
+    private Task<T> WriteAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> write, CancellationToken ct) =>
+        WriteAsync((connection, _, token) => write(connection, token), ct);
 
     /// <summary>
     /// Runs a write on a pooled connection. <paramref name="write"/> makes all its changes in one transaction (one
     /// statement, an implicit batch transaction or its own); a deadlock or serialization failure, which the server
-    /// resolves by aborting one of the transactions, is retried, as the aborted transaction changed nothing.
+    /// resolves by aborting one of the transactions, is retried, as the aborted transaction changed nothing. So is a
+    /// write that lost the database (<see cref="PostgresRetry"/>), which <paramref name="write"/> is told (its second
+    /// argument), as the lost attempt may have been applied.
     /// </summary>
-    private async Task<T> WriteAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> write, CancellationToken ct)
+    private Task<T> WriteAsync<T>(Func<NpgsqlConnection, bool, CancellationToken, Task<T>> write, CancellationToken ct)
     {
         ThrowIfDisposed();
         ct.ThrowIfCancellationRequested();
+        return _retry.RunAsync(retried => WriteOnceAsync(write, retried, ct), TimeProvider.System, ct);
+    }
+
+    private async Task<T> WriteOnceAsync<T>(Func<NpgsqlConnection, bool, CancellationToken, Task<T>> write, bool retried, CancellationToken ct)
+    {
         for (int attempt = 1; ; attempt++)
         {
             try
             {
                 await using var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-                return await write(connection, ct).ConfigureAwait(false);
+                return await write(connection, retried, ct).ConfigureAwait(false);
             }
             catch (PostgresException e) when (e.SqlState is DeadlockDetected or SerializationFailure && attempt < MaxAttempts)
             {

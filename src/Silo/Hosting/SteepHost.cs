@@ -201,7 +201,7 @@ public sealed partial class SteepHost : IAsyncDisposable
     /// <param name="avoidDefaultGateway">Take a free gateway port instead of the default one (it was taken by another process).</param>
     public void ConfigureSilo(IHostApplicationBuilder builder, bool gateway, Action<ISiloBuilder>? configure = null, bool avoidDefaultGateway = false)
     {
-        SiloPort = Settings.SiloPort is > 0 and var s ? s : FreePort();
+        SiloPort = Settings.SiloPort is > 0 and var s ? s : Settings.Cluster is null ? FreePort() : SiloPortFile.Choose(Settings.DataDirectory, FreePort, IsFree);
         GatewayPort = !gateway ? 0 : Settings.GatewayPort switch
         {
             > 0 and var g => g,

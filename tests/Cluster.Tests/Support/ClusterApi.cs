@@ -76,14 +76,20 @@ public sealed class ClusterApi(string postgres, string clusterId) : IDisposable
     }
 
     /// <summary>How many silos of the cluster the membership table counts as active.</summary>
-    public async Task<int> ActiveSilosAsync()
+    public async Task<int> ActiveSilosAsync() => (await ActiveSiloNamesAsync()).Count;
+
+    /// <summary>The names of the silos of the cluster that the membership table counts as active, in order.</summary>
+    public async Task<IReadOnlyList<string>> ActiveSiloNamesAsync()
     {
         await using var connection = new NpgsqlConnection(postgres);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
-            "SELECT count(*) FROM steep.orleansmembershiptable WHERE deploymentid = @p AND status = 3", connection);
+            "SELECT siloname FROM steep.orleansmembershiptable WHERE deploymentid = @p AND status = 3 ORDER BY siloname", connection);
         command.Parameters.AddWithValue("p", clusterId);
-        return Convert.ToInt32(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        var names = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) names.Add(reader.GetString(0));
+        return names;
     }
 
     /// <summary>Polls <paramref name="condition"/> every 100 ms; throws naming <paramref name="what"/> when it is not met in time.</summary>

@@ -27,6 +27,9 @@ public sealed class ServeProcess : IAsyncDisposable
     /// <summary>The HTTP API's base address.</summary>
     public Uri Url => _url ?? throw new InvalidOperationException("an agent-only silo has no HTTP API");
 
+    /// <summary>Whether the process has ended.</summary>
+    public bool HasExited => _process.HasExited;
+
     /// <summary>The process id (./steep execs the command).</summary>
     public int Pid => _process.Id;
 
@@ -46,6 +49,29 @@ public sealed class ServeProcess : IAsyncDisposable
         var psi = SteepCli.StartInfo("serve", "--port", "0", "--data", Path.Combine(directory, name), "--agents", count,
             "--services", services);
         return await LaunchAsync(psi, postgres, clusterId, name, environment);
+    }
+
+    /// <summary>
+    /// Starts a silo for each of <paramref name="names"/> at once (one agent each) and returns them, in that order, once
+    /// the membership table counts exactly them as the cluster's active silos.
+    /// </summary>
+    public static async Task<IReadOnlyList<ServeProcess>> StartClusterAsync(string postgres, string clusterId, string directory, params string[] names)
+    {
+        var starting = names.Select(n => StartAsync(postgres, clusterId, n, directory)).ToList();
+        try
+        {
+            var silos = await Task.WhenAll(starting);
+            using var api = new ClusterApi(postgres, clusterId);
+            var expected = names.Order(StringComparer.Ordinal).ToList();
+            await ClusterApi.WaitUntil(async () => (await api.ActiveSiloNamesAsync()).SequenceEqual(expected), TimeSpan.FromSeconds(30),
+                $"silos {string.Join(", ", expected)} active in the membership table");
+            return silos;
+        }
+        catch
+        {
+            foreach (var s in starting.Where(t => t.IsCompletedSuccessfully)) await s.Result.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Starts <c>steep agent</c> (no HTTP API) named <paramref name="name"/>; returns once its agents are registered.</summary>
@@ -100,6 +126,13 @@ public sealed class ServeProcess : IAsyncDisposable
 
     /// <summary>SIGKILL: the silo is gone without a word (the kernel closes its sockets).</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
+
+    /// <summary>SIGKILL, then waits until the process is gone (its data directory lock and ports with it).</summary>
+    public async Task KillAsync()
+    {
+        Kill();
+        await _process.WaitForExitAsync();
+    }
 
     /// <summary>SIGTERM, as a container platform stops a silo; returns the exit code once the process has ended.</summary>
     public async Task<int> TerminateAsync(TimeSpan patience)
