@@ -12,7 +12,7 @@ namespace Steep.Grains;
 /// reserved to run next, so that a finished chain is followed at once, without a round through the scheduler.
 /// </summary>
 [KeepAlive] // what it runs lives only in memory: being collected during a long chain would lose the chain's end
-[GrainDirectory(SteepPlacement.SiloBoundDirectory)] // survives the death of another silo (see SteepPlacement)
+[GrainDirectory(SteepPlacement.DurableDirectory)] // survives the death of another silo (see SteepPlacement)
 [SiloBoundPlacement] // on the silo its id names, the machine whose processes it runs, even when activated from elsewhere
 public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) : Grain, IAgentGrain
 {

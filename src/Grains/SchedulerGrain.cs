@@ -10,7 +10,7 @@ namespace Steep.Grains;
 /// A chain nobody can run is skipped without stalling the rest and starts as soon as a fitting agent registers.
 /// </summary>
 [KeepAlive] // its queue and agents live only in memory: being collected when idle would forget them
-[GrainDirectory(SteepPlacement.SiloBoundDirectory)] // the distributed directory: the loss of another silo does not deactivate it (see SteepPlacement)
+[GrainDirectory(SteepPlacement.DurableDirectory)] // the distributed directory: the loss of another silo does not deactivate it (see SteepPlacement)
 public sealed class SchedulerGrain : Grain, ISchedulerGrain
 {
     /// <summary>The key of the one scheduler.</summary>

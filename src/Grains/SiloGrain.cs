@@ -6,7 +6,7 @@ using Steep.Grains.Placement;
 namespace Steep.Grains;
 
 /// <summary>A silo's own things for the rest of the cluster (<see cref="ISiloGrain"/>); holds no state of its own.</summary>
-[GrainDirectory(SteepPlacement.SiloBoundDirectory)] // survives the death of another silo (see SteepPlacement)
+[GrainDirectory(SteepPlacement.DurableDirectory)] // survives the death of another silo (see SteepPlacement)
 [SiloBoundPlacement]
 [Reentrant] // reads only: a long log transfer must not hold up the agent list or the events
 public sealed class SiloGrain(SteepServices services, LocalAgents agents, EventHub events) : Grain, ISiloGrain

@@ -17,7 +17,7 @@ namespace Steep.Grains;
 /// transaction), hands the chains to the scheduler, feeds finished chains back, and finishes the submission.
 /// After a crash it rebuilds the generator by replaying the stored steps, so nothing is lost and nothing re-runs.
 /// </summary>
-[GrainDirectory(SteepPlacement.SiloBoundDirectory)] // the distributed directory: the loss of another silo does not deactivate it (see SteepPlacement)
+[GrainDirectory(SteepPlacement.DurableDirectory)] // the distributed directory: the loss of another silo does not deactivate it (see SteepPlacement)
 public sealed class SubmissionGrain(SteepServices services, ILogger<SubmissionGrain> logger) : Grain, ISubmissionGrain
 {
     private readonly ObserverManager<ISubmissionObserver> _observers = new(ISubmissionGrain.SubscriptionLifetime, logger);
