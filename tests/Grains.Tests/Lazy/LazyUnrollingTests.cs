@@ -23,16 +23,7 @@ namespace Steep.Grains.Tests.Lazy;
 /// </summary>
 public sealed class LazyUnrollingTests : IAsyncDisposable
 {
-    private static readonly IReadOnlyList<Service> Services = ModelReader.ReadServices("""
-        - id: cp
-          name: cp
-          description: copy
-          path: cp
-          runtime: other
-          parameters:
-            - {id: i, name: i, description: i, type: input, cardinality: 1..1}
-            - {id: o, name: o, description: o, type: output, cardinality: 1..1}
-        """, "services");
+    private static readonly IReadOnlyList<Service> Services = TestServices.All;
 
     private readonly List<IHost> _silos = [];
 

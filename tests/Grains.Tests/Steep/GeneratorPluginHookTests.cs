@@ -28,16 +28,7 @@ public sealed class GeneratorPluginHookTests : IAsyncLifetime
     private IHost _silo = null!;
     private IGrainFactory _grains = null!;
 
-    private static readonly IReadOnlyList<Service> Services = ModelReader.ReadServices("""
-        - id: cp
-          name: cp
-          description: copy
-          path: cp
-          runtime: other
-          parameters:
-            - {id: i, name: i, description: i, type: input, cardinality: 1..1}
-            - {id: o, name: o, description: o, type: output, cardinality: 1..1}
-        """, "services");
+    private static readonly IReadOnlyList<Service> Services = TestServices.All;
 
     private const string Sequence = """
         api: 4.0.0

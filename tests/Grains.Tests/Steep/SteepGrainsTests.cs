@@ -26,25 +26,7 @@ public sealed class SteepGrainsTests : IAsyncLifetime
     private IHost _silo = null!;
     private IGrainFactory _grains = null!;
 
-    private static readonly IReadOnlyList<Service> Services = ModelReader.ReadServices("""
-        - id: cp
-          name: cp
-          description: copy
-          path: cp
-          runtime: other
-          parameters:
-            - {id: i, name: i, description: i, type: input, cardinality: 1..1}
-            - {id: o, name: o, description: o, type: output, cardinality: 1..1}
-        - id: gpu
-          name: gpu
-          description: needs a GPU
-          path: gpu
-          runtime: other
-          required_capabilities: [gpu]
-          parameters:
-            - {id: i, name: i, description: i, type: input, cardinality: 1..1}
-            - {id: o, name: o, description: o, type: output, cardinality: 1..1}
-        """, "services");
+    private static readonly IReadOnlyList<Service> Services = TestServices.All;
 
     public SteepGrainsTests() => _chains = new StartWriteFailures(_store);
 
