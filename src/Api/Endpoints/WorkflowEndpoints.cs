@@ -116,16 +116,18 @@ internal static class WorkflowEndpoints
         // as Steep 6.9: a finished submission's priority is refused before anything changes
         if (update!.Priority is { } priority)
         {
-            if (await steep.Submissions.GetAsync(id, ct) is not { } current) return UnknownSubmission(id);
+            if (await steep.Submissions.GetSummaryAsync(id, ct) is not { } current) return UnknownSubmission(id);
             if (SubmissionStatus.IsFinal(current.Status)) return PriorityOfFinished("submission", current.Status);
         }
         Submission? s = null;
         if (update.Cancel)
         {
             if (!await steep.CancelAsync(id, ct)) return UnknownSubmission(id);
-            // as in Steep, the answer shows the submission after the cancellation: no chain running, the end time set
-            s = await Settling.WaitAsync(token => steep.Submissions.GetAsync(id, token),
+            // as in Steep, the answer shows the submission after the cancellation: no chain running, the end time set;
+            // the wait polls without the large parts (a million-item workflow is megabytes to read every 20 ms)
+            s = await Settling.WaitAsync(token => steep.Submissions.GetSummaryAsync(id, token),
                 s => s.EndTime is not null && s.RunningProcessChains == 0, options.CancelWait, ct);
+            if (s is not null) s = await steep.Submissions.GetAsync(id, ct);
         }
         if (update.Priority is { } p)
         {
