@@ -64,13 +64,24 @@ public sealed class ClusterEventRelay(EventHub local) : IEventSink, IAsyncDispos
                 while (batch.Count < MaxBatch && reader.TryRead(out var e)) batch.Add(e);
                 var events = batch.ToArray();
                 batch.Clear();
-                // one-way: a slow or dying silo does not hold up the others
-                foreach (var silo in peers.OtherActiveSilos()) peers.Silo(silo).DeliverAsync(events).Ignore();
+                foreach (var silo in peers.OtherActiveSilos())
+                {
+                    try
+                    {
+                        // one-way: a slow or dying silo does not hold up the others
+                        peers.Silo(silo).DeliverAsync(events).Ignore();
+                    }
+                    catch (Exception) when (!ct.IsCancellationRequested)
+                    {
+                        // events are best effort: a silo that cannot be addressed now misses this batch, and the relay
+                        // goes on for the others and for the next batch
+                    }
+                }
             }
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (Exception) when (ct.IsCancellationRequested)
         {
-            // the silo stops
+            // the silo stops (its grain factory may already be gone)
         }
     }
 

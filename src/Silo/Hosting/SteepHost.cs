@@ -427,10 +427,12 @@ public sealed partial class SteepHost : IAsyncDisposable
             }
             finally
             {
+                // the relay sends through the host's grain factory: it stops before the host's services are disposed
+                if (_relay is not null) await _relay.DisposeAsync();
                 _ownedHost.Dispose();
             }
         }
-        if (_relay is not null) await _relay.DisposeAsync();
+        else if (_relay is not null) await _relay.DisposeAsync();
         if (_storeLifetime is not null) await _storeLifetime.DisposeAsync();
         OrphanReaper.RemoveSettledJournals(Settings.DataDirectory); // a clean stop leaves no record of its services
         _lock.Dispose();
