@@ -106,11 +106,15 @@ internal static class PostgresSchema
         );
         """,
         // Steep 6: a submission's name and priority (from its workflow unless set) and its source, the workflow text
-        // exactly as submitted.
+        // exactly as submitted. Submissions stored before take them from their workflows, as the store does on add
+        // (listings and searches read the columns alone). That UPDATE came after the rest, the day the migration was
+        // written, before any registry of version 1 held data outside tests.
         """
         ALTER TABLE submissions ADD COLUMN name text;
         ALTER TABLE submissions ADD COLUMN priority integer NOT NULL DEFAULT 0;
         ALTER TABLE submissions ADD COLUMN source text;
+        UPDATE submissions SET name = workflow->>'name', priority = COALESCE((workflow->>'priority')::integer, 0)
+            WHERE workflow IS NOT NULL;
         """,
         // Steep 6.5: every execution attempt of a chain is a run of its own. Chains that ran before this version keep
         // their last attempt as their only known run (run_number says how many there were; the earlier ones are lost).
@@ -210,8 +214,16 @@ internal static class PostgresSchema
     /// Creates or upgrades the schema in one transaction. Safe when several processes open the same database at once:
     /// a transaction-scoped advisory lock makes them wait for each other, and the later ones find the work done.
     /// </summary>
-    public static async Task MigrateAsync(NpgsqlConnection connection, string schema, CancellationToken ct)
+    /// <param name="connection">An open connection to the database.</param>
+    /// <param name="schema">The registry's schema (see <see cref="Quote"/>).</param>
+    /// <param name="ct">Cancels the migration (nothing of it is kept).</param>
+    /// <param name="targetVersion">The version to stop at: the current one unless a test builds a registry as an older
+    /// version of Steep left it.</param>
+    public static async Task MigrateAsync(NpgsqlConnection connection, string schema, CancellationToken ct, int? targetVersion = null)
     {
+        int target = targetVersion ?? CurrentVersion;
+        ArgumentOutOfRangeException.ThrowIfNegative(target);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(target, CurrentVersion);
         var quoted = Quote(schema);
         await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
         // Taken before anything else, also before CREATE SCHEMA IF NOT EXISTS, which is not safe against a concurrent
@@ -228,7 +240,7 @@ internal static class PostgresSchema
         if (version > CurrentVersion)
             throw new NotSupportedException(
                 $"The registry in schema '{schema}' was written by a newer version of Steep (schema {version}; this version knows up to {CurrentVersion}).");
-        for (int i = version; i < CurrentVersion; i++)
+        for (int i = version; i < target; i++)
         {
             await ExecuteAsync(connection, tx, Migrations[i].Replace("{s}", quoted, StringComparison.Ordinal), ct).ConfigureAwait(false);
             await ExecuteAsync(connection, tx, $"INSERT INTO {quoted}.schema_version (version) VALUES ({i + 1})", ct).ConfigureAwait(false);

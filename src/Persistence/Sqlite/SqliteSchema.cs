@@ -146,8 +146,14 @@ internal static class SqliteSchema
     public static int CurrentVersion => Migrations.Length;
 
     /// <summary>Creates or upgrades the schema in one transaction; safe when several stores open the same file at once.</summary>
-    public static void Migrate(SqliteConnection connection)
+    /// <param name="connection">An open connection to the database file.</param>
+    /// <param name="targetVersion">The version to stop at: the current one unless a test builds a file as an older
+    /// version of Steep left it.</param>
+    public static void Migrate(SqliteConnection connection, int? targetVersion = null)
     {
+        int target = targetVersion ?? CurrentVersion;
+        ArgumentOutOfRangeException.ThrowIfNegative(target);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(target, CurrentVersion);
         // BEGIN IMMEDIATE (the default of BeginTransaction) makes concurrent openers wait for each other instead of
         // both reading version 0 and both creating the tables.
         using var tx = connection.BeginTransaction();
@@ -160,7 +166,7 @@ internal static class SqliteSchema
             if (version > CurrentVersion)
                 throw new NotSupportedException(
                     $"The database was written by a newer version of Steep (schema {version}; this version knows up to {CurrentVersion}).");
-            for (int i = version; i < CurrentVersion; i++)
+            for (int i = version; i < target; i++)
             {
                 Execute(connection, tx, Migrations[i]);
                 Execute(connection, tx, $"INSERT INTO schema_version (version) VALUES ({i + 1})");
