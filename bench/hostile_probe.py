@@ -15,18 +15,13 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from steep_server import STEEP, SteepServer  # noqa: E402
+from steep_server import STEEP, SteepServer, noop_services  # noqa: E402
 
-SERVICES = """- id: noop
-  name: noop
-  description: Does nothing
-  path: "true"
-  runtime: other
-  parameters:
-    - {id: input, name: Input, description: ignored, type: input, cardinality: 0..n, data_type: string}
-    - {id: flag, name: Flag, description: ignored, type: input, cardinality: 0..1, data_type: boolean, default: false}
-    - {id: output, name: Output, description: ignored, type: output, cardinality: 0..1, data_type: file}
-"""
+SERVICES = noop_services(
+    "{id: input, name: Input, description: ignored, type: input, cardinality: 0..n, data_type: string}",
+    "{id: flag, name: Flag, description: ignored, type: input, cardinality: 0..1, data_type: boolean, default: false}",
+    "{id: output, name: Output, description: ignored, type: output, cardinality: 0..1, data_type: file}",
+)
 
 # every construct of the workflow model: variables with values, an execute action with inputs, outputs, parameters,
 # retries and a priority, a for-each with output and yieldToInput, a nested for-each, dependsOn

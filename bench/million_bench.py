@@ -12,16 +12,11 @@ most REGISTERED chains seen (sampled), peak resident memory of `steep serve`, an
 import json, os, shutil, subprocess, sys, tempfile, time, urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from steep_server import STEEP, SteepServer  # noqa: E402
+from steep_server import STEEP, SteepServer, noop_services  # noqa: E402
 
-SERVICES = """- id: noop
-  name: noop
-  description: Does nothing
-  path: "true"
-  runtime: other
-  parameters:
-    - {id: item, name: Item, description: ignored, type: input, cardinality: 1..1}
-"""
+SERVICES = noop_services(
+    "{id: item, name: Item, description: ignored, type: input, cardinality: 1..1}",
+)
 
 
 def workflow(n):

@@ -54,6 +54,13 @@ def rss_mib(pid):
     return _status_kib(pid, "VmRSS")
 
 
+def noop_services(*parameters):
+    """Service metadata (YAML) of one service, `noop`, which runs `true`: `parameters` are its parameters, each a
+    flow-style YAML map such as "{id: item, name: Item, description: ignored, type: input, cardinality: 1..1}"."""
+    return ('- id: noop\n  name: noop\n  description: Does nothing\n  path: "true"\n  runtime: other\n  parameters:\n'
+            + "".join(f"    - {p}\n" for p in parameters))
+
+
 class SteepServer:
     """One `steep serve` (2 agents by default) on 127.0.0.1, with a `/health` poller every 50 ms."""
 
