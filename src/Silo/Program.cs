@@ -1,5 +1,9 @@
 using System.CommandLine;
+using Steep.Agent.Native;
 using Steep.Silo.Commands;
+
+// Process 1 of a container: the command runs as a child of this one, which stays as its init (see ContainerInit).
+if (ContainerInit.IsProcessOne) return await ContainerInit.RunChildAsync(args);
 
 var root = new RootCommand("steep: run data-driven scientific workflows (Steep-compatible)");
 root.Subcommands.Add(PlanCommand.Create());
