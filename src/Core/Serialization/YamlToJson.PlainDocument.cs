@@ -31,7 +31,9 @@ public static partial class YamlToJson
         /// <summary>Takes the next event of the stream.</summary>
         public void Add(ParsingEvent e)
         {
-            if (_given || _done) return;
+            if (_given) return;
+            // an alias in a later document is resolved (and may fail) when the stream is loaded: the thorough way then
+            if (_done && e is not (AnchorAlias or NodeEvent { Anchor.IsEmpty: false })) return;
             try
             {
                 Write(e);

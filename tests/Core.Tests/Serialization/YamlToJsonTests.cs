@@ -48,6 +48,9 @@ public sealed class YamlToJsonTests
         Assert.Null(YamlToJson.Parse("# only a comment\n", "w"));
         Assert.Null(YamlToJson.Parse("---\n...\n", "w"));
         Assert.Equal("\"just text\"", YamlToJson.Parse("just text", "w")!.ToJsonString());
+        // an alias to nothing is an error wherever it is, as it was when every document was loaded
+        var e = Assert.Throws<ModelFormatException>(() => YamlToJson.Parse("a: 1\n---\nb: *nowhere\n", "w"));
+        Assert.Contains("nowhere", e.Message);
     }
 
     [Fact]
