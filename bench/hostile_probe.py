@@ -290,6 +290,8 @@ def main():
         for f in failures[:50]:
             print("FAIL " + f)
         ok = not failures and health == 200 and peak < 1024
+        # many requests at once (8 in flight) compete with /health here: its bound is reported, not a condition
+        print(f"{'PASS' if worst <= 100 else 'FAIL'}: /health answered within {worst:.1f} ms at worst while probed (the bound is 100 ms)")
         print(f"{'PASS' if ok else 'FAIL'}: {len(failures)} answers were 5xx, showed internals or said nothing")
         sys.exit(0 if ok else 1)
     finally:

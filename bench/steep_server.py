@@ -75,6 +75,7 @@ class SteepServer:
         self.health = []
         self._stop = threading.Event()
         self._poll_health = poll_health
+        self._poller = None
         env = dict(os.environ, STEEP_CLUSTER_GATEWAYPORT=str(free_port()), **(extra_env or {}))
         self.process = subprocess.Popen(
             [STEEP, "serve", "--port", str(self.port), "--data", self.data, "--services", self.services,
@@ -93,7 +94,8 @@ class SteepServer:
                     raise RuntimeError("steep serve did not answer /health within 120 s")
                 time.sleep(0.1)
         if self._poll_health:
-            threading.Thread(target=self._poll, daemon=True).start()
+            self._poller = threading.Thread(target=self._poll, daemon=True)
+            self._poller.start()
         return self
 
     def __exit__(self, *_):
@@ -113,7 +115,11 @@ class SteepServer:
         return call(self.base, method, path, body, timeout)
 
     def stop_polling(self):
+        """Stops the /health poller and waits for its last answer (a request still out when the server is stopped
+        would count as a 10 s failure)."""
         self._stop.set()
+        if self._poller is not None:
+            self._poller.join(timeout=15)
 
     def health_ms(self):
         """(median, worst) of the /health answers so far, in milliseconds."""

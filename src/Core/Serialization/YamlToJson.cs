@@ -17,9 +17,13 @@ public static partial class YamlToJson
         limits ??= ReadLimits.Default;
         int maxDepth = limits.MaxDepth;
         // walk the events first: loading builds the tree recursively, so a deeply nested document would overflow the
-        // stack (and crash the process) before anything could be reported
+        // stack (and crash the process) before anything could be reported. The same walk writes the first document as
+        // JSON when it is plain (no anchors, aliases, duplicate or non-string keys): that text becomes one compact tree
+        // at once, where loading YamlDotNet's tree and converting it node by node allocated about 1 KB per value (a
+        // million-item list: 1 GB, and the collections that cost stalled the whole server)
         int events = 0;
         long chars = 0;
+        var plain = new PlainDocumentWriter(maxDepth);
         Read(yaml, source, scanner =>
         {
             var parser = new Parser(scanner);
@@ -32,8 +36,10 @@ public static partial class YamlToJson
                     throw new ModelFormatException(
                         $"{source}: line {parser.Current.Start.Line}, column {parser.Current.Start.Column}: the document is nested more than {maxDepth} levels deep; flatten it (the limit is steep.http.maxDepth)");
                 if (parser.Current is MappingEnd or SequenceEnd) depth--;
+                plain.Add(parser.Current!);
             }
         });
+        if (plain.TryGetTree(Math.Max(maxDepth + 1, 64), out var tree)) return tree;
         var stream = new YamlStream();
         Read(yaml, source, scanner => stream.Load(new Parser(scanner)));
         // aliases share nodes, and expanding them can multiply a small text into billions of values
@@ -105,11 +111,12 @@ public static partial class YamlToJson
         }
     }
 
-    private static JsonNode? ConvertScalar(YamlScalarNode scalar)
+    private static JsonNode? ConvertScalar(YamlScalarNode scalar) => ConvertScalar(scalar.Value, scalar.Style, scalar.Tag);
+
+    private static JsonNode? ConvertScalar(string? value, ScalarStyle style, TagName tag)
     {
-        var text = scalar.Value ?? "";
-        if (scalar.Style != ScalarStyle.Plain || (scalar.Tag.IsEmpty == false && scalar.Tag.Value == "tag:yaml.org,2002:str"))
-            return JsonValue.Create(text);
+        var text = value ?? "";
+        if (IsString(style, tag)) return JsonValue.Create(text);
         switch (text)
         {
             case "" or "~" or "null" or "Null" or "NULL":
@@ -121,6 +128,9 @@ public static partial class YamlToJson
         }
         if (Number().IsMatch(text))
         {
+            // a whole number written in its shortest form becomes a plain number value (it writes back as the same text):
+            // parsing it as a JSON document of its own cost about 130 bytes more per value
+            if (IsShortestInteger(text)) return JsonValue.Create(long.Parse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture));
             // keep the number's own text ("3.0" stays "3.0") so values reach command lines unchanged
             try { return JsonNode.Parse(text); }
             catch (JsonException) { }
@@ -128,6 +138,21 @@ public static partial class YamlToJson
                 return JsonValue.Create(d);
         }
         return JsonValue.Create(text);
+    }
+
+    private static bool IsString(ScalarStyle style, TagName tag) =>
+        style != ScalarStyle.Plain || (tag.IsEmpty == false && tag.Value == "tag:yaml.org,2002:str");
+
+    /// <summary>True for "0", "42", "-7": digits (a minus at most), no leading zero, no "-0", short enough for a long.</summary>
+    private static bool IsShortestInteger(string text)
+    {
+        int start = text.StartsWith('-') ? 1 : 0;
+        int digits = text.Length - start;
+        if (digits is < 1 or > 18) return false;
+        if (text[start] == '0' && (digits > 1 || start == 1)) return false;
+        for (int i = start; i < text.Length; i++)
+            if (!char.IsAsciiDigit(text[i])) return false;
+        return true;
     }
 
     /// <summary>
