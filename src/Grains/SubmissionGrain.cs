@@ -33,6 +33,7 @@ public sealed class SubmissionGrain(SteepServices services, ILogger<SubmissionGr
     private int _total, _succeeded, _failed, _cancelled;
     private string? _firstError;
     private bool _stepScheduled;
+    private IGrainTimer? _stepTimer;
     private bool _cancelRequested;
     private int? _workflowPriority;
     private Workflow? _workflow; // only when process chain adapters need it
@@ -215,10 +216,29 @@ public sealed class SubmissionGrain(SteepServices services, ILogger<SubmissionGr
     {
         if (_stepScheduled) return;
         _stepScheduled = true;
+        if (_open.Count >= CoalesceWhenOpen)
+        {
+            // Many chains are still queued or running, so none waits for this step: it runs a moment later and takes
+            // every chain that finished meanwhile. A step per finished chain (its journal row, its chains' insert, a
+            // scheduler call) cost about as much CPU as running a short chain.
+            _stepTimer ??= this.RegisterGrainTimer(static (g, _) => g.RunScheduledStepAsync(), this,
+                new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
+            _stepTimer.Change(StepDelay, Timeout.InfiniteTimeSpan);
+            return;
+        }
         // one turn per burst of finished chains: the step message queues behind the ones already waiting, which are
         // then fed to the generator together
         (_self ??= this.AsReference<ISubmissionGrain>()).RunStepAsync().Ignore();
     }
+
+    /// <summary>The delayed step (see <see cref="ScheduleStep"/>), unless a step ran meanwhile.</summary>
+    private Task RunScheduledStepAsync() => _stepScheduled ? RunStepAsync() : Task.CompletedTask;
+
+    /// <summary>From this many open chains on, steps are gathered (<see cref="StepDelay"/>) instead of run at once.</summary>
+    internal const int CoalesceWhenOpen = 32;
+
+    /// <summary>How long a gathered step waits for more finished chains: short next to any chain worth a process.</summary>
+    internal static readonly TimeSpan StepDelay = TimeSpan.FromMilliseconds(20);
 
     /// <inheritdoc />
     public async Task RunStepAsync()

@@ -83,7 +83,12 @@ public sealed partial class SqliteStore
     /// <summary>The chain's row, then its runs (see <see cref="IProcessChainStore.UpdateAsync"/>).</summary>
     private static async Task<bool> ApplyAsync(WriterStatements s, ProcessChainUpdate update, object?[] values, CancellationToken ct)
     {
-        if (await s.UpdateChain.ExecuteAsync(ct, values).ConfigureAwait(false) == 0) return false;
+        // a start or an end alone names only its own columns (see WriterStatements.StartChain)
+        var statement = update.Reset ? s.UpdateChain
+            : update.EndTime is null && update.Results is null && update.ErrorMessage is null ? s.StartChain
+            : update.StartTime is null && update.AgentId is null && update.RunNumber is null ? s.EndChain
+            : s.UpdateChain;
+        if (await statement.ExecuteAsync(ct, values).ConfigureAwait(false) == 0) return false;
         if (update.ErrorMessage is not null || update.Reset) await s.ReindexError.ExecuteAsync(ct, update.Id).ConfigureAwait(false);
         if (RunOutcome.Starts(update))
             await s.InsertRun.ExecuteAsync(ct, update.Id, update.RunNumber, update.AgentId, Time(update.StartTime)).ConfigureAwait(false);
