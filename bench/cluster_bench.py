@@ -18,6 +18,8 @@ agents but no CPU, so the figures show the cost of spreading work over silos, no
 import argparse, datetime, json, os, statistics, subprocess, sys, tempfile, time, urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# STEEP_BENCH_BINARY runs an already built steep (embedded and every silo) instead of the launcher
+STEEP = os.environ.get("STEEP_BENCH_BINARY") or os.path.join(ROOT, "steep")
 SCRIPT = os.path.join(ROOT, "deploy", "local-cluster.sh")
 SERVICES = """- id: noop
   name: noop
@@ -140,14 +142,14 @@ def main():
     pg_options = args.pg_options
     if args.profile:
         pg_options += " -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all"
-    env = dict(os.environ, STEEP_LOCAL_CLUSTER=state, PORT_BASE="0", STEEP_POSTGRES_OPTIONS=pg_options)
+    env = dict(os.environ, STEEP_BINARY=STEEP, STEEP_LOCAL_CLUSTER=state, PORT_BASE="0", STEEP_POSTGRES_OPTIONS=pg_options)
     print(f"{os.cpu_count()} cores; {args.chains} no-op chains per workflow, {args.agents} agents per silo, {args.reps} reps"
           f"{'; PostgreSQL ' + args.pg_options if args.pg_options else ''}; load average {os.getloadavg()[0]:.1f}")
     print(f"{'silos':>5} {'agents':>6} {'chains/s (median)':>18} {'runs (chains/s)':>30}")
     for n in args.silos:
         embedded = None
         if n == 0:
-            embedded = subprocess.Popen([os.path.join(ROOT, "steep"), "serve", "--port", "0", "--data", os.path.join(folder, "embedded"),
+            embedded = subprocess.Popen([STEEP, "serve", "--port", "0", "--data", os.path.join(folder, "embedded"),
                                          "--services", svc, "--agents", str(args.agents)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
             url = next(l for l in embedded.stdout if l.startswith("Listening on ")).split()[2].rstrip("/")
         else:

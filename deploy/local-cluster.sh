@@ -7,12 +7,13 @@
 # its data (logs, lock) in a directory of its own; all silos share tmp/ and out/ (Steep assumes a shared file system).
 # Options after N go to every `steep serve` (default: --services conf/services/sleep.yaml --agents 2).
 # Environment: STEEP_LOCAL_CLUSTER (state file, default .build/local-cluster), PORT_BASE, STEEP_POSTGRES_BIN
-# (default /usr/lib/postgresql/15/bin), STEEP_POSTGRES_OPTIONS (more server options, e.g. "-c synchronous_commit=off";
+# (default /usr/lib/postgresql/15/bin), STEEP_BINARY (a built steep to run instead of the launcher), STEEP_POSTGRES_OPTIONS (more server options, e.g. "-c synchronous_commit=off";
 # by default the server keeps PostgreSQL's durable defaults: every commit waits for its WAL flush). initdb and pg_ctl refuse to run as root: as root they run as the user postgres.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bin="${STEEP_POSTGRES_BIN:-/usr/lib/postgresql/15/bin}"
 state="${STEEP_LOCAL_CLUSTER:-$root/.build/local-cluster}"
+steep="${STEEP_BINARY:-$root/steep}"
 port_base="${PORT_BASE:-8081}"
 
 as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
@@ -47,7 +48,7 @@ case "${1:-}" in
     if [ -f "$state" ] && [ -d "$(sed -n 1p "$state")" ]; then echo "a local cluster is running already ($state); stop it first: $0 stop" >&2; exit 1; fi
     mkdir -p "$(dirname "$state")"
     # the command is built once before the silos start (they would otherwise wait for each other's build)
-    "$root/steep" --version >/dev/null
+    "$steep" --version >/dev/null
     dir="$(mktemp -d /tmp/steep-local-cluster.XXXXXX)"
     echo "$dir" > "$state"
     trap 'echo "local-cluster.sh: start failed; cleaning up (logs were in $dir)" >&2; stop_all >/dev/null' ERR
@@ -67,7 +68,7 @@ case "${1:-}" in
       port=0; [ "$port_base" != 0 ] && port=$((port_base + i - 1))
       STEEP_CLUSTER_POSTGRES="$postgres" STEEP_CLUSTER_NAME="silo$i" STEEP_CLUSTER_GATEWAYPORT=0 \
         STEEP_TMPPATH="$dir/tmp" STEEP_OUTPATH="$dir/out" \
-        setsid "$root/steep" serve --port "$port" --data "$dir/silo$i" "${serve_args[@]}" >"$dir/silo$i.log" 2>&1 < /dev/null &
+        setsid "$steep" serve --port "$port" --data "$dir/silo$i" "${serve_args[@]}" >"$dir/silo$i.log" 2>&1 < /dev/null &
       echo $! >> "$dir/pids"
     done
     i=0

@@ -136,7 +136,27 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
     public Task<double?> GetEstimatedProgressAsync(string chainId) => Task.FromResult(services.Progress.Get(chainId));
 
     /// <inheritdoc />
-    public async Task AssignAsync(string chainId)
+    public async Task AssignAsync(string chainId, ProcessChain? chain)
+    {
+        if (chain is null)
+        {
+            await AssignAsync(chainId);
+            return;
+        }
+        // handed to the chain's activation if this call makes one here (the chain's grain is placed with its first
+        // caller); taken back afterwards, so that it never outlives the assignment and goes stale
+        services.FreshChains.Hand(chain);
+        try
+        {
+            await AssignAsync(chainId);
+        }
+        finally
+        {
+            services.FreshChains.TryTake(chainId, out _);
+        }
+    }
+
+    private async Task AssignAsync(string chainId)
     {
         var chainGrain = GrainRef<IProcessChainGrain>.Get(GrainFactory, chainId);
         if (!_registered || _leaving)

@@ -21,6 +21,12 @@ public sealed class FreshChains(int capacity = 10_000)
         }
     }
 
+    /// <summary>
+    /// Keeps a chain as registered (never run) for the activation its holder is about to cause, whatever the capacity:
+    /// the holder takes it back with <see cref="TryTake"/> right after, so it cannot go stale.
+    /// </summary>
+    public void Hand(ProcessChain chain) => _chains.TryAdd(chain.Id, chain);
+
     /// <summary>Takes the chain if it is kept; later activations read the store.</summary>
     public bool TryTake(string chainId, out ProcessChain chain) => _chains.TryRemove(chainId, out chain!);
 }

@@ -1,6 +1,7 @@
 using Orleans.Concurrency;
 using Steep.Agent;
 using Steep.Contracts;
+using Steep.Core.Models;
 
 namespace Steep.Grains;
 
@@ -42,9 +43,12 @@ public interface IAgentGrain : IGrainWithStringKey
     [Alias("GetEstimatedProgress")]
     Task<double?> GetEstimatedProgressAsync(string chainId);
 
-    /// <summary>Runs a chain; the chain runs in the background.</summary>
+    /// <summary>
+    /// Runs a chain; the chain runs in the background. <paramref name="chain"/>, when set, is the chain as its submission
+    /// registered it (never run): the chain's activation on this silo starts from it instead of reading the registry.
+    /// </summary>
     [OneWay, Alias("Assign")]
-    Task AssignAsync(string chainId);
+    Task AssignAsync(string chainId, ProcessChain? chain);
 
     /// <summary>The background run of <paramref name="chainId"/> ended.</summary>
     [OneWay, Alias("Completed")]

@@ -179,7 +179,9 @@ public sealed class ProcessChainGrain(SteepServices services) : Grain, IProcessC
                 await services.Chains.UpdateAsync(new ProcessChainUpdate(ChainId) { Status = ProcessChainStatus.Cancelled, EndTime = services.Clock.GetUtcNow() }, default);
                 _chain = _chain with { Chain = _chain.Chain with { Status = ProcessChainStatus.Cancelled } };
                 services.Events.ProcessChainChanged(new ProcessChainEvent(ChainId, _chain.Chain.SubmissionId ?? "", ProcessChainStatus.Cancelled, null, null, null));
-                NotifySubmission(ProcessChainStatus.Cancelled, null, [], null);
+                // stays active (until collected when idle): an assignment already on its way carries the chain as
+                // registered, which an activation made by it would take for the truth (see QueuedChain.Chain)
+                NotifySubmission(ProcessChainStatus.Cancelled, null, [], null, deactivate: false);
                 break;
             case ProcessChainStatus.Running when _chain.AgentId is { } agent:
                 GrainRef<IAgentGrain>.Get(GrainFactory, agent).CancelAsync(ChainId).Ignore();
@@ -198,10 +200,11 @@ public sealed class ProcessChainGrain(SteepServices services) : Grain, IProcessC
         GrainFactory.GetGrain<ISchedulerGrain>(SchedulerGrain.Key).EnqueueAsync([q]).Ignore();
     }
 
-    private void NotifySubmission(string status, IReadOnlyDictionary<string, IReadOnlyList<string>>? results, IReadOnlyList<string> executed, string? error)
+    private void NotifySubmission(string status, IReadOnlyDictionary<string, IReadOnlyList<string>>? results, IReadOnlyList<string> executed, string? error,
+        bool deactivate = true)
     {
         if (_chain?.Chain.SubmissionId is not { } sid) return;
         GrainRef<ISubmissionGrain>.Get(GrainFactory, sid).ChainFinishedAsync(new ChainFinished(ChainId, status, results, executed, error)).Ignore();
-        DeactivateOnIdle();
+        if (deactivate) DeactivateOnIdle();
     }
 }

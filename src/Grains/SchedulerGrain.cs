@@ -1,4 +1,5 @@
 using Orleans.GrainDirectory;
+using Steep.Core.Models;
 using Steep.Core.Scheduling;
 using Steep.Grains.Placement;
 
@@ -24,6 +25,10 @@ public sealed class SchedulerGrain : Grain, ISchedulerGrain
     private readonly Dictionary<string, string> _agentSilos = new(); // agent -> the silo it lives on
     private long _sequence;
     private long _requeued;
+    // chains as their submission registered them, handed on with their assignment (see QueuedChain.Chain); bounded, as
+    // a huge workflow's queue would otherwise hold every chain twice: beyond it, activations read the registry
+    private readonly Dictionary<string, ProcessChain> _fresh = new(StringComparer.Ordinal);
+    private const int FreshKept = 10_000;
 
     /// <inheritdoc />
     public Task<int> QueuedAsync() => Task.FromResult(_queue.Count);
@@ -32,7 +37,10 @@ public sealed class SchedulerGrain : Grain, ISchedulerGrain
     public Task EnqueueAsync(IReadOnlyList<QueuedChain> chains)
     {
         foreach (var c in chains)
-            _queue.Enqueue(c with { Sequence = c.Sequence > 0 ? -(++_requeued) : ++_sequence });
+        {
+            if (c.Chain is { } fresh && c.Sequence <= 0 && _fresh.Count < FreshKept) _fresh.TryAdd(c.Id, fresh);
+            _queue.Enqueue(c with { Sequence = c.Sequence > 0 ? -(++_requeued) : ++_sequence, Chain = null });
+        }
         Dispatch();
         return Task.CompletedTask;
     }
@@ -41,18 +49,25 @@ public sealed class SchedulerGrain : Grain, ISchedulerGrain
     public Task RemoveAsync(string chainId)
     {
         _queue.Remove(chainId);
+        _fresh.Remove(chainId);
         return Task.CompletedTask;
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<string>> RemoveSubmissionAsync(string submissionId) =>
-        Task.FromResult<IReadOnlyList<string>>(_queue.RemoveAll(c => c.SubmissionId == submissionId).Select(c => c.Id).ToList());
+    public Task<IReadOnlyList<string>> RemoveSubmissionAsync(string submissionId)
+    {
+        var removed = _queue.RemoveAll(c => c.SubmissionId == submissionId).Select(c => c.Id).ToList();
+        foreach (var id in removed) _fresh.Remove(id);
+        return Task.FromResult<IReadOnlyList<string>>(removed);
+    }
 
     /// <inheritdoc />
     public Task SetPriorityAsync(string? submissionId, string? chainId, int priority)
     {
         if (submissionId is not null) _queue.SetPriority(c => c.SubmissionId == submissionId, priority);
         else if (chainId is not null) _queue.SetPriority(c => c.Id == chainId, priority);
+        // a chain as registered carries its old priority: those affected are read from the registry instead
+        foreach (var id in _fresh.Where(f => f.Value.SubmissionId == submissionId || f.Key == chainId).Select(f => f.Key).ToList()) _fresh.Remove(id);
         return Task.CompletedTask;
     }
 
@@ -107,7 +122,7 @@ public sealed class SchedulerGrain : Grain, ISchedulerGrain
                 if (chain is null) continue;
                 _free[agentId]--;
                 if (!_agentGrains.TryGetValue(agentId, out var agent)) _agentGrains[agentId] = agent = GrainRef<IAgentGrain>.Get(GrainFactory, agentId);
-                agent.AssignAsync(chain.Id).Ignore();
+                agent.AssignAsync(chain.Id, _fresh.Remove(chain.Id, out var fresh) ? fresh : null).Ignore();
                 if (_queue.Count == 0) return;
             }
         }

@@ -309,7 +309,8 @@ public sealed class SubmissionGrain(SteepServices services, ILogger<SubmissionGr
         {
             _total += stored.Count;
             foreach (var c in stored) _open.Add(c.Id);
-            var queued = stored.Select(c => new QueuedChain(c.Id, SubmissionId, c.RequiredCapabilities, 0, c.Priority ?? 0)).ToList();
+            // the chains travel with their assignment: their grains start from them instead of reading them back
+            var queued = stored.Select(c => new QueuedChain(c.Id, SubmissionId, c.RequiredCapabilities, 0, c.Priority ?? 0) { Chain = c }).ToList();
             await Scheduler.EnqueueAsync(queued);
             Publish();
         }
