@@ -41,7 +41,8 @@ public sealed class RepeatedCrashTests(ITestOutputHelper output)
                 _ = run.StandardError.ReadToEndAsync();
                 await Task.Delay(delay);
                 var exitedBefore = run.HasExited;
-                KillGroup(run.Id);
+                // a group whose leader has exited and been reaped may carry a new process's id by now: only a live one is killed
+                if (!exitedBefore) KillGroup(run.Id);
                 await run.WaitForExitAsync();
                 if (!exitedBefore) killedMidRun++;
             }
