@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Xunit.Abstractions;
 using Steep.Persistence.Sqlite;
 
@@ -110,9 +111,15 @@ public sealed class RepeatedCrashTests(ITestOutputHelper output)
         return psi;
     }
 
+    // libc's kill, not the kill command: procps-ng 4.0.2's `kill -KILL -12345` signals the group named by the first
+    // digit (-1: every process on the machine, the test runner and CI included)
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+
     private static void KillGroup(int pid)
     {
-        using var kill = Process.Start(new ProcessStartInfo("kill", ["-KILL", $"-{pid}"]) { RedirectStandardError = true })!;
-        kill.WaitForExit();
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(pid, 1);
+        if (Kill(-pid, 9) != 0 && Marshal.GetLastPInvokeError() != 3 /* ESRCH: already gone */)
+            throw new InvalidOperationException($"kill of process group {pid} failed: errno {Marshal.GetLastPInvokeError()}");
     }
 }
