@@ -8,7 +8,7 @@ for until `/health` answers, `/health` polled in the background, memory read fro
 
 `STEEP_BENCH_BINARY=<built steep>` runs that binary instead of the launcher.
 """
-import json, os, signal, socket, statistics, subprocess, threading, time, urllib.error, urllib.request
+import json, os, signal, socket, statistics, subprocess, sys, threading, time, urllib.error, urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STEEP = os.environ.get("STEEP_BENCH_BINARY") or os.path.join(ROOT, "steep")
@@ -103,13 +103,36 @@ class SteepServer:
         if self.process.poll() is None:
             self.terminate(timeout=30)
 
+    # The poller is a process of its own: a thread here would wait for the interpreter lock while the benchmark's own
+    # threads build megabyte bodies, and count that wait as the server's (the hostile probe's worst /health answers were
+    # 200-440 ms from a thread and are not from a process).
+    _POLLER = """
+import http.client, sys, time
+host, port = sys.argv[1], int(sys.argv[2])
+while True:
+    t = time.perf_counter()
+    try:
+        c = http.client.HTTPConnection(host, port, timeout=10)
+        c.request("GET", "/health")
+        c.getresponse().read()
+        c.close()
+        print(time.perf_counter() - t, flush=True)
+    except OSError:
+        print(10.0, flush=True)
+    time.sleep(0.05)
+"""
+
     def _poll(self):
-        while not self._stop.is_set():
-            try:
-                self.health.append(self.call("GET", "/health", timeout=10)[0])
-            except OSError:
-                self.health.append(10.0)
-            time.sleep(0.05)
+        poller = subprocess.Popen([sys.executable, "-c", self._POLLER, "127.0.0.1", str(self.port)],
+                                  stdout=subprocess.PIPE, text=True)
+        try:
+            for line in poller.stdout:
+                self.health.append(float(line))
+                if self._stop.is_set():
+                    break
+        finally:
+            poller.kill()
+            poller.wait()
 
     def call(self, method, path, body=None, timeout=120):
         return call(self.base, method, path, body, timeout)
