@@ -93,15 +93,7 @@ public sealed class AssignedChainTests : IAsyncLifetime
         }
     }
 
-    private static string ForEach(int n) => $$"""
-        api: 4.0.0
-        vars: [{id: items, value: [{{string.Join(", ", Enumerable.Range(0, n))}}]}, {id: x}, {id: y}]
-        actions:
-          - type: for
-            input: items
-            enumerator: x
-            actions: [{type: execute, service: cp, inputs: [{id: i, var: x}], outputs: [{id: o, var: y}]}]
-        """;
+    private static string ForEach(int n) => SteepGrainsTests.ForEach(n, priority: null);
 
     /// <summary>The in-memory store, counting the reads of single chains (what a chain's activation does).</summary>
     private sealed class CountingReads(InMemoryStore inner) : IProcessChainStore
