@@ -51,8 +51,8 @@ public sealed record SteepServices(
 
     /// <summary>
     /// The default of <see cref="StartRecordDelay"/>. Most chains of a large for-each end within milliseconds, and
-    /// for those a RUNNING write of its own (a transaction with the run's row, the counts trigger and index updates)
-    /// cost as much as the end's; 100 ms is short next to anything a user watches, so a longer chain still shows
+    /// for those a RUNNING write of its own (the chain's row, its run's row, the counts trigger and index entries) is
+    /// pure overhead next to the end's; 100 ms is short next to anything a user watches, so a longer chain still shows
     /// RUNNING (in <c>GET /processchains</c> too) at once to a person, and a crash within it loses nothing that a crash a
     /// moment later would not (the chain was running: it runs again).
     /// </summary>
