@@ -14,6 +14,8 @@ public sealed class ProcessChainGrain(SteepServices services) : Grain, IProcessC
     private StoredProcessChain? _chain;
     private string? _cancelledBeforeStart;
     private Task? _startWrite; // the RUNNING write, while it is on its way
+    private ProcessChainUpdate? _unrecordedStart; // RUNNING not written yet: by the timer, or together with the end
+    private IGrainTimer? _startTimer;
     private string? _reservedBy; // the agent that runs this chain next
 
     private string ChainId => this.GetPrimaryKeyString();
@@ -32,7 +34,8 @@ public sealed class ProcessChainGrain(SteepServices services) : Grain, IProcessC
     {
         // the same agent asking again: its first request went unanswered in time (the database was away while this
         // grain activated) but was carried out; the agent runs nothing yet, so it runs this start
-        if (_chain is { Chain.Status: ProcessChainStatus.Running } running && running.AgentId == agentId && _startWrite is not null) return running;
+        if (_chain is { Chain.Status: ProcessChainStatus.Running } running && running.AgentId == agentId
+            && (_startWrite is not null || _unrecordedStart is not null)) return running;
         if (_reservedBy is not null && _reservedBy != agentId) await DropStaleReservationAsync();
         return MayRun(agentId) ? MarkRunning(agentId) : null;
     }
@@ -116,15 +119,44 @@ public sealed class ProcessChainGrain(SteepServices services) : Grain, IProcessC
         var chain = _chain!;
         int run = chain.RunNumber + 1;
         _chain = chain with { Chain = chain.Chain with { Status = ProcessChainStatus.Running, StartTime = now }, AgentId = agentId, RunNumber = run };
-        // The agent starts the process while RUNNING is being written: if this process dies first, the store still
-        // says REGISTERED and the chain runs again after the restart, as a chain that was running would. Observers
-        // hear of the start only once it is stored; every later write of this chain waits for it.
-        _startWrite = WriteStartAsync(new ProcessChainUpdate(ChainId)
+        // RUNNING is written only once the chain has run for a moment (SteepServices.StartRecordDelay): a chain that
+        // ends sooner is written once, its start with its end (one registry write instead of two). If this process
+        // dies before either, the store still says REGISTERED and the chain runs again after the restart, as a chain
+        // that was running would. Observers hear of the start only once it is stored; every later write of this chain
+        // waits for it.
+        _unrecordedStart = new ProcessChainUpdate(ChainId)
         {
             Status = ProcessChainStatus.Running, StartTime = now, AgentId = agentId, RunNumber = run,
-        }, new ProcessChainEvent(ChainId, chain.Chain.SubmissionId ?? "", ProcessChainStatus.Running, agentId, null, null));
+        };
+        if (_startTimer is null)
+        {
+            _startTimer = this.RegisterGrainTimer(static (g, _) => g.RecordStart(), this,
+                new GrainTimerCreationOptions(services.StartRecordDelay, Timeout.InfiniteTimeSpan));
+        }
+        else _startTimer.Change(services.StartRecordDelay, Timeout.InfiniteTimeSpan);
         return _chain;
     }
+
+    /// <summary>Writes the pending RUNNING (the chain has run for <see cref="SteepServices.StartRecordDelay"/>, or goes back to the queue).</summary>
+    private Task RecordStart()
+    {
+        if (_unrecordedStart is not { } start) return Task.CompletedTask;
+        _unrecordedStart = null;
+        _startWrite = WriteStartAsync(start, StartedEvent(start));
+        return Task.CompletedTask; // the write goes on outside this turn; the chain's next write waits for it
+    }
+
+    /// <summary>Takes the pending RUNNING, to be written with the end; null when it was written (or is on its way).</summary>
+    private ProcessChainUpdate? TakeUnrecordedStart()
+    {
+        var start = _unrecordedStart;
+        _unrecordedStart = null;
+        _startTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        return start;
+    }
+
+    private ProcessChainEvent StartedEvent(ProcessChainUpdate start) =>
+        new(ChainId, _chain?.Chain.SubmissionId ?? "", ProcessChainStatus.Running, start.AgentId, null, null);
 
     private async Task WriteStartAsync(ProcessChainUpdate update, ProcessChainEvent started)
     {
@@ -154,10 +186,15 @@ public sealed class ProcessChainGrain(SteepServices services) : Grain, IProcessC
     {
         if (_chain is null || _chain.Chain.Status != ProcessChainStatus.Running) return;
         var now = services.Clock.GetUtcNow();
-        await services.Chains.UpdateAsync(await AfterStartWriteAsync(new ProcessChainUpdate(ChainId)
+        var end = new ProcessChainUpdate(ChainId)
         {
             Status = outcome.Status, EndTime = now, Results = outcome.Results, ErrorMessage = outcome.ErrorMessage,
-        }), default);
+        };
+        var start = TakeUnrecordedStart();
+        // a chain that ended before its RUNNING was written: one write with its start, its run and its end
+        await services.Chains.UpdateAsync(start is null ? await AfterStartWriteAsync(end)
+            : end with { StartTime = start.StartTime, AgentId = start.AgentId, RunNumber = start.RunNumber }, default);
+        if (start is not null) services.Events.ProcessChainChanged(StartedEvent(start));
         var c = _chain.Chain;
         _chain = _chain with { Chain = c with { Status = outcome.Status, EndTime = now, Results = outcome.Results, ErrorMessage = outcome.ErrorMessage } };
         services.Events.ProcessChainChanged(new ProcessChainEvent(ChainId, c.SubmissionId ?? "", outcome.Status, _chain.AgentId,
@@ -193,6 +230,12 @@ public sealed class ProcessChainGrain(SteepServices services) : Grain, IProcessC
     public async Task RequeueAsync()
     {
         if (_chain is null || _chain.Chain.Status != ProcessChainStatus.Running) return;
+        // a start not written yet is written first, so that the run is kept, ended as interrupted (rare: no shortcut)
+        if (_unrecordedStart is not null)
+        {
+            _startTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            await RecordStart();
+        }
         await services.Chains.UpdateAsync(await AfterStartWriteAsync(new ProcessChainUpdate(ChainId) { Status = ProcessChainStatus.Registered, Reset = true }), default);
         _chain = _chain with { Chain = _chain.Chain with { Status = ProcessChainStatus.Registered, StartTime = null }, AgentId = null };
         // any positive sequence puts a requeued chain before the new ones

@@ -48,4 +48,19 @@ public sealed record SteepServices(
     /// (every item at once, as Steep does).
     /// </summary>
     public int MaxRegisteredChains { get; init; } = DefaultMaxRegisteredChains;
+
+    /// <summary>
+    /// The default of <see cref="StartRecordDelay"/>. Most chains of a large for-each end within milliseconds, and
+    /// for those a RUNNING write of its own (the chain's row, its run's row, the counts trigger and index entries) is
+    /// pure overhead next to the end's; 100 ms is short next to anything a user watches, so a longer chain still shows
+    /// RUNNING (in <c>GET /processchains</c> too) at once to a person, and a crash within it loses nothing that a crash a
+    /// moment later would not (the chain was running: it runs again).
+    /// </summary>
+    public static readonly TimeSpan DefaultStartRecordDelay = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// How long a chain runs before its RUNNING is written to the registry; a chain that ends sooner is written once,
+    /// its start together with its end.
+    /// </summary>
+    public TimeSpan StartRecordDelay { get; init; } = DefaultStartRecordDelay;
 }

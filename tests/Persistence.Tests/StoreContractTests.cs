@@ -612,6 +612,45 @@ public abstract class StoreContractTests(ITestOutputHelper output) : IAsyncLifet
     }
 
     [SkippableFact]
+    public async Task A_short_run_written_once_with_its_start_and_end_is_a_finished_run_and_counts_as_finished()
+    {
+        await Submissions.AddAsync(NewSubmission("s1"), Ct);
+        await Submissions.CommitStepAsync("s1", Step(1), NewChains("c", 2), Ct);
+        // a chain that ended before its RUNNING was written: REGISTERED straight to SUCCESS, in one update
+        Assert.True(await Chains.UpdateAsync(new ProcessChainUpdate("c0")
+        {
+            Status = ProcessChainStatus.Success, StartTime = T0, AgentId = "a1", RunNumber = 1, EndTime = T0.AddMilliseconds(7),
+            Results = ResultFiles("/out"),
+        }, Ct));
+
+        var c0 = (await Chains.GetAsync("c0", Ct))!;
+        Assert.Equal((ProcessChainStatus.Success, T0, T0.AddMilliseconds(7), "a1", 1),
+            (c0.Chain.Status, c0.Chain.StartTime, c0.Chain.EndTime, c0.AgentId, c0.RunNumber));
+        Assert.Equal(new ProcessChainRun(1, "a1", T0, T0.AddMilliseconds(7), ProcessChainStatus.Success, null), Assert.Single(await Chains.ListRunsAsync("c0", Ct)));
+        Assert.Equal(new Dictionary<string, int> { [ProcessChainStatus.Registered] = 1, [ProcessChainStatus.Success] = 1 },
+            (await Chains.CountByStatusAsync("s1", Ct)).OrderBy(kv => kv.Key).ToDictionary());
+        var s1 = (await Submissions.GetAsync("s1", Ct))!;
+        Assert.Equal((2, 0, 1), (s1.TotalProcessChains, s1.RunningProcessChains, s1.SucceededProcessChains));
+
+        // a failed short run, registered again, then a second short run: two finished runs, nothing left open
+        await Chains.UpdateAsync(new ProcessChainUpdate("c1")
+        {
+            Status = ProcessChainStatus.Error, StartTime = T0, AgentId = "a1", RunNumber = 1, EndTime = T0.AddSeconds(1), ErrorMessage = "exit code 1",
+        }, Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("c1") { Status = ProcessChainStatus.Registered, Reset = true }, Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("c1")
+        {
+            Status = ProcessChainStatus.Success, StartTime = T0.AddSeconds(5), AgentId = "a2", RunNumber = 2, EndTime = T0.AddSeconds(6),
+        }, Ct);
+        Assert.Equal(
+        [
+            new ProcessChainRun(1, "a1", T0, T0.AddSeconds(1), ProcessChainStatus.Error, "exit code 1"),
+            new ProcessChainRun(2, "a2", T0.AddSeconds(5), T0.AddSeconds(6), ProcessChainStatus.Success, null),
+        ], await Chains.ListRunsAsync("c1", Ct));
+        Assert.Equal(2, (await Chains.CountByStatusAsync("s1", Ct))[ProcessChainStatus.Success]);
+    }
+
+    [SkippableFact]
     public async Task A_run_cut_short_by_a_crash_ends_as_interrupted_and_the_resumed_chain_gets_a_new_run()
     {
         await Submissions.AddAsync(NewSubmission("s1"), Ct);

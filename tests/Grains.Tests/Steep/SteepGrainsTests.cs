@@ -266,8 +266,14 @@ public sealed class SteepGrainsTests : IAsyncLifetime
     public async Task AChainWhoseRunningWriteFailedIsStoredWithItsStartWhenItEnds()
     {
         _chains.FailNextStart = true;
+        var gate = _executor.Gate = new TaskCompletionSource();
         await Agent("a1");
-        var s = await WaitFinal(await Submit(Chain));
+        var id = await Submit(Chain);
+        // the chain runs past the start delay, so its RUNNING write is made (and fails) while it runs
+        var until = DateTime.UtcNow.AddSeconds(10);
+        while (_chains.FailNextStart) { Assert.True(DateTime.UtcNow < until, "no RUNNING write while the chain ran"); await Task.Delay(10); }
+        gate.SetResult();
+        var s = await WaitFinal(id);
 
         Assert.Equal(SubmissionStatus.Success, s.Status);
         var chains = await ((Persistence.IProcessChainStore)_store).ListBySubmissionAsync(s.Id, null, default);
