@@ -128,6 +128,11 @@ public sealed class ProcessChainGrain(SteepServices services) : Grain, IProcessC
         {
             Status = ProcessChainStatus.Running, StartTime = now, AgentId = agentId, RunNumber = run,
         };
+        if (services.StartRecordDelay <= TimeSpan.Zero)
+        {
+            _ = RecordStart(); // written at once (cluster mode)
+            return _chain;
+        }
         if (_startTimer is null)
         {
             _startTimer = this.RegisterGrainTimer(static (g, _) => g.RecordStart(), this,

@@ -60,7 +60,7 @@ public sealed record SteepServices(
 
     /// <summary>
     /// How long a chain runs before its RUNNING is written to the registry; a chain that ends sooner is written once,
-    /// its start together with its end.
+    /// its start together with its end. Zero writes RUNNING as the chain starts.
     /// </summary>
     public TimeSpan StartRecordDelay { get; init; } = DefaultStartRecordDelay;
 }

@@ -145,6 +145,10 @@ public sealed partial class SteepHost : IAsyncDisposable
                 // would go stale (a later activation on this silo would take a REGISTERED chain that has run meanwhile,
                 // with its run count), so activations read the registry.
                 FreshChains = settings.Cluster is null ? new FreshChains() : new FreshChains(capacity: 0),
+                // In a cluster the RUNNING is written at once: a chain's grain and its agent may be on different silos,
+                // and a chain still REGISTERED in the registry when its grain's silo dies would be queued again while
+                // the surviving agent still runs it.
+                StartRecordDelay = settings.Cluster is null ? SteepServices.DefaultStartRecordDelay : TimeSpan.Zero,
             };
             return new SteepHost(settings, services, events, lifetime, dataLock) { _relay = relay };
         }

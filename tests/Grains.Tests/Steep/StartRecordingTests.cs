@@ -115,6 +115,19 @@ public sealed class StartRecordingTests : IAsyncLifetime
         Assert.Equal(2, _chains.WritesOf(chain)); // RUNNING, then the end
     }
 
+    [Fact]
+    public async Task Without_a_delay_every_chain_is_running_in_the_registry_before_it_ends_as_in_a_cluster()
+    {
+        await StartAsync(TimeSpan.Zero, agents: 2);
+        var id = await SubmitAsync(ForEach(10));
+        var s = await WaitFinalAsync(id);
+
+        Assert.Equal(SubmissionStatus.Success, s.Status);
+        var chains = await ((IProcessChainStore)_store).ListBySubmissionAsync(id, null, default);
+        Assert.Equal(10, chains.Count);
+        foreach (var c in chains) Assert.Equal(2, _chains.WritesOf(c.Chain.Id)); // RUNNING as it started, then the end
+    }
+
     private async Task<string> SubmitAsync(string yaml)
     {
         var wf = ModelReader.ReadWorkflow(yaml, "wf");
@@ -136,15 +149,7 @@ public sealed class StartRecordingTests : IAsyncLifetime
         }
     }
 
-    private static string ForEach(int n) => $$"""
-        api: 4.0.0
-        vars: [{id: items, value: [{{string.Join(", ", Enumerable.Range(0, n))}}]}, {id: x}, {id: y}]
-        actions:
-          - type: for
-            input: items
-            enumerator: x
-            actions: [{type: execute, service: cp, inputs: [{id: i, var: x}], outputs: [{id: o, var: y}]}]
-        """;
+    private static string ForEach(int n) => SteepGrainsTests.ForEach(n, priority: null);
 
     /// <summary>Succeeds at once (outputs = their paths), or holds every chain until released.</summary>
     private sealed class GatedExecutor : IProcessChainExecutor
