@@ -48,8 +48,8 @@ public sealed class LazyUnrollingTests : IAsyncDisposable
         var executor = new CopyExecutor();
         var grains = await StartSiloAsync(submissions, memory, executor, window: 100, agents: 4);
 
-        var id = await SubmitAsync(grains, submissions, ForEach(10_000));
-        var s = await WaitFinalAsync(submissions, id, TimeSpan.FromMinutes(3));
+        var id = await GrainRuns.SubmitAsync(grains, submissions, ForEach(10_000));
+        var s = await GrainRuns.WaitFinalAsync(submissions, id, TimeSpan.FromMinutes(3));
 
         Assert.Equal(SubmissionStatus.Success, s.Status);
         Assert.Equal(10_000, s.SucceededProcessChains);
@@ -71,8 +71,8 @@ public sealed class LazyUnrollingTests : IAsyncDisposable
         var executor = new CopyExecutor();
         var grains = await StartSiloAsync(submissions, memory, executor, window: 5000, agents: 2);
 
-        var id = await SubmitAsync(grains, submissions, ForEach(3000));
-        var s = await WaitFinalAsync(submissions, id, TimeSpan.FromMinutes(2));
+        var id = await GrainRuns.SubmitAsync(grains, submissions, ForEach(3000));
+        var s = await GrainRuns.WaitFinalAsync(submissions, id, TimeSpan.FromMinutes(2));
 
         Assert.Equal(SubmissionStatus.Success, s.Status);
         Assert.Equal(3000, s.SucceededProcessChains);
@@ -96,7 +96,7 @@ public sealed class LazyUnrollingTests : IAsyncDisposable
                 var submissions = Proxy<ISubmissionStore>.Wrap(store, before: crash.Before);
                 var chains = Proxy<IProcessChainStore>.Wrap(store, before: crash.Before);
                 var grains = await StartSiloAsync(submissions, chains, first, window: 50, agents: 3);
-                id = await SubmitAsync(grains, submissions, ForEach(1000));
+                id = await GrainRuns.SubmitAsync(grains, submissions, ForEach(1000));
                 await first.Stopped.Task.WaitAsync(TimeSpan.FromMinutes(1));
                 crash.Crashed = true;
                 await StopSilosAsync();
@@ -119,7 +119,7 @@ public sealed class LazyUnrollingTests : IAsyncDisposable
 
                 var grains = await StartSiloAsync(store, store, second, window: 50, agents: 3);
                 await grains.GetGrain<ISubmissionGrain>(id).StartAsync();
-                var s = await WaitFinalAsync(store, id, TimeSpan.FromMinutes(2));
+                var s = await GrainRuns.WaitFinalAsync(store, id, TimeSpan.FromMinutes(2));
 
                 Assert.Equal(SubmissionStatus.Success, s.Status);
                 var counts = await ((IProcessChainStore)store).CountByStatusAsync(id, default);
@@ -179,27 +179,6 @@ public sealed class LazyUnrollingTests : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await StopSilosAsync();
-
-    private static async Task<string> SubmitAsync(IGrainFactory grains, ISubmissionStore store, string yaml)
-    {
-        var id = UniqueIds.Next(TimeProvider.System);
-        await store.AddAsync(new Submission { Id = id, Workflow = ModelReader.ReadWorkflow(yaml, "wf"), Status = SubmissionStatus.Accepted }, default);
-        await grains.GetGrain<ISubmissionGrain>(id).StartAsync();
-        return id;
-    }
-
-    private static async Task<Submission> WaitFinalAsync(ISubmissionStore store, string id, TimeSpan timeout)
-    {
-        var until = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var s = await store.GetAsync(id, default);
-            if (s is not null && SubmissionStatus.IsFinal(s.Status) && s.EndTime is not null) return s;
-            Assert.True(DateTime.UtcNow < until, $"submission still {s?.Status}: {s?.SucceededProcessChains} succeeded of {s?.TotalProcessChains}");
-            await Task.Delay(20);
-        }
-    }
-
 
     /// <summary>Copies (outputs: the output path); from the (StopAfter+1)th chain on, waits until released or cancelled.</summary>
     private sealed class CopyExecutor : IProcessChainExecutor

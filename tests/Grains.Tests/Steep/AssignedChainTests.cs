@@ -46,7 +46,7 @@ public sealed class AssignedChainTests : IAsyncLifetime
     {
         await _grains.GetGrain<IAgentGrain>("a1").RegisterAsync([]);
         await _grains.GetGrain<IAgentGrain>("a2").RegisterAsync([]);
-        var s = await RunAsync(ForEach(100));
+        var s = await RunAsync(GrainRuns.ForEach(100));
         Assert.Equal(SubmissionStatus.Success, s.Status);
         Assert.Equal(100, s.SucceededProcessChains);
         Assert.Equal(100, _executor.Ran.Distinct().Count());
@@ -57,7 +57,7 @@ public sealed class AssignedChainTests : IAsyncLifetime
     public async Task A_chain_registered_before_a_restart_is_read_from_the_registry_and_runs()
     {
         // registered, not run: the submission starts again (as after a restart) and queues it from the registry
-        var wf = ModelReader.ReadWorkflow(ForEach(3), "wf");
+        var wf = ModelReader.ReadWorkflow(GrainRuns.ForEach(3), "wf");
         var id = UniqueIds.Next(TimeProvider.System);
         await ((ISubmissionStore)_store).AddAsync(new Submission { Id = id, Workflow = wf, Status = SubmissionStatus.Accepted }, default);
         await _grains.GetGrain<ISubmissionGrain>(id).StartAsync();
@@ -66,34 +66,14 @@ public sealed class AssignedChainTests : IAsyncLifetime
         await InitializeAsync();
         await _grains.GetGrain<ISubmissionGrain>(id).StartAsync();
         await _grains.GetGrain<IAgentGrain>("a1").RegisterAsync([]);
-        var s = await WaitFinalAsync(id);
+        var s = await GrainRuns.WaitFinalAsync(_store, id, TimeSpan.FromSeconds(30));
         Assert.Equal(SubmissionStatus.Success, s.Status);
         Assert.Equal(3, s.SucceededProcessChains);
         Assert.Equal(3, _chains.Reads);
     }
 
-    private async Task<Submission> RunAsync(string yaml)
-    {
-        var wf = ModelReader.ReadWorkflow(yaml, "wf");
-        var id = UniqueIds.Next(TimeProvider.System);
-        await ((ISubmissionStore)_store).AddAsync(new Submission { Id = id, Workflow = wf, Status = SubmissionStatus.Accepted }, default);
-        await _grains.GetGrain<ISubmissionGrain>(id).StartAsync();
-        return await WaitFinalAsync(id);
-    }
-
-    private async Task<Submission> WaitFinalAsync(string id)
-    {
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            var s = await ((ISubmissionStore)_store).GetAsync(id, default);
-            if (s is not null && SubmissionStatus.IsFinal(s.Status) && s.EndTime is not null) return s;
-            Assert.True(DateTime.UtcNow < until, $"submission still {s?.Status}");
-            await Task.Delay(10);
-        }
-    }
-
-    private static string ForEach(int n) => SteepGrainsTests.ForEach(n, priority: null);
+    private async Task<Submission> RunAsync(string yaml) =>
+        await GrainRuns.WaitFinalAsync(_store, await GrainRuns.SubmitAsync(_grains, _store, yaml), TimeSpan.FromSeconds(30));
 
     /// <summary>The in-memory store, counting the reads of single chains (what a chain's activation does).</summary>
     private sealed class CountingReads(InMemoryStore inner) : IProcessChainStore

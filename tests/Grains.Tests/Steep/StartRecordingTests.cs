@@ -50,8 +50,8 @@ public sealed class StartRecordingTests : IAsyncLifetime
         // a delay no chain of this test comes near, however loaded the machine
         await StartAsync(TimeSpan.FromMinutes(5), agents: 2);
         using var subscription = _events.Subscribe();
-        var id = await SubmitAsync(ForEach(40));
-        var s = await WaitFinalAsync(id);
+        var id = await GrainRuns.SubmitAsync(_grains, _store, GrainRuns.ForEach(40));
+        var s = await GrainRuns.WaitFinalAsync(_store, id, TimeSpan.FromSeconds(30));
 
         Assert.Equal(SubmissionStatus.Success, s.Status);
         Assert.Equal(40, s.SucceededProcessChains);
@@ -86,7 +86,7 @@ public sealed class StartRecordingTests : IAsyncLifetime
     {
         await StartAsync(TimeSpan.FromMilliseconds(50), agents: 1);
         _executor.Hold();
-        var id = await SubmitAsync(ForEach(1));
+        var id = await GrainRuns.SubmitAsync(_grains, _store, GrainRuns.ForEach(1));
         var chain = (await ((IProcessChainStore)_store).ListBySubmissionAsync(id, null, default)).Single().Chain.Id;
 
         // what `GET /processchains?status=RUNNING` and `GET /processchains/{id}` answer from while it runs
@@ -104,7 +104,7 @@ public sealed class StartRecordingTests : IAsyncLifetime
         Assert.Equal(ProcessChainStatus.Running, Assert.Single(await ((IProcessChainStore)_store).ListRunsAsync(chain, default)).Status);
 
         _executor.Release();
-        var s = await WaitFinalAsync(id);
+        var s = await GrainRuns.WaitFinalAsync(_store, id, TimeSpan.FromSeconds(30));
         Assert.Equal(SubmissionStatus.Success, s.Status);
         var ended = (await ((IProcessChainStore)_store).GetAsync(chain, default))!;
         Assert.Equal(ProcessChainStatus.Success, ended.Chain.Status);
@@ -119,8 +119,8 @@ public sealed class StartRecordingTests : IAsyncLifetime
     public async Task Without_a_delay_every_chain_is_running_in_the_registry_before_it_ends_as_in_a_cluster()
     {
         await StartAsync(TimeSpan.Zero, agents: 2);
-        var id = await SubmitAsync(ForEach(10));
-        var s = await WaitFinalAsync(id);
+        var id = await GrainRuns.SubmitAsync(_grains, _store, GrainRuns.ForEach(10));
+        var s = await GrainRuns.WaitFinalAsync(_store, id, TimeSpan.FromSeconds(30));
 
         Assert.Equal(SubmissionStatus.Success, s.Status);
         var chains = await ((IProcessChainStore)_store).ListBySubmissionAsync(id, null, default);
@@ -128,28 +128,6 @@ public sealed class StartRecordingTests : IAsyncLifetime
         foreach (var c in chains) Assert.Equal(2, _chains.WritesOf(c.Chain.Id)); // RUNNING as it started, then the end
     }
 
-    private async Task<string> SubmitAsync(string yaml)
-    {
-        var wf = ModelReader.ReadWorkflow(yaml, "wf");
-        var id = UniqueIds.Next(TimeProvider.System);
-        await ((ISubmissionStore)_store).AddAsync(new Submission { Id = id, Workflow = wf, Status = SubmissionStatus.Accepted }, default);
-        await _grains.GetGrain<ISubmissionGrain>(id).StartAsync();
-        return id;
-    }
-
-    private async Task<Submission> WaitFinalAsync(string id)
-    {
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            var s = await ((ISubmissionStore)_store).GetAsync(id, default);
-            if (s is not null && SubmissionStatus.IsFinal(s.Status) && s.EndTime is not null) return s;
-            Assert.True(DateTime.UtcNow < until, $"submission still {s?.Status}");
-            await Task.Delay(10);
-        }
-    }
-
-    private static string ForEach(int n) => SteepGrainsTests.ForEach(n, priority: null);
 
     /// <summary>Succeeds at once (outputs = their paths), or holds every chain until released.</summary>
     private sealed class GatedExecutor : IProcessChainExecutor

@@ -159,8 +159,7 @@ public sealed class SteepGrainsTests : IAsyncLifetime
         Assert.Equal(2, chains.Select(c => c.AgentId).Distinct().Count());
     }
 
-    /// <summary>A for-each over 0..n-1 of one `cp` chain each, with the workflow's priority when given.</summary>
-    internal static string ForEach(int n, int? priority) => $$"""
+    private static string ForEach(int n, int? priority) => $$"""
         api: 4.0.0
         {{(priority is { } p ? $"priority: {p}" : "")}}
         vars: [{id: items, value: [{{string.Join(", ", Enumerable.Range(0, n))}}]}, {id: x}, {id: y}]
