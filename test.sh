@@ -13,7 +13,7 @@ dotnet build Steep.Orleans.sln -c Release --nologo -v q -clp:NoSummary || { echo
 "$root/steep" --help >/dev/null || echo "the ./steep launcher could not build the CLI"
 dotnet test Steep.Orleans.sln -c Release --no-build --nologo -v q --logger "trx" --results-directory "$results" -- RunConfiguration.TestSessionTimeout=1500000
 read -r p f < <(python3 - "$results" <<'PY'
-import glob, re, sys
+import glob, html, re, sys
 p = f = 0
 for t in glob.glob(sys.argv[1] + "/**/*.trx", recursive=True):
     s = open(t, encoding="utf-8").read()
@@ -21,6 +21,15 @@ for t in glob.glob(sys.argv[1] + "/**/*.trx", recursive=True):
     if m:
         c = dict(re.findall(r'(\w+)="(\d+)"', m.group(0)))
         p += int(c.get("passed", 0)); f += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0)) + int(c.get("aborted", 0))
+    # each failure's message and the test's own output, so that a CI log alone tells what went wrong
+    for r in re.finditer(r'<UnitTestResult [^>]*testName="([^"]*)"[^>]*outcome="Failed"[^>]*>(.*?)</UnitTestResult>', s, re.S):
+        def part(tag):
+            m2 = re.search(r'<%s>(.*?)</%s>' % (tag, tag), r.group(2), re.S)
+            return html.unescape(m2.group(1)).strip() if m2 else ""
+        print("FAILED " + html.unescape(r.group(1)), file=sys.stderr)
+        for tag, limit in (("Message", 3000), ("StackTrace", 1500), ("StdOut", 4000)):
+            text = part(tag)
+            if text: print("  %s:\n    %s" % (tag, text[-limit:].replace("\n", "\n    ")), file=sys.stderr)
 print(p, f)
 PY
 )
