@@ -129,6 +129,37 @@ public sealed class OrphanReaperTests : IDisposable
     }
 
     [Fact]
+    public async Task TheWatchdogAlsoKillsAnUnregisteredProcessCarryingItsMark()
+    {
+        // steep killed between a service's spawn and its registration: the service carries steep's mark in its
+        // environment, and the watchdog kills it (and what it started) at end-of-file although no "+" line named it
+        var psi = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "steep-watchdog"), ["t0k3n"]) { RedirectStandardInput = true, UseShellExecute = false };
+        using var watchdog = Process.Start(psi)!;
+        using var marked = StartWith("t0k3n", "setsid", "sh", "-c", "sleep 1000 & echo $! > marked-child.pid; wait");
+        var child = await ReadPidAsync(_dir["marked-child.pid"]);
+        using var other = StartWith("other", "setsid", "sleep", "1000");
+        using var prefix = StartWith("t0k3n2", "setsid", "sleep", "1000");
+        await Task.Delay(200);
+        Assert.True(Alive(marked.Id) && Alive(child));
+
+        var watch = Stopwatch.StartNew();
+        watchdog.StandardInput.Close();
+        while ((Alive(child) || Alive(marked.Id)) && watch.Elapsed < TimeSpan.FromSeconds(2)) await Task.Delay(10);
+        Assert.False(Alive(child) || Alive(marked.Id), "a marked process outlived the watchdog's input by 2 s");
+        Assert.True(watchdog.WaitForExit(2000));
+        Assert.True(Alive(other.Id) && Alive(prefix.Id), "a process with another steep's mark was killed");
+        other.Kill();
+        prefix.Kill();
+    }
+
+    private Process StartWith(string mark, string file, params string[] args)
+    {
+        var psi = new ProcessStartInfo(file, args) { WorkingDirectory = _dir.Path, UseShellExecute = false };
+        psi.Environment["STEEP_SERVICE_OF"] = mark;
+        return Process.Start(psi)!;
+    }
+
+    [Fact]
     public async Task AServiceOutlivesTheThreadThatStartedIt()
     {
         // a parent-death signal would fire when the *thread* that spawned the service ends (.NET retires idle pool

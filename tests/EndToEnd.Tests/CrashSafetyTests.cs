@@ -53,7 +53,10 @@ public sealed class CrashSafetyTests
         // what really ran before the resume: nothing starts a chain between the kill and the resume, so every "start"
         // in the record now was a process running at the kill or finished before it (the store may not have heard
         // of a start yet: the RUNNING state is written while the process starts)
-        await Task.Delay(300); // a service started just before the kill writes its "start" line first thing
+        // a service started just before the kill writes its "start" line first thing: the record is complete once
+        // every service of the killed run is gone (steep-watchdog kills them)
+        var left = await ProcessTable.WaitUntilNoneNamesAsync(dir, TimeSpan.FromSeconds(5));
+        Assert.True(left.Count == 0, $"processes outlived the killed steep by 5 s: {string.Join("; ", left)}");
         var startedBefore = RecordingWorkload.Starts(record).Keys.ToHashSet();
         Assert.Subset(startedBefore, succeededBefore);
 

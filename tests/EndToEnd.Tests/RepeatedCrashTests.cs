@@ -47,9 +47,10 @@ public sealed class RepeatedCrashTests(ITestOutputHelper output)
                 await run.WaitForExitAsync();
                 if (!exitedBefore) killedMidRun++;
             }
-            // the services lead process groups of their own: steep-watchdog kills them as soon as steep is gone, but one
-            // started just before the kill may still write its "start" line first thing (as in CrashSafetyTests)
-            await Task.Delay(300);
+            // the services lead process groups of their own: steep-watchdog kills them as soon as steep is gone (also one
+            // spawned an instant before the kill), and only then is the record complete
+            var left = await ProcessTable.WaitUntilNoneNamesAsync(roundDir, TimeSpan.FromSeconds(5));
+            Assert.True(left.Count == 0, $"round {round}: processes outlived the killed steep by 5 s: {string.Join("; ", left)}");
 
             HashSet<string> succeededBefore = [];
             if (File.Exists(Path.Combine(data, "steep.db")))

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
+using System.Security.Cryptography;
 
 namespace Steep.Agent.Native;
 
@@ -11,6 +12,9 @@ namespace Steep.Agent.Native;
 /// </summary>
 internal sealed class ServiceWatchdog
 {
+    /// <summary>The environment variable that marks every process this one starts (read by steep-watchdog).</summary>
+    public const string MarkVariable = "STEEP_SERVICE_OF";
+
     private static readonly Lazy<ServiceWatchdog?> Instance = new(Start);
 
     private readonly Lock _gate = new();
@@ -55,7 +59,11 @@ internal sealed class ServiceWatchdog
         if (!File.Exists(path)) return null;
         // only stdin is redirected: the pipe's write end stays in this process alone (.NET opens it close-on-exec, so
         // services do not inherit it), and its end-of-file is the watchdog's signal
-        var psi = new ProcessStartInfo(path) { UseShellExecute = false, RedirectStandardInput = true };
+        // the mark every child of this process carries from now on (the spawn launcher's environment block is built
+        // after this, on its first spawn): the watchdog also kills what was spawned but not yet registered at a crash
+        var token = string.Create(CultureInfo.InvariantCulture, $"{Environment.ProcessId}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(8))}");
+        Environment.SetEnvironmentVariable(MarkVariable, token);
+        var psi = new ProcessStartInfo(path, [token]) { UseShellExecute = false, RedirectStandardInput = true };
         try
         {
             var process = Process.Start(psi);

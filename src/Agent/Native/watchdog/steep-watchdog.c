@@ -18,8 +18,16 @@
  * Before killing, the watchdog checks that PID still names the recorded process (same start time): a pid the kernel
  * gave to another process meanwhile is left alone. A group whose leader has gone is killed by its id: the kernel does
  * not reuse a pid while a process group still carries it.
+ *
+ * A service started in the moment before steep died has no "+" line yet (steep registers it right after the spawn).
+ * So steep also puts a mark in the environment of everything it starts, STEEP_SERVICE_OF=TOKEN (TOKEN, unique per steep
+ * process, is this program's first argument), and at end-of-file the watchdog kills every process whose environment
+ * carries the mark, and its group. That catches every late one: the pipe's write end stays open in a child until its
+ * exec (it is close-on-exec), so end-of-file comes only after the last child has exec'd with the mark. The scan repeats
+ * until it finds nothing, for children that a marked process forked meanwhile.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,7 +56,59 @@ static unsigned long long start_time(long pid)
     return p ? strtoull(p + 1, NULL, 10) : 0;
 }
 
-int main(void)
+/* true when the environment of pid holds the entry mark ("STEEP_SERVICE_OF=TOKEN") */
+static int marked(long pid, const char *mark, size_t mark_length)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%ld/environ", pid);
+    FILE *f = fopen(path, "r");
+    if (!f) return 0; /* gone, or another user's */
+    static char *buffer;
+    static size_t capacity;
+    size_t n = 0;
+    for (;;) {
+        if (n + 1 >= capacity) {
+            size_t bigger = capacity ? capacity * 2 : 65536;
+            char *b = realloc(buffer, bigger);
+            if (!b) { fclose(f); return 0; }
+            buffer = b;
+            capacity = bigger;
+        }
+        size_t got = fread(buffer + n, 1, capacity - n - 1, f);
+        if (got == 0) break;
+        n += got;
+    }
+    fclose(f);
+    buffer[n] = 0;
+    /* entries are NUL-terminated: a match must start an entry and end at its NUL */
+    for (size_t at = 0; at < n; at += strlen(buffer + at) + 1) {
+        if (strlen(buffer + at) == mark_length && memcmp(buffer + at, mark, mark_length) == 0) return 1;
+    }
+    return 0;
+}
+
+/* kills every process (and the group it leads) whose environment carries mark; returns how many it found */
+static int kill_marked(const char *mark)
+{
+    size_t mark_length = strlen(mark);
+    long self = (long)getpid();
+    int found = 0;
+    DIR *proc = opendir("/proc");
+    if (!proc) return 0;
+    struct dirent *entry;
+    while ((entry = readdir(proc))) {
+        char *end;
+        long pid = strtol(entry->d_name, &end, 10);
+        if (*end || pid <= 1 || pid == self || !marked(pid, mark, mark_length)) continue;
+        found++;
+        if (getpgid((pid_t)pid) == (pid_t)pid) kill((pid_t)-pid, SIGKILL);
+        kill((pid_t)pid, SIGKILL);
+    }
+    closedir(proc);
+    return found;
+}
+
+int main(int argc, char **argv)
 {
     setsid();
     signal(SIGHUP, SIG_IGN);
@@ -81,6 +141,12 @@ int main(void)
         if (now != 0 && now != services[i].start) continue; /* the pid names another process now */
         kill((pid_t)-services[i].pid, SIGKILL);
         if (now != 0) kill((pid_t)services[i].pid, SIGKILL); /* a leader that is not a group leader */
+    }
+    if (argc > 1 && argv[1][0]) {
+        char mark[256];
+        snprintf(mark, sizeof mark, "STEEP_SERVICE_OF=%s", argv[1]);
+        /* a killed process keeps its environment until it is reaped: bounded, not until none is found */
+        for (int round = 0; round < 20 && kill_marked(mark) > 0; round++) usleep(10000);
     }
     return 0;
 }
