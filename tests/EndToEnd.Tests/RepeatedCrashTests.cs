@@ -9,7 +9,8 @@ namespace Steep.EndToEnd.Tests;
 /// Twenty crashes at random moments: each round starts `steep run` of a 24-chain for-each in a process group of its
 /// own, kills the whole group with SIGKILL (steep and the services it started) after a random delay, then
 /// `steep resume`s the data directory to the end. Every round must end SUCCESS with every result; a chain the store
-/// had as SUCCESS at the kill never runs again, and only the chains running at the kill run a second time.
+/// had as SUCCESS at the kill never runs again, and only the chains running at the kill (or ended, with their outcome
+/// not yet stored) run a second time.
 /// </summary>
 public sealed class RepeatedCrashTests(ITestOutputHelper output)
 {
@@ -59,6 +60,7 @@ public sealed class RepeatedCrashTests(ITestOutputHelper output)
                 succeededBefore = (await store.ListByStatusAsync("SUCCESS", default)).Select(RecordingWorkload.Item).ToHashSet();
             }
             var startedBefore = RecordingWorkload.Starts(record).Keys.ToHashSet();
+            var endedBefore = RecordingWorkload.Lines(record, "end ").ToHashSet();
             Assert.Subset(startedBefore, succeededBefore);
 
             var (code, _, stderr) = await SteepCli.RunAsync(TimeSpan.FromMinutes(2), "resume", "--data", data, "--agents", $"{Agents}");
@@ -80,17 +82,24 @@ public sealed class RepeatedCrashTests(ITestOutputHelper output)
             Assert.Equal(Items, submission.Results!["all"].Count);
 
             var starts = RecordingWorkload.Starts(record);
-            var twice = 0;
+            List<string> runningTwice = [], unrecordedTwice = [];
             for (int i = 1; i <= Items; i++)
             {
                 var item = $"item{i:00}";
                 Assert.True(starts.ContainsKey(item), $"{context}: {item} never ran");
                 if (succeededBefore.Contains(item) || !startedBefore.Contains(item))
                     Assert.True(starts[item] == 1, $"{context}: {item} ran {starts[item]} times");
-                else if (starts[item] > 1) twice++;
+                else if (starts[item] > 1) (endedBefore.Contains(item) ? unrecordedTwice : runningTwice).Add(item);
             }
-            Assert.True(twice <= Agents, $"{context}: {twice} chains ran twice, but only {Agents} can run at once");
-            output.WriteLine($"{context}: SUCCESS, {twice} ran twice");
+            // run again: the chains whose process was running at the kill (one per agent at most), and those whose
+            // process had ended but whose SUCCESS was not stored yet (an agent starts its next chain while the outcome
+            // of the last one is being written, and a store commit takes far less than the 0.1 s a chain runs:
+            // at-least-once, one such chain per agent at most)
+            Assert.True(runningTwice.Count <= Agents,
+                $"{context}: {string.Join(", ", runningTwice)} were running at the kill and ran again, but only {Agents} can run at once");
+            Assert.True(unrecordedTwice.Count <= Agents,
+                $"{context}: {string.Join(", ", unrecordedTwice)} had ended unrecorded at the kill and ran again, but an outcome is stored well within the 0.1 s a chain runs: one per agent at most");
+            output.WriteLine($"{context}: SUCCESS, ran again: {runningTwice.Count} running at the kill, {unrecordedTwice.Count} ended but not yet stored");
         }
         output.WriteLine($"{killedMidRun} of {Rounds} kills hit a running steep");
         Assert.True(killedMidRun >= Rounds / 2, $"only {killedMidRun} kills hit a running steep");
