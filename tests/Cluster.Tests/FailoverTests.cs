@@ -77,7 +77,7 @@ public sealed class FailoverTests(PostgresDatabase database, ITestOutputHelper o
         output.WriteLine($"SIGKILL of b -> its running chains back to REGISTERED within {(registeredAgain!.Value - killedAt).TotalSeconds:0.0} s, " +
             $"the first of them started again on a {failover:0.0} s after the kill");
 
-        await WaitUntil(async () => await _api.StatusAsync(a, id) == "SUCCESS", TimeSpan.FromSeconds(120), $"submission {id} SUCCESS on the survivor");
+        await WaitForSuccessAsync(a, id, TimeSpan.FromSeconds(120), "on the survivor");
         var after = await _api.ChainsAsync(a, id);
         Assert.Equal(6, after.Count); // nothing lost, nothing registered twice
         Assert.All(after, c => Assert.Equal("SUCCESS", c.Status));
@@ -141,7 +141,7 @@ public sealed class FailoverTests(PostgresDatabase database, ITestOutputHelper o
         }, TimeSpan.FromSeconds(90), "a chain of the killed silos started again on c");
         output.WriteLine($"c listened {listening.TotalSeconds:0.0} s after a and b were killed; the first of their chains ran again " +
             $"{(again!.Value - killedAt).TotalSeconds:0.0} s after the kill");
-        await WaitUntil(async () => await _api.StatusAsync(c, id) == "SUCCESS", TimeSpan.FromSeconds(120), $"submission {id} SUCCESS on c");
+        await WaitForSuccessAsync(c, id, TimeSpan.FromSeconds(120), "on c");
 
         var chains = await _api.ChainsAsync(c, id);
         Assert.Equal(10, chains.Count);
@@ -185,7 +185,7 @@ public sealed class FailoverTests(PostgresDatabase database, ITestOutputHelper o
         var active = clock.Elapsed;
         output.WriteLine($"both silos listened {listening.TotalSeconds:0.0} s after their restart and were the only active members after {active.TotalSeconds:0.0} s");
         var (a2, b2) = (restarted[0], restarted[1]);
-        await WaitUntil(async () => await _api.StatusAsync(a2, id) == "SUCCESS", TimeSpan.FromSeconds(120), $"submission {id} SUCCESS after the restart");
+        await WaitForSuccessAsync(a2, id, TimeSpan.FromSeconds(120), "after the restart");
         output.WriteLine($"the workflow finished {(DateTimeOffset.UtcNow - killedAt).TotalSeconds:0.0} s after the kill");
 
         var chains = await _api.ChainsAsync(b2, id);
@@ -222,7 +222,7 @@ public sealed class FailoverTests(PostgresDatabase database, ITestOutputHelper o
         Assert.Equal(0, exit);
         var stoppedAt = DateTimeOffset.UtcNow;
 
-        await WaitUntil(async () => await _api.StatusAsync(a, id) == "SUCCESS", TimeSpan.FromSeconds(120), $"submission {id} SUCCESS on a");
+        await WaitForSuccessAsync(a, id, TimeSpan.FromSeconds(120), "on a");
         var chains = await _api.ChainsAsync(a, id);
         Assert.Equal(12, chains.Count);
         Assert.All(chains, c => Assert.Equal("SUCCESS", c.Status));
@@ -251,7 +251,7 @@ public sealed class FailoverTests(PostgresDatabase database, ITestOutputHelper o
         output.WriteLine($"b handed back its chains and left {left.TotalSeconds:0.0} s after SIGTERM");
         Assert.Equal(0, exit);
 
-        await WaitUntil(async () => await _api.StatusAsync(a, id) == "SUCCESS", TimeSpan.FromSeconds(120), $"submission {id} SUCCESS on a");
+        await WaitForSuccessAsync(a, id, TimeSpan.FromSeconds(120), "on a");
         var chains = await _api.ChainsAsync(a, id);
         Assert.Equal(8, chains.Count);
         Assert.All(chains, c => Assert.Equal("SUCCESS", c.Status));
@@ -290,7 +290,7 @@ public sealed class FailoverTests(PostgresDatabase database, ITestOutputHelper o
             $"{(firstOnB!.Value - listeningAt).TotalSeconds:0.00} s after it listened");
         Assert.InRange((firstOnB.Value - listeningAt).TotalSeconds, -5, 5);
 
-        await WaitUntil(async () => await _api.StatusAsync(a, id) == "SUCCESS", TimeSpan.FromSeconds(120), $"submission {id} SUCCESS");
+        await WaitForSuccessAsync(a, id, TimeSpan.FromSeconds(120), "");
         var chains = await _api.ChainsAsync(b, id);
         Assert.Equal(10, chains.Count);
         Assert.All(chains, c => Assert.Equal(1, c.TotalRuns));
@@ -326,7 +326,7 @@ public sealed class FailoverTests(PostgresDatabase database, ITestOutputHelper o
         await using var gpu = await ServeProcess.StartAgentAsync(database.ConnectionString, _clusterId, "gpu", _directory, 2, "gpu", services);
         _silos.Add(("gpu", gpu));
         output.WriteLine($"steep agent registered its agents {launched.Elapsed.TotalSeconds:0.0} s after its launch");
-        await WaitUntil(async () => await _api.StatusAsync(a, id) == "SUCCESS", TimeSpan.FromSeconds(90), $"submission {id} SUCCESS");
+        await WaitForSuccessAsync(a, id, TimeSpan.FromSeconds(90), "");
         var chains = await _api.ChainsAsync(a, id);
         Assert.Equal(6, chains.Count);
         Assert.All(chains, c => Assert.True(gpu.Owns(c.AgentId), $"{c.Id} ran on {c.AgentId}"));
@@ -349,6 +349,30 @@ public sealed class FailoverTests(PostgresDatabase database, ITestOutputHelper o
         }
         output.WriteLine($"{again} chains were running at the kill and ran again");
         Assert.InRange(again, 1, 4);
+    }
+
+    /// <summary>
+    /// Waits for the submission's SUCCESS; when it does not come in time, the failure says where each chain stands and
+    /// what its runs were (the registry is gone with the test's database afterwards).
+    /// </summary>
+    private async Task WaitForSuccessAsync(ServeProcess silo, string id, TimeSpan patience, string where)
+    {
+        try
+        {
+            await WaitUntil(async () => await _api.StatusAsync(silo, id) == "SUCCESS", patience, $"submission {id} SUCCESS {where}".TrimEnd());
+        }
+        catch (TimeoutException e)
+        {
+            var lines = new List<string> { $"submission {id} is {await _api.StatusAsync(silo, id)}" };
+            foreach (var c in await _api.ChainsAsync(silo, id))
+            {
+                var runs = await _api.RunsAsync(silo, c.Id);
+                lines.Add($"{c.Id} {c.Status} on {c.AgentId ?? "no agent"}; runs: " + string.Join("; ",
+                    runs.Select(r => $"{r.RunNumber} {r.Status} on {r.AgentId} {r.StartTime:HH:mm:ss.fff}-{r.EndTime:HH:mm:ss.fff}")));
+            }
+            lines.Add("agents: " + await _api.AgentsTextAsync(silo));
+            throw new TimeoutException(e.Message + "\n" + string.Join("\n", lines), e);
+        }
     }
 
     private readonly List<(string Name, ServeProcess Silo)> _silos = new();
