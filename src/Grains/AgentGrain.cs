@@ -185,7 +185,11 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
             // the chain to run as soon as the current one ends, without a round through the scheduler
             var reserved = await TakingAsync(chainId, () => chainGrain.ReserveAsync(AgentId));
             if (reserved is null) await Scheduler.AgentIdleAsync(AgentId);
-            else _next = (chainId, chainGrain, reserved.Chain, reserved.RunNumber + 1); // the run it will be marked as
+            else
+            {
+                _next = (chainId, chainGrain, reserved.Chain, reserved.RunNumber + 1); // the run it will be marked as
+                _taking = null;
+            }
             return;
         }
         // the scheduler counted a slot this agent does not have: give the chain back, at the front of the queue
@@ -197,6 +201,7 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
     private void Run(string chainId, IProcessChainGrain chainGrain, ProcessChain chain, int runNumber)
     {
         _current = chainId;
+        if (_taking == chainId) _taking = null;
         _currentGrain = chainGrain;
         _changed = services.Clock.GetUtcNow();
         services.Events.AgentChanged(new AgentEvent(AgentId, "busy", chainId));
@@ -282,17 +287,21 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
         }
     }
 
-    /// <summary>A start or reservation of <paramref name="chainId"/>, during which the agent holds it (<see cref="HoldsAsync"/>).</summary>
+    /// <summary>
+    /// A start or reservation of <paramref name="chainId"/>, during which the agent holds it (<see cref="HoldsAsync"/>);
+    /// a chain it got stays held until the caller has made it the current or the next one.
+    /// </summary>
     private async Task<StoredProcessChain?> TakingAsync(string chainId, Func<Task<StoredProcessChain?>> call)
     {
         _taking = chainId;
+        StoredProcessChain? taken = null;
         try
         {
-            return await PatientlyAsync(call);
+            return taken = await PatientlyAsync(call);
         }
         finally
         {
-            _taking = null;
+            if (taken is null) _taking = null;
         }
     }
 
