@@ -4,6 +4,7 @@ using Steep.Agent;
 using Steep.Contracts;
 using Steep.Core.Models;
 using Steep.Core.Scheduling;
+using Steep.Persistence;
 
 namespace Steep.Grains;
 
@@ -26,6 +27,7 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
     private bool _leaving; // the silo stops gracefully: no new chains
     private volatile bool _stopping; // the silo stops: a chain killed for that is not reported (it runs again later)
     private readonly Queue<string> _recent = new(); // chains finished a moment ago, whose outcome may still be on its way
+    private string? _taking; // the chain whose grain is being asked to start or reserve it for this agent (see HoldsAsync)
     private const int RecentKept = 16;
 
     private string AgentId => this.GetPrimaryKeyString();
@@ -68,7 +70,9 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
             DeactivateOnIdle();
             return Task.FromResult(false);
         }
-        return Task.FromResult(_current == chainId || _next?.Id == chainId || _recent.Contains(chainId));
+        // a chain being taken counts: its grain marked it RUNNING before this agent has its answer, and a recovery asking
+        // in between must not put it back in the queue while it is about to run here
+        return Task.FromResult(_current == chainId || _next?.Id == chainId || _taking == chainId || _recent.Contains(chainId));
     }
 
     /// <inheritdoc />
@@ -113,11 +117,11 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
         _run = null;
         _changed = services.Clock.GetUtcNow();
         services.Events.AgentChanged(new AgentEvent(AgentId, "idle", null));
-        if (outcome is null) await chainGrain.RequeueAsync(); // killed: REGISTERED again, another silo's agent runs it
+        if (outcome is null) await chainGrain.RequeueAsync(AgentId); // killed: REGISTERED again, another silo's agent runs it
         else
         {
             Remember(chainId);
-            await chainGrain.CompleteAsync(outcome); // it ended just before it was told to
+            await chainGrain.CompleteAsync(AgentId, outcome); // it ended just before it was told to
         }
     }
 
@@ -171,7 +175,7 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
         }
         if (_current is null)
         {
-            var stored = await PatientlyAsync(() => chainGrain.StartAsync(AgentId));
+            var stored = await TakingAsync(chainId, () => chainGrain.StartAsync(AgentId));
             if (stored is null) await Scheduler.AgentIdleAsync(AgentId); // the slot is free again
             else Run(chainId, chainGrain, stored.Chain, stored.RunNumber);
             return;
@@ -179,9 +183,13 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
         if (_next is null)
         {
             // the chain to run as soon as the current one ends, without a round through the scheduler
-            var reserved = await PatientlyAsync(() => chainGrain.ReserveAsync(AgentId));
+            var reserved = await TakingAsync(chainId, () => chainGrain.ReserveAsync(AgentId));
             if (reserved is null) await Scheduler.AgentIdleAsync(AgentId);
-            else _next = (chainId, chainGrain, reserved.Chain, reserved.RunNumber + 1); // the run it will be marked as
+            else
+            {
+                _next = (chainId, chainGrain, reserved.Chain, reserved.RunNumber + 1); // the run it will be marked as
+                _taking = null;
+            }
             return;
         }
         // the scheduler counted a slot this agent does not have: give the chain back, at the front of the queue
@@ -193,6 +201,7 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
     private void Run(string chainId, IProcessChainGrain chainGrain, ProcessChain chain, int runNumber)
     {
         _current = chainId;
+        if (_taking == chainId) _taking = null;
         _currentGrain = chainGrain;
         _changed = services.Clock.GetUtcNow();
         services.Events.AgentChanged(new AgentEvent(AgentId, "busy", chainId));
@@ -243,7 +252,7 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
             // a cancelled chain often means a cancelled submission, whose other chains' cancels are on their way: ask
             // first, so that a reserved chain that is cancelled too never starts
             _next = null;
-            if (await PatientlyAsync(() => afterCancel.Grain.StartAsync(AgentId)) is { } stored) Run(afterCancel.Id, afterCancel.Grain, stored.Chain, stored.RunNumber);
+            if (await TakingAsync(afterCancel.Id, () => afterCancel.Grain.StartAsync(AgentId)) is { } stored) Run(afterCancel.Id, afterCancel.Grain, stored.Chain, stored.RunNumber);
             else await Scheduler.AgentIdleAsync(AgentId); // its slot is free as well
         }
         if (_current is null)
@@ -255,7 +264,7 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
         // the chain's grain stores the outcome before it tells the submission (a grain waiting for the database does not
         // hold this agent up). If this process dies before it is stored, the chain is still RUNNING in the store and runs
         // again after the restart (at-least-once). The writes of many agents meanwhile share group commits.
-        await finished.CompleteAsync(outcome);
+        await finished.CompleteAsync(AgentId, outcome);
         await Scheduler.AgentIdleAsync(AgentId); // the finished chain's slot is free
     }
 
@@ -275,6 +284,24 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
         catch (Exception e) when (e is TimeoutException or OperationCanceledException)
         {
             // the process tree was told to die; the shutdown does not wait any longer
+        }
+    }
+
+    /// <summary>
+    /// A start or reservation of <paramref name="chainId"/>, during which the agent holds it (<see cref="HoldsAsync"/>);
+    /// a chain it got stays held until the caller has made it the current or the next one.
+    /// </summary>
+    private async Task<StoredProcessChain?> TakingAsync(string chainId, Func<Task<StoredProcessChain?>> call)
+    {
+        _taking = chainId;
+        StoredProcessChain? taken = null;
+        try
+        {
+            return taken = await PatientlyAsync(call);
+        }
+        finally
+        {
+            if (taken is null) _taking = null;
         }
     }
 

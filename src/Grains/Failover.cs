@@ -23,14 +23,14 @@ public static class Failover
         var resumed = await Task.WhenAll(unfinished.Select(id => Try(async () =>
         {
             await grains.GetGrain<ISubmissionGrain>(id).StartAsync();
-            return true;
+            return (bool?)true;
         })));
         return new FailoverReport(forgotten, requeued.Count(r => r == true), resumed.Count(r => r == true),
             requeued.Count(r => r is null) + resumed.Count(r => r is null));
     }
 
-    /// <summary>One grain call; null when it failed (a silo lost meanwhile, an answer too late): the recovery is tried again.</summary>
-    private static async Task<bool?> Try(Func<Task<bool>> call)
+    /// <summary>One grain call; null when it failed (a silo lost meanwhile, an answer too late) or could not tell: the recovery is tried again.</summary>
+    private static async Task<bool?> Try(Func<Task<bool?>> call)
     {
         try
         {

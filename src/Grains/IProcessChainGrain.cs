@@ -31,9 +31,12 @@ public interface IProcessChainGrain : IGrainWithStringKey
     [OneWay, Alias("Started")]
     Task StartedAsync(string agentId);
 
-    /// <summary>Stores how the run ended and tells the submission.</summary>
+    /// <summary>
+    /// Stores how the run of <paramref name="agentId"/> ended and tells the submission; ignored unless that agent runs the
+    /// chain (an agent whose run was given to another, or one killing a chain it should not have started, reports too).
+    /// </summary>
     [OneWay, Alias("Complete")]
-    Task CompleteAsync(ProcessChainOutcome outcome);
+    Task CompleteAsync(string agentId, ProcessChainOutcome outcome);
 
     /// <summary>Cancels the chain: a queued one is dropped at once, a running one is killed by its agent.</summary>
     [Alias("Cancel")]
@@ -45,12 +48,13 @@ public interface IProcessChainGrain : IGrainWithStringKey
 
     /// <summary>
     /// After a silo was lost: a RUNNING chain whose agent no longer holds it (the agent was on that silo) goes back to
-    /// REGISTERED and into the queue; returns whether it did. A chain an agent still runs is left alone.
+    /// REGISTERED and into the queue; returns whether it did, or null when its agent did not answer in time (the
+    /// recovery has to ask again). A chain an agent still runs is left alone.
     /// </summary>
     [Alias("Recover")]
-    Task<bool> RecoverAsync();
+    Task<bool?> RecoverAsync();
 
-    /// <summary>Puts a chain whose agent is gone back into the queue (at-least-once execution).</summary>
+    /// <summary>The agent <paramref name="agentId"/> killed the chain it ran (its silo stops): the chain goes back into the queue (at-least-once execution).</summary>
     [Alias("Requeue")]
-    Task RequeueAsync();
+    Task RequeueAsync(string agentId);
 }

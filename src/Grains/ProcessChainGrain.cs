@@ -68,7 +68,7 @@ public sealed class ProcessChainGrain(SteepServices services) : Grain, IProcessC
         }
         catch (TimeoutException)
         {
-            return null; // a silo that is slow, not gone: ask again at the next recovery
+            return null; // a silo that is slow, not gone: no answer
         }
         catch (Exception e) when (e is OrleansException or SiloUnavailableException)
         {
@@ -89,13 +89,17 @@ public sealed class ProcessChainGrain(SteepServices services) : Grain, IProcessC
     }
 
     /// <inheritdoc />
-    public async Task<bool> RecoverAsync()
+    public async Task<bool?> RecoverAsync()
     {
         if (_chain is not { Chain.Status: ProcessChainStatus.Running, AgentId: { } agent }) return false;
-        if (await AgentHoldsAsync(agent) != false) return false;
+        switch (await AgentHoldsAsync(agent))
+        {
+            case true: return false;
+            case null: return null; // a slow silo, not a gone one: the recovery asks again rather than leave the chain RUNNING
+        }
         // the agent that ran it is gone with its silo (its processes with it): the chain runs again elsewhere
         if (_chain is not { Chain.Status: ProcessChainStatus.Running } || _chain.AgentId != agent) return false;
-        await RequeueAsync();
+        await RequeueRunningAsync();
         return true;
     }
 
@@ -182,23 +186,32 @@ public sealed class ProcessChainGrain(SteepServices services) : Grain, IProcessC
         }
         catch (Exception)
         {
-            return next.Reset ? next : next with { StartTime = _chain?.Chain.StartTime, AgentId = _chain?.AgentId, RunNumber = _chain?.RunNumber };
+            // the registry never had this run: nothing to bind the write to
+            return next.Reset ? next with { InRun = null }
+                : next with { InRun = null, StartTime = _chain?.Chain.StartTime, AgentId = _chain?.AgentId, RunNumber = _chain?.RunNumber };
         }
     }
 
     /// <inheritdoc />
-    public async Task CompleteAsync(ProcessChainOutcome outcome)
+    public async Task CompleteAsync(string agentId, ProcessChainOutcome outcome)
     {
-        if (_chain is null || _chain.Chain.Status != ProcessChainStatus.Running) return;
+        // only the run of the agent it was given to ends it: another agent's report is of a run that is not this one
+        // (one killed because the chain had been given to another agent meanwhile ends CANCELLED, which must not stick)
+        if (_chain is null || _chain.Chain.Status != ProcessChainStatus.Running || _chain.AgentId != agentId) return;
         var now = services.Clock.GetUtcNow();
         var end = new ProcessChainUpdate(ChainId)
         {
             Status = outcome.Status, EndTime = now, Results = outcome.Results, ErrorMessage = outcome.ErrorMessage,
         };
         var start = TakeUnrecordedStart();
-        // a chain that ended before its RUNNING was written: one write with its start, its run and its end
-        await services.Chains.UpdateAsync(start is null ? await AfterStartWriteAsync(end)
-            : end with { StartTime = start.StartTime, AgentId = start.AgentId, RunNumber = start.RunNumber }, default);
+        // a chain that ended before its RUNNING was written: one write with its start, its run and its end; else the end
+        // of the run that is stored, and only while the chain is still in it
+        if (!await services.Chains.UpdateAsync(start is null ? await AfterStartWriteAsync(end with { InRun = _chain.RunNumber })
+            : end with { StartTime = start.StartTime, AgentId = start.AgentId, RunNumber = start.RunNumber }, default))
+        {
+            await ForgetStaleRunAsync();
+            return;
+        }
         if (start is not null) services.Events.ProcessChainChanged(StartedEvent(start));
         var c = _chain.Chain;
         _chain = _chain with { Chain = c with { Status = outcome.Status, EndTime = now, Results = outcome.Results, ErrorMessage = outcome.ErrorMessage } };
@@ -232,7 +245,11 @@ public sealed class ProcessChainGrain(SteepServices services) : Grain, IProcessC
     }
 
     /// <inheritdoc />
-    public async Task RequeueAsync()
+    public Task RequeueAsync(string agentId) =>
+        _chain is { Chain.Status: ProcessChainStatus.Running } && _chain.AgentId == agentId ? RequeueRunningAsync() : Task.CompletedTask;
+
+    /// <summary>Puts the RUNNING chain back to REGISTERED (its run ended as interrupted) and into the queue.</summary>
+    private async Task RequeueRunningAsync()
     {
         if (_chain is null || _chain.Chain.Status != ProcessChainStatus.Running) return;
         // a start not written yet is written first, so that the run is kept, ended as interrupted (rare: no shortcut)
@@ -241,11 +258,28 @@ public sealed class ProcessChainGrain(SteepServices services) : Grain, IProcessC
             _startTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             await RecordStart();
         }
-        await services.Chains.UpdateAsync(await AfterStartWriteAsync(new ProcessChainUpdate(ChainId) { Status = ProcessChainStatus.Registered, Reset = true }), default);
+        var requeue = new ProcessChainUpdate(ChainId) { Status = ProcessChainStatus.Registered, Reset = true, InRun = _chain.RunNumber };
+        if (!await services.Chains.UpdateAsync(await AfterStartWriteAsync(requeue), default))
+        {
+            await ForgetStaleRunAsync();
+            return;
+        }
         _chain = _chain with { Chain = _chain.Chain with { Status = ProcessChainStatus.Registered, StartTime = null }, AgentId = null };
         // any positive sequence puts a requeued chain before the new ones
         var q = new QueuedChain(ChainId, _chain.Chain.SubmissionId ?? "", _chain.Chain.RequiredCapabilities, Math.Max(1, _chain.Sequence), _chain.Chain.Priority ?? 0);
         GrainFactory.GetGrain<ISchedulerGrain>(SchedulerGrain.Key).EnqueueAsync([q]).Ignore();
+    }
+
+    /// <summary>
+    /// The registry no longer has the chain in the run this activation knows: another activation of the chain (Orleans
+    /// may briefly have two while silos join or die) requeued or restarted it. The run's end or requeue is not stored and
+    /// the submission hears nothing of it; this activation takes the registry's state and goes, so that the next call
+    /// finds the one that is current.
+    /// </summary>
+    private async Task ForgetStaleRunAsync()
+    {
+        _chain = await services.Chains.GetAsync(ChainId, default);
+        DeactivateOnIdle();
     }
 
     private void NotifySubmission(string status, IReadOnlyDictionary<string, IReadOnlyList<string>>? results, IReadOnlyList<string> executed, string? error,

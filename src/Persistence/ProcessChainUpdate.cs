@@ -19,4 +19,10 @@ public sealed record ProcessChainUpdate(string Id)
     public int? RunNumber { get; init; }
     /// <summary>When true, start time, end time, results, error message and agent are cleared first (a chain sent back to REGISTERED).</summary>
     public bool Reset { get; init; }
+    /// <summary>
+    /// When set, the update is made only while the chain is RUNNING in this run (it ends or requeues that run): once the
+    /// chain has left it (sent back to REGISTERED or started again by someone else), the update changes nothing and
+    /// reports the chain as not updated.
+    /// </summary>
+    public int? InRun { get; init; }
 }

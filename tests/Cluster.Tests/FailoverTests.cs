@@ -77,7 +77,7 @@ public sealed class FailoverTests(PostgresDatabase database, ITestOutputHelper o
         output.WriteLine($"SIGKILL of b -> its running chains back to REGISTERED within {(registeredAgain!.Value - killedAt).TotalSeconds:0.0} s, " +
             $"the first of them started again on a {failover:0.0} s after the kill");
 
-        await WaitUntil(async () => await _api.StatusAsync(a, id) == "SUCCESS", TimeSpan.FromSeconds(120), $"submission {id} SUCCESS on the survivor");
+        await WaitForSuccessAsync(a, id, TimeSpan.FromSeconds(120), "on the survivor");
         var after = await _api.ChainsAsync(a, id);
         Assert.Equal(6, after.Count); // nothing lost, nothing registered twice
         Assert.All(after, c => Assert.Equal("SUCCESS", c.Status));
@@ -124,8 +124,8 @@ public sealed class FailoverTests(PostgresDatabase database, ITestOutputHelper o
         var before = await _api.ChainsAsync(a, id);
         var succeededBefore = before.Where(c => c.Status == "SUCCESS").Select(c => c.Id).ToHashSet();
         var killedAt = DateTimeOffset.UtcNow;
-        a.Kill();
-        b.Kill();
+        await Task.WhenAll(a.KillAsync(), b.KillAsync());
+        var goneAt = DateTimeOffset.UtcNow;
 
         var clock = Stopwatch.StartNew();
         var c = await Start("c", agents: 4);
@@ -141,7 +141,7 @@ public sealed class FailoverTests(PostgresDatabase database, ITestOutputHelper o
         }, TimeSpan.FromSeconds(90), "a chain of the killed silos started again on c");
         output.WriteLine($"c listened {listening.TotalSeconds:0.0} s after a and b were killed; the first of their chains ran again " +
             $"{(again!.Value - killedAt).TotalSeconds:0.0} s after the kill");
-        await WaitUntil(async () => await _api.StatusAsync(c, id) == "SUCCESS", TimeSpan.FromSeconds(120), $"submission {id} SUCCESS on c");
+        await WaitForSuccessAsync(c, id, TimeSpan.FromSeconds(120), "on c");
 
         var chains = await _api.ChainsAsync(c, id);
         Assert.Equal(10, chains.Count);
@@ -156,7 +156,7 @@ public sealed class FailoverTests(PostgresDatabase database, ITestOutputHelper o
             Assert.True(c.Owns(runs[1].AgentId), $"{x.Id} ran again on {runs[1].AgentId}");
             Assert.True(runs[1].StartTime >= killedAt);
         }
-        await AssertRunningChainsRanAgainAsync(c, chains, killedAt);
+        await AssertRunningChainsRanAgainAsync(c, chains, goneAt);
     }
 
     [SkippableFact]
@@ -175,6 +175,7 @@ public sealed class FailoverTests(PostgresDatabase database, ITestOutputHelper o
         var succeededBefore = (await _api.ChainsAsync(a, id)).Where(c => c.Status == "SUCCESS").Select(c => c.Id).ToHashSet();
         var killedAt = DateTimeOffset.UtcNow;
         await Task.WhenAll(a.KillAsync(), b.KillAsync());
+        var goneAt = DateTimeOffset.UtcNow;
 
         // the whole cluster restarts: each silo on its data directory, so on the silo port it had, and Orleans declares
         // its predecessor's row dead at once instead of waiting for it to go stale
@@ -185,7 +186,7 @@ public sealed class FailoverTests(PostgresDatabase database, ITestOutputHelper o
         var active = clock.Elapsed;
         output.WriteLine($"both silos listened {listening.TotalSeconds:0.0} s after their restart and were the only active members after {active.TotalSeconds:0.0} s");
         var (a2, b2) = (restarted[0], restarted[1]);
-        await WaitUntil(async () => await _api.StatusAsync(a2, id) == "SUCCESS", TimeSpan.FromSeconds(120), $"submission {id} SUCCESS after the restart");
+        await WaitForSuccessAsync(a2, id, TimeSpan.FromSeconds(120), "after the restart");
         output.WriteLine($"the workflow finished {(DateTimeOffset.UtcNow - killedAt).TotalSeconds:0.0} s after the kill");
 
         var chains = await _api.ChainsAsync(b2, id);
@@ -200,7 +201,7 @@ public sealed class FailoverTests(PostgresDatabase database, ITestOutputHelper o
             Assert.NotEqual("SUCCESS", runs[0].Status);
             Assert.True(runs[1].StartTime >= killedAt);
         }
-        await AssertRunningChainsRanAgainAsync(b2, chains, killedAt);
+        await AssertRunningChainsRanAgainAsync(b2, chains, goneAt);
         Assert.InRange(listening.TotalSeconds, 0, 30); // process start-up on a loaded machine; 94 s before
     }
 
@@ -222,7 +223,7 @@ public sealed class FailoverTests(PostgresDatabase database, ITestOutputHelper o
         Assert.Equal(0, exit);
         var stoppedAt = DateTimeOffset.UtcNow;
 
-        await WaitUntil(async () => await _api.StatusAsync(a, id) == "SUCCESS", TimeSpan.FromSeconds(120), $"submission {id} SUCCESS on a");
+        await WaitForSuccessAsync(a, id, TimeSpan.FromSeconds(120), "on a");
         var chains = await _api.ChainsAsync(a, id);
         Assert.Equal(12, chains.Count);
         Assert.All(chains, c => Assert.Equal("SUCCESS", c.Status));
@@ -251,7 +252,7 @@ public sealed class FailoverTests(PostgresDatabase database, ITestOutputHelper o
         output.WriteLine($"b handed back its chains and left {left.TotalSeconds:0.0} s after SIGTERM");
         Assert.Equal(0, exit);
 
-        await WaitUntil(async () => await _api.StatusAsync(a, id) == "SUCCESS", TimeSpan.FromSeconds(120), $"submission {id} SUCCESS on a");
+        await WaitForSuccessAsync(a, id, TimeSpan.FromSeconds(120), "on a");
         var chains = await _api.ChainsAsync(a, id);
         Assert.Equal(8, chains.Count);
         Assert.All(chains, c => Assert.Equal("SUCCESS", c.Status));
@@ -290,7 +291,7 @@ public sealed class FailoverTests(PostgresDatabase database, ITestOutputHelper o
             $"{(firstOnB!.Value - listeningAt).TotalSeconds:0.00} s after it listened");
         Assert.InRange((firstOnB.Value - listeningAt).TotalSeconds, -5, 5);
 
-        await WaitUntil(async () => await _api.StatusAsync(a, id) == "SUCCESS", TimeSpan.FromSeconds(120), $"submission {id} SUCCESS");
+        await WaitForSuccessAsync(a, id, TimeSpan.FromSeconds(120), "");
         var chains = await _api.ChainsAsync(b, id);
         Assert.Equal(10, chains.Count);
         Assert.All(chains, c => Assert.Equal(1, c.TotalRuns));
@@ -326,7 +327,7 @@ public sealed class FailoverTests(PostgresDatabase database, ITestOutputHelper o
         await using var gpu = await ServeProcess.StartAgentAsync(database.ConnectionString, _clusterId, "gpu", _directory, 2, "gpu", services);
         _silos.Add(("gpu", gpu));
         output.WriteLine($"steep agent registered its agents {launched.Elapsed.TotalSeconds:0.0} s after its launch");
-        await WaitUntil(async () => await _api.StatusAsync(a, id) == "SUCCESS", TimeSpan.FromSeconds(90), $"submission {id} SUCCESS");
+        await WaitForSuccessAsync(a, id, TimeSpan.FromSeconds(90), "");
         var chains = await _api.ChainsAsync(a, id);
         Assert.Equal(6, chains.Count);
         Assert.All(chains, c => Assert.True(gpu.Owns(c.AgentId), $"{c.Id} ran on {c.AgentId}"));
@@ -334,21 +335,47 @@ public sealed class FailoverTests(PostgresDatabase database, ITestOutputHelper o
     }
 
     /// <summary>
-    /// Every chain whose run was under way when the silos were killed ran once more, and only those: which chains those
-    /// are depends on how the agents had paired running and reserved chains (2 to 4 of the long ones).
+    /// Every chain whose run was under way when the silos died ran once more, and only those: which chains those are
+    /// depends on how the agents had paired running and reserved chains (2 to 4 of the long ones). <paramref name="goneAt"/>
+    /// is when the killed processes had ended: on a loaded machine killing the process trees took long enough for an agent
+    /// to start the chain it had reserved (a run was seen starting 0.9 s after the kill began), and that run was under way too.
     /// </summary>
-    private async Task AssertRunningChainsRanAgainAsync(ServeProcess silo, IReadOnlyList<Chain> chains, DateTimeOffset killedAt)
+    private async Task AssertRunningChainsRanAgainAsync(ServeProcess silo, IReadOnlyList<Chain> chains, DateTimeOffset goneAt)
     {
         int again = 0;
         foreach (var x in chains)
         {
             var runs = await _api.RunsAsync(silo, x.Id);
-            bool underWay = runs[0].StartTime < killedAt && runs[0].Status != "SUCCESS";
-            Assert.True(underWay == (runs.Count == 2), $"{x.Id}: {runs.Count} run(s), the first from {runs[0].StartTime:O} ({runs[0].Status}); kill at {killedAt:O}");
+            bool underWay = runs[0].StartTime < goneAt && runs[0].Status != "SUCCESS";
+            Assert.True(underWay == (runs.Count == 2), $"{x.Id}: {runs.Count} run(s), the first from {runs[0].StartTime:O} ({runs[0].Status}); silos gone at {goneAt:O}");
             if (underWay) again++;
         }
         output.WriteLine($"{again} chains were running at the kill and ran again");
         Assert.InRange(again, 1, 4);
+    }
+
+    /// <summary>
+    /// Waits for the submission's SUCCESS; when it does not come in time, the failure says where each chain stands and
+    /// what its runs were (the registry is gone with the test's database afterwards).
+    /// </summary>
+    private async Task WaitForSuccessAsync(ServeProcess silo, string id, TimeSpan patience, string where)
+    {
+        try
+        {
+            await WaitUntil(async () => await _api.StatusAsync(silo, id) == "SUCCESS", patience, $"submission {id} SUCCESS {where}".TrimEnd());
+        }
+        catch (TimeoutException e)
+        {
+            var lines = new List<string> { $"submission {id} is {await _api.StatusAsync(silo, id)}" };
+            foreach (var c in await _api.ChainsAsync(silo, id))
+            {
+                var runs = await _api.RunsAsync(silo, c.Id);
+                lines.Add($"{c.Id} {c.Status} on {c.AgentId ?? "no agent"}; runs: " + string.Join("; ",
+                    runs.Select(r => $"{r.RunNumber} {r.Status} on {r.AgentId} {r.StartTime:HH:mm:ss.fff}-{r.EndTime:HH:mm:ss.fff}")));
+            }
+            lines.Add("agents: " + await _api.AgentsTextAsync(silo));
+            throw new TimeoutException(e.Message + "\n" + string.Join("\n", lines), e);
+        }
     }
 
     private readonly List<(string Name, ServeProcess Silo)> _silos = new();

@@ -612,6 +612,42 @@ public abstract class StoreContractTests(ITestOutputHelper output) : IAsyncLifet
     }
 
     [SkippableFact]
+    public async Task An_end_bound_to_a_run_the_chain_has_left_changes_nothing()
+    {
+        await Submissions.AddAsync(NewSubmission("s1"), Ct);
+        await Submissions.CommitStepAsync("s1", Step(1), NewChains("c", 1), Ct);
+        await Chains.UpdateAsync(new ProcessChainUpdate("c0") { Status = ProcessChainStatus.Running, StartTime = T0, AgentId = "a1", RunNumber = 1 }, Ct);
+        // run 1 is requeued (its agent was taken for gone) and the chain starts again elsewhere as run 2
+        Assert.True(await Chains.UpdateAsync(new ProcessChainUpdate("c0") { Status = ProcessChainStatus.Registered, Reset = true, InRun = 1 }, Ct));
+        // the end of run 1 arrives late: neither the chain, while REGISTERED, nor its runs change
+        Assert.False(await Chains.UpdateAsync(new ProcessChainUpdate("c0")
+        {
+            Status = ProcessChainStatus.Success, EndTime = T0.AddSeconds(3), Results = ResultFiles("/late"), InRun = 1,
+        }, Ct));
+        var c = (await Chains.GetAsync("c0", Ct))!;
+        Assert.Equal((ProcessChainStatus.Registered, (string?)null, (DateTimeOffset?)null, 1), (c.Chain.Status, c.AgentId, c.Chain.EndTime, c.RunNumber));
+        Assert.Null(c.Chain.Results);
+        // nor once run 2 is under way
+        await Chains.UpdateAsync(new ProcessChainUpdate("c0") { Status = ProcessChainStatus.Running, StartTime = T0.AddSeconds(5), AgentId = "a2", RunNumber = 2 }, Ct);
+        Assert.False(await Chains.UpdateAsync(new ProcessChainUpdate("c0") { Status = ProcessChainStatus.Success, EndTime = T0.AddSeconds(6), InRun = 1 }, Ct));
+        Assert.False(await Chains.UpdateAsync(new ProcessChainUpdate("c0") { Status = ProcessChainStatus.Registered, Reset = true, InRun = 1 }, Ct));
+        c = (await Chains.GetAsync("c0", Ct))!;
+        Assert.Equal((ProcessChainStatus.Running, "a2", 2), (c.Chain.Status, c.AgentId, c.RunNumber));
+        Assert.Equal(ProcessChainStatus.Running, (await Chains.GetRunAsync("c0", 2, Ct))!.Status);
+        Assert.Equal(1, (await Chains.CountByStatusAsync("s1", Ct))[ProcessChainStatus.Running]);
+
+        // the end of run 2 is made
+        Assert.True(await Chains.UpdateAsync(new ProcessChainUpdate("c0") { Status = ProcessChainStatus.Success, EndTime = T0.AddSeconds(9), InRun = 2 }, Ct));
+        c = (await Chains.GetAsync("c0", Ct))!;
+        Assert.Equal((ProcessChainStatus.Success, "a2", T0.AddSeconds(9)), (c.Chain.Status, c.AgentId, c.Chain.EndTime));
+        Assert.Equal(
+        [
+            new ProcessChainRun(1, "a1", T0, null, ProcessChainStatus.Error, RunOutcome.Interrupted),
+            new ProcessChainRun(2, "a2", T0.AddSeconds(5), T0.AddSeconds(9), ProcessChainStatus.Success, null),
+        ], await Chains.ListRunsAsync("c0", Ct));
+    }
+
+    [SkippableFact]
     public async Task A_short_run_written_once_with_its_start_and_end_is_a_finished_run_and_counts_as_finished()
     {
         await Submissions.AddAsync(NewSubmission("s1"), Ct);

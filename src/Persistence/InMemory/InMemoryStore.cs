@@ -352,6 +352,7 @@ public sealed class InMemoryStore : ISubmissionStore, IProcessChainStore, IRegis
     private bool Apply(ProcessChainUpdate update)
     {
         if (!_chains.TryGetValue(update.Id, out var row)) return false;
+        if (update.InRun is { } run && (row.Status != ProcessChainStatus.Running || row.RunNumber != run)) return false;
         if (update.Reset)
         {
             row.StartTime = null;
@@ -378,7 +379,7 @@ public sealed class InMemoryStore : ISubmissionStore, IProcessChainStore, IRegis
         }
         if (RunOutcome.Of(update) is { } end)
         {
-            int open = row.Runs.FindIndex(r => r.Status == ProcessChainStatus.Running);
+            int open = row.Runs.FindIndex(r => r.Status == ProcessChainStatus.Running && (update.InRun is null || r.RunNumber == update.InRun));
             if (open >= 0)
             {
                 row.Runs[open] = row.Runs[open] with

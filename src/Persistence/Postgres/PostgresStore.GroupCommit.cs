@@ -13,7 +13,8 @@ public sealed partial class PostgresStore
 
     // One statement per kind of change for a whole group (unnest of one array per column). The count rows move once
     // per statement (a statement-level trigger), locked in one global order, so groups of several silos do not deadlock.
-    // With Reset, the cleared columns take the update's value or NULL; without, the update's value or the old one.
+    // With Reset, the cleared columns take the update's value or NULL; without, the update's value or the old one. An
+    // update bound to a run (in_run) is made only while the chain is RUNNING in that run (ProcessChainUpdate.InRun).
     private const string UpdateChainsSql = """
         UPDATE process_chains p SET
             status = COALESCE(u.status, p.status),
@@ -23,9 +24,10 @@ public sealed partial class PostgresStore
             error_message = COALESCE(u.error_message, CASE WHEN u.reset THEN NULL ELSE p.error_message END),
             agent_id = COALESCE(u.agent_id, CASE WHEN u.reset THEN NULL ELSE p.agent_id END),
             run_number = COALESCE(u.run_number, p.run_number)
-        FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::integer[], $9::boolean[])
-            AS u(id, status, start_time, end_time, results, error_message, agent_id, run_number, reset)
-        WHERE p.id = u.id
+        FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::integer[], $9::boolean[],
+                $10::integer[])
+            AS u(id, status, start_time, end_time, results, error_message, agent_id, run_number, reset, in_run)
+        WHERE p.id = u.id AND (u.in_run IS NULL OR (p.status = 'RUNNING' AND p.run_number = u.in_run))
         RETURNING p.id
         """;
 
@@ -42,8 +44,8 @@ public sealed partial class PostgresStore
     // At most one run of a chain is open (RUNNING): a new one starts only after the chain left RUNNING.
     private const string EndRunsSql = """
         UPDATE process_chain_runs r SET end_time = u.end_time, status = u.status, error_message = u.error_message
-        FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[]) AS u(id, end_time, status, error_message)
-        WHERE r.chain_id = u.id AND r.status = 'RUNNING'
+        FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::integer[]) AS u(id, end_time, status, error_message, in_run)
+        WHERE r.chain_id = u.id AND r.status = 'RUNNING' AND (u.in_run IS NULL OR r.run_number = u.in_run)
         """;
 
     private readonly Lock _groupGate = new();
@@ -194,14 +196,16 @@ public sealed partial class PostgresStore
             {
                 batch.BatchCommands.Add(BatchCommand(EndRunsSql,
                     Array(ends, x => x.Update.Id, NpgsqlDbType.Text), Array(ends, x => Utc(x.Update.EndTime), NpgsqlDbType.TimestampTz),
-                    Array(ends, x => x.End!.Value.Status, NpgsqlDbType.Text), Array(ends, x => x.End!.Value.ErrorMessage, NpgsqlDbType.Text)));
+                    Array(ends, x => x.End!.Value.Status, NpgsqlDbType.Text), Array(ends, x => x.End!.Value.ErrorMessage, NpgsqlDbType.Text),
+                    Array(ends, x => x.Update.InRun, NpgsqlDbType.Integer)));
             }
             batch.BatchCommands.Add(BatchCommand(UpdateChainsSql,
                 Array(round, u => u.Id, NpgsqlDbType.Text), Array(round, u => u.Status, NpgsqlDbType.Text),
                 Array(round, u => Utc(u.StartTime), NpgsqlDbType.TimestampTz), Array(round, u => Utc(u.EndTime), NpgsqlDbType.TimestampTz),
                 Array(round, u => u.Results is null ? null : Encoding.UTF8.GetString(Utf8Json(u.Results)), NpgsqlDbType.Text),
                 Array(round, u => u.ErrorMessage, NpgsqlDbType.Text), Array(round, u => u.AgentId, NpgsqlDbType.Text),
-                Array(round, u => u.RunNumber, NpgsqlDbType.Integer), Array(round, u => (bool?)u.Reset, NpgsqlDbType.Boolean)));
+                Array(round, u => u.RunNumber, NpgsqlDbType.Integer), Array(round, u => (bool?)u.Reset, NpgsqlDbType.Boolean),
+                Array(round, u => u.InRun, NpgsqlDbType.Integer)));
         }
         var found = new HashSet<string>(StringComparer.Ordinal);
         await using (var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false))

@@ -93,7 +93,7 @@ public sealed partial class SqliteStore
         if (RunOutcome.Starts(update))
             await s.InsertRun.ExecuteAsync(ct, update.Id, update.RunNumber, update.AgentId, Time(update.StartTime)).ConfigureAwait(false);
         if (RunOutcome.Of(update) is { } end)
-            await s.EndRun.ExecuteAsync(ct, update.Id, Time(update.EndTime), end.Status, end.ErrorMessage).ConfigureAwait(false);
+            await s.EndRun.ExecuteAsync(ct, update.Id, Time(update.EndTime), end.Status, end.ErrorMessage, update.InRun).ConfigureAwait(false);
         return true;
     }
 
@@ -156,7 +156,7 @@ public sealed partial class SqliteStore
 
     private static object?[] UpdateValues(ProcessChainUpdate u) =>
     [
-        u.Id, u.Status, Time(u.StartTime), Time(u.EndTime), Json(u.Results), u.ErrorMessage, u.AgentId, u.RunNumber, u.Reset,
+        u.Id, u.Status, Time(u.StartTime), Time(u.EndTime), Json(u.Results), u.ErrorMessage, u.AgentId, u.RunNumber, u.Reset, u.InRun,
     ];
 
     private static string Where(string? submissionId, string? status)

@@ -70,8 +70,8 @@ internal sealed class WriterStatements : IDisposable
                 error_message = COALESCE($error_message, CASE WHEN $reset THEN NULL ELSE error_message END),
                 agent_id = COALESCE($agent_id, CASE WHEN $reset THEN NULL ELSE agent_id END),
                 run_number = COALESCE($run_number, run_number)
-            WHERE id = $id
-            """, "$id", "$status", "$start_time", "$end_time", "$results", "$error_message", "$agent_id", "$run_number", "$reset");
+            WHERE id = $id AND ($in_run IS NULL OR (status = 'RUNNING' AND run_number = $in_run))
+            """, "$id", "$status", "$start_time", "$end_time", "$results", "$error_message", "$agent_id", "$run_number", "$reset", "$in_run");
         // The two updates every chain gets, without the columns they leave alone: SQLite rewrites the index of every
         // column a SET names, changed or not, so a start that named end_time (and an end that named start_time) wrote
         // an index page it did not change, about one WAL frame in eight. Same values (positions) as UpdateChain.
@@ -81,16 +81,17 @@ internal sealed class WriterStatements : IDisposable
                 start_time = COALESCE($start_time, start_time),
                 agent_id = COALESCE($agent_id, agent_id),
                 run_number = COALESCE($run_number, run_number)
-            WHERE id = $id
-            """, "$id", "$status", "$start_time", "$end_time", "$results", "$error_message", "$agent_id", "$run_number", "$reset");
+            WHERE id = $id AND ($in_run IS NULL OR (status = 'RUNNING' AND run_number = $in_run))
+            """, "$id", "$status", "$start_time", "$end_time", "$results", "$error_message", "$agent_id", "$run_number", "$reset", "$in_run");
         EndChain = new(writer, """
             UPDATE process_chains SET
                 status = COALESCE($status, status),
                 end_time = COALESCE($end_time, end_time),
                 results = COALESCE($results, results),
                 error_message = COALESCE($error_message, error_message)
-            WHERE id = $id
-            """, "$id", "$status", "$start_time", "$end_time", "$results", "$error_message", "$agent_id", "$run_number", "$reset");
+            WHERE id = $id AND ($in_run IS NULL OR (status = 'RUNNING' AND run_number = $in_run))
+            """, "$id", "$status", "$start_time", "$end_time", "$results", "$error_message", "$agent_id", "$run_number", "$reset", "$in_run");
+        // (An update bound to a run ($in_run) is made only while the chain is RUNNING in that run; see ProcessChainUpdate.InRun.)
         // A run is recorded once: the completion of a chain whose RUNNING write failed carries the start again.
         InsertRun = new(writer, $"""
             INSERT INTO process_chain_runs (chain_id, run_number, agent_id, start_time, status)
@@ -100,8 +101,8 @@ internal sealed class WriterStatements : IDisposable
         // At most one run of a chain is open (RUNNING): a new one starts only after the chain left RUNNING.
         EndRun = new(writer, $"""
             UPDATE process_chain_runs SET end_time = $end_time, status = $status, error_message = $error_message
-            WHERE chain_id = $id AND status = '{ProcessChainStatus.Running}'
-            """, "$id", "$end_time", "$status", "$error_message");
+            WHERE chain_id = $id AND status = '{ProcessChainStatus.Running}' AND ($in_run IS NULL OR run_number = $in_run)
+            """, "$id", "$end_time", "$status", "$error_message", "$in_run");
         CheckpointState = new(writer, """
             SELECT j.last_step, c.step FROM submission_journal j
             LEFT JOIN generator_checkpoints c ON c.submission_id = j.submission_id

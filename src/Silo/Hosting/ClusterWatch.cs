@@ -88,9 +88,10 @@ internal sealed class ClusterWatch(SteepHost steep, ClusterSettings cluster, ICl
         {
             try
             {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
                 var report = await Failover.RecoverAsync(grains, steep.Services, lost.Select(s => s.ToParsableString()).ToList(), ct);
                 if (report.ChainsRequeued > 0 || report.AgentsForgotten > 0 || report.Failed > 0)
-                    Console.Error.WriteLine($"{Now} recovered after {what}: {report.ChainsRequeued} running chain(s) back to REGISTERED, " +
+                    Console.Error.WriteLine($"{Now} recovered after {what} ({clock.Elapsed.TotalSeconds:0.0} s): {report.ChainsRequeued} running chain(s) back to REGISTERED, " +
                         $"{report.AgentsForgotten} agent(s) forgotten, {report.SubmissionsResumed} unfinished submission(s) resumed" +
                         (report.Failed > 0 ? $", {report.Failed} call(s) failed: trying again" : ""));
                 if (report.Failed == 0) return;

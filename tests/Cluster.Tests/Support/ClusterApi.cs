@@ -75,6 +75,13 @@ public sealed class ClusterApi(string postgres, string clusterId) : IDisposable
             r.GetProperty("status").GetString()!)).ToList();
     }
 
+    /// <summary>What <c>GET /agents</c> of <paramref name="silo"/> answers (every agent of the cluster, busy or idle), as text.</summary>
+    public async Task<string> AgentsTextAsync(ServeProcess silo)
+    {
+        using var response = await _http.GetAsync(new Uri(silo.Url, "/agents"));
+        return await response.Content.ReadAsStringAsync();
+    }
+
     /// <summary>How many silos of the cluster the membership table counts as active.</summary>
     public async Task<int> ActiveSilosAsync() => (await ActiveSiloNamesAsync()).Count;
 
