@@ -6,6 +6,10 @@ namespace Steep.Persistence.Sqlite;
 /// <summary>The prepared statements of the writer connection, reused by every write.</summary>
 internal sealed class WriterStatements : IDisposable
 {
+    // the chain updates' guard: an update bound to a run ($in_run) is made only while the chain is RUNNING in that run
+    // (see ProcessChainUpdate.InRun)
+    private const string InRunGuard = $"($in_run IS NULL OR (status = '{ProcessChainStatus.Running}' AND run_number = $in_run))";
+
     public WriterStatements(SqliteConnection writer)
     {
         Begin = new(writer, "BEGIN IMMEDIATE");
@@ -61,7 +65,7 @@ internal sealed class WriterStatements : IDisposable
             ON CONFLICT (submission_id, status) DO UPDATE SET n = n + excluded.n
             """, "$id", "$n");
         // With Reset, the cleared columns take the update's value or NULL; without, the update's value or the old one.
-        UpdateChain = new(writer, """
+        UpdateChain = new(writer, $"""
             UPDATE process_chains SET
                 status = COALESCE($status, status),
                 start_time = COALESCE($start_time, CASE WHEN $reset THEN NULL ELSE start_time END),
@@ -70,28 +74,27 @@ internal sealed class WriterStatements : IDisposable
                 error_message = COALESCE($error_message, CASE WHEN $reset THEN NULL ELSE error_message END),
                 agent_id = COALESCE($agent_id, CASE WHEN $reset THEN NULL ELSE agent_id END),
                 run_number = COALESCE($run_number, run_number)
-            WHERE id = $id AND ($in_run IS NULL OR (status = 'RUNNING' AND run_number = $in_run))
+            WHERE id = $id AND {InRunGuard}
             """, "$id", "$status", "$start_time", "$end_time", "$results", "$error_message", "$agent_id", "$run_number", "$reset", "$in_run");
         // The two updates every chain gets, without the columns they leave alone: SQLite rewrites the index of every
         // column a SET names, changed or not, so a start that named end_time (and an end that named start_time) wrote
         // an index page it did not change, about one WAL frame in eight. Same values (positions) as UpdateChain.
-        StartChain = new(writer, """
+        StartChain = new(writer, $"""
             UPDATE process_chains SET
                 status = COALESCE($status, status),
                 start_time = COALESCE($start_time, start_time),
                 agent_id = COALESCE($agent_id, agent_id),
                 run_number = COALESCE($run_number, run_number)
-            WHERE id = $id AND ($in_run IS NULL OR (status = 'RUNNING' AND run_number = $in_run))
+            WHERE id = $id AND {InRunGuard}
             """, "$id", "$status", "$start_time", "$end_time", "$results", "$error_message", "$agent_id", "$run_number", "$reset", "$in_run");
-        EndChain = new(writer, """
+        EndChain = new(writer, $"""
             UPDATE process_chains SET
                 status = COALESCE($status, status),
                 end_time = COALESCE($end_time, end_time),
                 results = COALESCE($results, results),
                 error_message = COALESCE($error_message, error_message)
-            WHERE id = $id AND ($in_run IS NULL OR (status = 'RUNNING' AND run_number = $in_run))
+            WHERE id = $id AND {InRunGuard}
             """, "$id", "$status", "$start_time", "$end_time", "$results", "$error_message", "$agent_id", "$run_number", "$reset", "$in_run");
-        // (An update bound to a run ($in_run) is made only while the chain is RUNNING in that run; see ProcessChainUpdate.InRun.)
         // A run is recorded once: the completion of a chain whose RUNNING write failed carries the start again.
         InsertRun = new(writer, $"""
             INSERT INTO process_chain_runs (chain_id, run_number, agent_id, start_time, status)
