@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Placement;
+using Steep.Grains.Placement;
 using Steep.Agent;
 using Steep.Core.Models;
 using Steep.Core.Scheduling;
@@ -70,9 +72,15 @@ public sealed class ProcessChainGrain(SteepServices services) : Grain, IProcessC
         {
             return null; // a silo that is slow, not gone: no answer
         }
-        catch (Exception e) when (e is OrleansException or SiloUnavailableException)
+        catch (SiloUnavailableException)
         {
             return false; // its silo is gone and the agent cannot be activated anywhere
+        }
+        catch (OrleansException)
+        {
+            // another error (a message rejected, an activation that failed) says nothing by itself: taking it for "gone"
+            // would run a chain twice whose agent runs it still. Gone is what the membership says; else ask again later.
+            return SiloLiveness.IsGone(ServiceProvider.GetRequiredService<IClusterMembershipService>().CurrentSnapshot, agentId) ? false : null;
         }
     }
 

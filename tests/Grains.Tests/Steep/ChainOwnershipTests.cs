@@ -16,6 +16,7 @@ namespace Steep.Grains.Tests.Steep;
 public sealed class ChainOwnershipTests : IAsyncLifetime
 {
     private readonly InMemoryStore _store = new();
+    private readonly UnansweredHolds _unanswered = new();
     private IHost _silo = null!;
     private IGrainFactory _grains = null!;
 
@@ -24,7 +25,11 @@ public sealed class ChainOwnershipTests : IAsyncLifetime
         // as cluster mode wires it: RUNNING is written as the chain starts
         var services = new SteepServices(_store, _store, TestServices.All, new SteepPaths("/tmp/t", "/tmp/o", "/tmp/l"), new Never(), new EventHub(),
             TimeProvider.System) { StartRecordDelay = TimeSpan.Zero, FreshChains = new FreshChains(capacity: 0) };
-        _silo = await TestSilo.StartAsync(services, "ownership", s => s.AddSingleton<SubmissionIntake>());
+        _silo = await TestSilo.StartAsync(services, "ownership", s =>
+        {
+            s.AddSingleton<SubmissionIntake>();
+            s.AddSingleton<IIncomingGrainCallFilter>(_unanswered);
+        });
         _grains = _silo.Services.GetRequiredService<IGrainFactory>();
     }
 
@@ -61,6 +66,27 @@ public sealed class ChainOwnershipTests : IAsyncLifetime
         Assert.Equal(("a1", ProcessChainStatus.Success), (run.AgentId, run.Status));
     }
 
+    [Fact]
+    public async Task A_recovery_leaves_a_chain_running_while_its_agent_fails_to_answer_from_a_silo_that_is_alive()
+    {
+        var id = await GrainRuns.SubmitAsync(_grains, _store, GrainRuns.ForEach(1));
+        var chainId = (await ((IProcessChainStore)_store).ListBySubmissionAsync(id, null, default)).Single().Chain.Id;
+        var chain = _grains.GetGrain<IProcessChainGrain>(chainId);
+        Assert.NotNull(await chain.StartAsync("a1"));
+
+        // the agent's silo is a live member (this one): an Orleans error instead of an answer does not make it gone
+        _unanswered.Failing = true;
+        Assert.Null(await chain.RecoverAsync());
+        var stored = (await ((IProcessChainStore)_store).GetAsync(chainId, default))!;
+        Assert.Equal((ProcessChainStatus.Running, "a1", 1), (stored.Chain.Status, stored.AgentId, stored.RunNumber));
+
+        // once it answers that it holds nothing (it never registered here), the chain goes back to the queue
+        _unanswered.Failing = false;
+        Assert.True(await chain.RecoverAsync());
+        stored = await WaitForAsync(chainId, c => c.Chain.Status != ProcessChainStatus.Running);
+        Assert.Equal((ProcessChainStatus.Registered, (string?)null), (stored.Chain.Status, stored.AgentId));
+    }
+
     private async Task<StoredProcessChain> WaitForAsync(string chainId, Func<StoredProcessChain, bool> condition)
     {
         var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
@@ -78,5 +104,16 @@ public sealed class ChainOwnershipTests : IAsyncLifetime
     {
         public Task<ProcessChainOutcome> ExecuteAsync(ProcessChain chain, CancellationToken ct) =>
             throw new InvalidOperationException("no agent runs chains in this test");
+    }
+
+    /// <summary>While <see cref="Failing"/>, an agent's answer to "do you hold this chain?" is an Orleans error instead.</summary>
+    private sealed class UnansweredHolds : IIncomingGrainCallFilter
+    {
+        public volatile bool Failing;
+
+        public Task Invoke(IIncomingGrainCallContext context) =>
+            Failing && context.InterfaceMethod?.Name == nameof(IAgentGrain.HoldsAsync)
+                ? throw new OrleansException("the message was rejected (test)")
+                : context.Invoke();
     }
 }
