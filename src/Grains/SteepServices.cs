@@ -63,4 +63,10 @@ public sealed record SteepServices(
     /// its start together with its end. Zero writes RUNNING as the chain starts.
     /// </summary>
     public TimeSpan StartRecordDelay { get; init; } = DefaultStartRecordDelay;
+
+    /// <summary>
+    /// How often a running submission with open chains checks the registry for chains that finished without their
+    /// report reaching it (the chain's silo died in between); zero: only when it is started again after a recovery.
+    /// </summary>
+    public TimeSpan ReconcileInterval { get; init; } = TimeSpan.FromSeconds(30);
 }

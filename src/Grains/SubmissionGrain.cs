@@ -35,6 +35,7 @@ public sealed class SubmissionGrain(SteepServices services, ILogger<SubmissionGr
     private bool _stepScheduled;
     private IGrainTimer? _stepTimer;
     private bool _cancelRequested;
+    private bool _heardSinceTick; // a chain's report arrived since the reconcile timer's last tick
     private int? _workflowPriority;
     private Workflow? _workflow; // only when process chain adapters need it
 
@@ -87,12 +88,56 @@ public sealed class SubmissionGrain(SteepServices services, ILogger<SubmissionGr
                 if (!consumed.Contains(c.Chain.Id))
                 {
                     // finished before the crash, but its outcome never reached the generator: feed it now
-                    _inbox.Add(new ChainFinished(c.Chain.Id, status!, c.Chain.Results, status == ProcessChainStatus.Success
-                        ? c.Chain.Executables.Select(e => e.Id).ToList() : [], c.Chain.ErrorMessage));
+                    _inbox.Add(FinishedAsStored(c));
                     _inboxIds.Add(c.Chain.Id);
                 }
             }
         }
+        if (services.ReconcileInterval > TimeSpan.Zero)
+            this.RegisterGrainTimer(static (g, _) => g.ReconcileIfQuietAsync(), this,
+                new GrainTimerCreationOptions(services.ReconcileInterval, services.ReconcileInterval));
+    }
+
+    /// <summary>
+    /// The timer's check for lost reports, made only when none arrived since the last tick: while chains keep
+    /// finishing, their reports are on their way and the registry is ahead of this grain by design.
+    /// </summary>
+    private Task ReconcileIfQuietAsync()
+    {
+        if (_heardSinceTick)
+        {
+            _heardSinceTick = false;
+            return Task.CompletedTask;
+        }
+        return ReconcileAsync();
+    }
+
+    /// <summary>A finished chain's outcome as the registry has it, as its grain would have reported it.</summary>
+    private static ChainFinished FinishedAsStored(StoredProcessChain c) =>
+        new(c.Chain.Id, c.Chain.Status!, c.Chain.Results,
+            c.Chain.Status == ProcessChainStatus.Success ? c.Chain.Executables.Select(e => e.Id).ToList() : [], c.Chain.ErrorMessage);
+
+    /// <summary>
+    /// Feeds the chains that the registry has as finished but whose report never arrived. A chain's grain stores its end
+    /// before it tells this grain, one-way: if the chain's silo dies in between, the report is lost and the submission
+    /// would wait for it for ever. Cheap when nothing is missing: the registry's counts are compared with this grain's
+    /// first, and only a difference reads the open chains.
+    /// </summary>
+    private async Task ReconcileAsync()
+    {
+        if (_generator is null || _submission is null || _open.Count == 0) return;
+        var counts = await services.Chains.CountByStatusAsync(SubmissionId, default);
+        int finished = counts.GetValueOrDefault(ProcessChainStatus.Success) + counts.GetValueOrDefault(ProcessChainStatus.Error)
+            + counts.GetValueOrDefault(ProcessChainStatus.Cancelled);
+        if (finished <= _succeeded + _failed + _cancelled) return;
+        int fed = 0;
+        foreach (var id in _open.ToList())
+        {
+            if (await services.Chains.GetAsync(id, default) is not { Chain.Status: ProcessChainStatus.Success or ProcessChainStatus.Error or ProcessChainStatus.Cancelled } c) continue;
+            await ChainFinishedAsync(FinishedAsStored(c)); // a report that arrives after all is then ignored
+            fed++;
+        }
+        if (fed > 0) logger.LogWarning("Submission {Submission}: {Count} finished chain(s) had not been reported; fed from the registry", SubmissionId, fed);
     }
 
     /// <inheritdoc />
@@ -130,6 +175,9 @@ public sealed class SubmissionGrain(SteepServices services, ILogger<SubmissionGr
             Publish();
         }
         if (_cancelRequested) { await CancelAsync(); return; }
+        // a recovery starts this grain again after silos were lost: a chain whose silo died after storing its end,
+        // before its report, is fed from the registry
+        await ReconcileAsync();
         // chains registered before a restart go back to the scheduler, in registration order
         var waiting = await services.Chains.ListBySubmissionAsync(SubmissionId, ProcessChainStatus.Registered, default);
         if (waiting.Count > 0)
@@ -149,6 +197,7 @@ public sealed class SubmissionGrain(SteepServices services, ILogger<SubmissionGr
         var chainId = finished.ChainId;
         // a chain that is not open was consumed already (or dropped by a cancel): a repeated report changes nothing
         if (_generator is null || !_open.Contains(chainId) || !_inboxIds.Add(chainId)) return Task.CompletedTask;
+        _heardSinceTick = true;
         _open.Remove(chainId);
         Count(finished.Status, finished.ErrorMessage);
         _inbox.Add(finished);
