@@ -166,6 +166,35 @@ public sealed class DashboardTests(ServerFixture server)
     }
 
     [BrowserFact]
+    public async Task A_log_read_on_its_way_when_the_chain_ends_shows_its_lines_once()
+    {
+        var id = await server.SubmitAsync(Workflows.Ticker(8));
+        var chain = await server.WaitForAsync($"/processchains?submissionId={id}&status=RUNNING",
+            list => list.AsArray().Count == 1, 30);
+        var chainId = chain[0]!["id"]!.GetValue<string>();
+        var page = await server.NewPageAsync();
+        // once the first lines are shown, the log reads wait until the page has seen the chain end: the read that was
+        // on its way then and the one the end starts ask for the same bytes
+        var holding = false;
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await page.RouteAsync("**/logs/processchains/**", async route =>
+        {
+            if (Volatile.Read(ref holding)) await release.Task;
+            await route.ContinueAsync();
+        });
+        await page.GotoAsync($"{server.Steep.Url}/#/chains/{chainId}");
+        await Expect(page.Locator("#log")).ToContainTextAsync("tick 1");
+        Volatile.Write(ref holding, true);
+        await Expect(page.Locator("#chain-status")).ToHaveTextAsync("SUCCESS", new() { Timeout = 30_000 });
+        release.SetResult();
+        await Expect(page.Locator("#log")).ToContainTextAsync("tick 8");
+        await page.WaitForTimeoutAsync(500); // a second copy would arrive with the same responses
+        var text = await page.Locator("#log").InnerTextAsync();
+        for (int i = 1; i <= 8; i++) Assert.Single(text.Split('\n'), l => l.Trim() == $"tick {i}");
+        await page.CloseAsync();
+    }
+
+    [BrowserFact]
     public async Task Cancel_cancels_the_submission()
     {
         var id = await server.SubmitAsync(Workflows.Sleep(60));

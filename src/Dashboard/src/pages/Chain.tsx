@@ -142,8 +142,12 @@ function Log({ id, running }: { id: string; running: boolean }) {
         const r = await request(`logs/processchains/${encodeURIComponent(id)}`, {
           headers: { Range: `bytes=${state.current.offset}-`, Accept: 'text/plain' },
         });
+        // a read still on its way when the chain ended belongs to the follower that was replaced: the new one asked
+        // for the same bytes, and taking both would show them twice
+        if (stop) return;
         if (r.status === 206 || r.status === 200) {
           const bytes = new Uint8Array(await r.arrayBuffer());
+          if (stop) return;
           // a 200 is the whole file (the server ignored the range): start over
           if (r.status === 200) {
             state.current = { offset: 0, decoder: new TextDecoder() };
@@ -162,7 +166,7 @@ function Log({ id, running }: { id: string; running: boolean }) {
         } else if (r.status === 404) setNote('No log yet.');
         // 416: nothing new since the last poll
       } catch (e) {
-        setNote(String(e));
+        if (!stop) setNote(String(e));
       }
       // one more read after the chain ended picks up its last lines
       if (!stop && wasRunning) timer = setTimeout(poll, 1000) as unknown as number;
