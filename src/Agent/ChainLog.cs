@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
 using Steep.Agent.Native;
@@ -41,17 +42,30 @@ internal sealed class ChainLog : IDisposable
         SafeFileHandle file;
         try
         {
-            file = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite);
+            file = OpenForAppend(path);
         }
         catch (DirectoryNotFoundException)
         {
             // the folder is made once (the host makes it at start): not looked for again before every chain's log
             Directory.CreateDirectory(directory);
-            file = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite);
+            file = OpenForAppend(path);
         }
-        // the services write into the same file: with O_APPEND every write, ours and theirs, lands at the end
-        if (PosixSpawnLauncher.IsSupported) AppendOnly(file);
         return new ChainLog(file);
+    }
+
+    /// <summary>
+    /// Opens or creates the file; where services write into it themselves (<see cref="PosixSpawnLauncher"/>), for
+    /// appending (O_APPEND: every write, ours and theirs, lands at the end) with one system call, instead of the six of
+    /// .NET's open, lock emulation and flag change: a log is opened for every chain.
+    /// </summary>
+    private static SafeFileHandle OpenForAppend(string path)
+    {
+        if (!PosixSpawnLauncher.IsSupported) return File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite);
+        int fd = LibC.open(path, LibC.O_RDWR | LibC.O_CREAT | LibC.O_APPEND | LibC.O_CLOEXEC, 0b110_110_110); // 0666, less the umask
+        if (fd >= 0) return new SafeFileHandle(fd, ownsHandle: true);
+        int error = Marshal.GetLastPInvokeError();
+        var reason = $"cannot open '{path}': {LibC.ErrorText(error)}";
+        throw error == LibC.ENOENT ? new DirectoryNotFoundException(reason) : new IOException(reason);
     }
 
     /// <summary>The log file name of a chain's first run.</summary>

@@ -26,8 +26,11 @@ internal static class ProgramResolver
         if (serviceDirectory is not null)
         {
             var candidate = Path.Combine(serviceDirectory, path);
-            if (IsExecutableFile(candidate)) return candidate;
-            if (File.Exists(candidate)) notExecutable = candidate;
+            if (File.Exists(candidate))
+            {
+                if (IsExecutable(candidate)) return candidate;
+                notExecutable = candidate;
+            }
         }
         var found = FindOnPath(path);
         if (found is not null) return found;
@@ -71,13 +74,15 @@ internal static class ProgramResolver
         return null;
     }
 
-    internal static bool IsExecutableFile(string path)
+    internal static bool IsExecutableFile(string path) => File.Exists(path) && IsExecutable(path);
+
+    /// <summary>Whether an existing file may be executed by someone (any execute bit).</summary>
+    private static bool IsExecutable(string file)
     {
         try
         {
-            if (!File.Exists(path)) return false;
             // Windows has no execute bit: any file will do there
-            return OperatingSystem.IsWindows() || (File.GetUnixFileMode(path) & AnyExecute) != 0;
+            return OperatingSystem.IsWindows() || (File.GetUnixFileMode(file) & AnyExecute) != 0;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -15,6 +15,9 @@ internal static unsafe partial class LibC
     public const int O_RDONLY = 0;
     public const int O_CLOEXEC = 0x80000;
     public const int O_APPEND = 0x400;
+    public const int O_RDWR = 2;
+    public const int O_CREAT = 0x40;
+    public const int ENOENT = 2;
     public const int F_GETFL = 3;
     public const int F_SETFL = 4;
     public const int EFD_CLOEXEC = 0x80000;
@@ -59,6 +62,7 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, SetLastError = true)] public static partial nint read(int fd, void* buffer, nuint count);
     [LibraryImport(Lib, SetLastError = true)] public static partial nint write(int fd, void* buffer, nuint count);
     [LibraryImport(Lib, SetLastError = true)] public static partial int close(int fd);
+    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)] public static partial int open(string path, int flags, uint mode);
     [LibraryImport(Lib, SetLastError = true)] public static partial int fcntl(int fd, int command, int argument);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] public static partial nint strerror(int error);
 

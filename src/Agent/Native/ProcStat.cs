@@ -8,20 +8,23 @@ namespace Steep.Agent.Native;
 internal readonly record struct ProcStat(int ProcessGroup, ulong StartTime)
 {
     /// <summary>The process's stat, or null when it does not exist (any more) or cannot be read.</summary>
-    public static ProcStat? Read(int pid)
+    public static unsafe ProcStat? Read(int pid)
     {
-        // read once per service start: one open and one read into a stack buffer, no stream or reader objects
+        // read once per service start: open, read into a stack buffer, close (not .NET's file handles, whose open adds
+        // a stat and a lock emulation), no stream or reader objects
         Span<byte> buffer = stackalloc byte[1024];
+        int fd = LibC.open($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat", LibC.O_RDONLY | LibC.O_CLOEXEC, 0);
+        if (fd < 0) return null;
         int n;
         try
         {
-            using var handle = File.OpenHandle($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
-            n = RandomAccess.Read(handle, buffer, 0);
+            fixed (byte* p = buffer) n = (int)LibC.read(fd, p, (nuint)buffer.Length);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        finally
         {
-            return null;
+            LibC.close(fd);
         }
+        if (n < 0) return null;
         // decoded on the stack too: this runs once per service start, and the line is thrown away at once
         Span<char> text = stackalloc char[buffer.Length];
         return Parse(text[..System.Text.Encoding.UTF8.GetChars(buffer[..n], text)]);
