@@ -23,7 +23,7 @@ public sealed class ChainOwnershipTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         // as cluster mode wires it: RUNNING is written as the chain starts
-        var services = new SteepServices(_store, _store, TestServices.All, new SteepPaths("/tmp/t", "/tmp/o", "/tmp/l"), new Never(), new EventHub(),
+        var services = new SteepServices(_store, _store, TestServices.All, new SteepPaths("/tmp/t", "/tmp/o", "/tmp/l"), new NoAgentRuns(), new EventHub(),
             TimeProvider.System) { StartRecordDelay = TimeSpan.Zero, FreshChains = new FreshChains(capacity: 0) };
         _silo = await TestSilo.StartAsync(services, "ownership", s =>
         {
@@ -99,12 +99,6 @@ public sealed class ChainOwnershipTests : IAsyncLifetime
         }
     }
 
-    /// <summary>Never asked: no agent of this test's silo registers.</summary>
-    private sealed class Never : IProcessChainExecutor
-    {
-        public Task<ProcessChainOutcome> ExecuteAsync(ProcessChain chain, CancellationToken ct) =>
-            throw new InvalidOperationException("no agent runs chains in this test");
-    }
 
     /// <summary>While <see cref="Failing"/>, an agent's answer to "do you hold this chain?" is an Orleans error instead.</summary>
     private sealed class UnansweredHolds : IIncomingGrainCallFilter

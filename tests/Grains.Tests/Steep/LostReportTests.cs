@@ -22,7 +22,7 @@ public sealed class LostReportTests : IAsyncDisposable
     private async Task<IGrainFactory> StartAsync(TimeSpan reconcileInterval)
     {
         // as cluster mode wires it (RUNNING written as the chain starts); no agent: the test plays the chains' grains
-        var services = new SteepServices(_store, _store, TestServices.All, new SteepPaths("/tmp/t", "/tmp/o", "/tmp/l"), new Never(), new EventHub(),
+        var services = new SteepServices(_store, _store, TestServices.All, new SteepPaths("/tmp/t", "/tmp/o", "/tmp/l"), new NoAgentRuns(), new EventHub(),
             TimeProvider.System) { StartRecordDelay = TimeSpan.Zero, FreshChains = new FreshChains(capacity: 0), ReconcileInterval = reconcileInterval };
         _silo = await TestSilo.StartAsync(services, "lost-report", s => s.AddSingleton<SubmissionIntake>());
         return _silo.Services.GetRequiredService<IGrainFactory>();
@@ -73,12 +73,5 @@ public sealed class LostReportTests : IAsyncDisposable
 
         var s = await GrainRuns.WaitFinalAsync(_store, id, TimeSpan.FromSeconds(30));
         Assert.Equal((SubmissionStatus.Success, 1), (s.Status, s.SucceededProcessChains));
-    }
-
-    /// <summary>Never asked: no agent of this test's silo registers.</summary>
-    private sealed class Never : IProcessChainExecutor
-    {
-        public Task<ProcessChainOutcome> ExecuteAsync(ProcessChain chain, CancellationToken ct) =>
-            throw new InvalidOperationException("no agent runs chains in this test");
     }
 }
