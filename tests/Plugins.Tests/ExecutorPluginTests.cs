@@ -138,12 +138,14 @@ public sealed class ExecutorPluginTests
     public async Task Output_read_by_an_estimator_reaches_the_log_while_the_service_still_runs()
     {
         using var dir = new PluginDir();
-        var script = dir.Script("slow.sh", "echo 30%; echo first line; sleep 3; echo last line");
+        var script = dir.Script("slow.sh", "echo 30%; echo first line; sleep 5; echo last line");
         var chain = Chain(Exe(script, "other", "counter"));
         var run = Executor(dir, Plugins(estimator: ("counter", "percent", new Percent()))).ExecuteAsync(chain, default);
         var path = dir[$"logs/{chain.Id}.log"];
         string log = "";
-        for (int i = 0; i < 100 && !log.Contains("first line"); i++)
+        // until the line is there or the service has ended (by the clock, not by a count of polls: on a loaded machine
+        // a 20 ms delay can take far longer)
+        while (!log.Contains("first line") && !run.IsCompleted)
         {
             await Task.Delay(20);
             if (File.Exists(path)) log = File.ReadAllText(path);
