@@ -20,7 +20,18 @@ for t in glob.glob(sys.argv[1] + "/**/*.trx", recursive=True):
     m = re.search(r'<Counters [^>]*', s)
     if m:
         c = dict(re.findall(r'(\w+)="(\d+)"', m.group(0)))
-        p += int(c.get("passed", 0)); f += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0)) + int(c.get("aborted", 0))
+        p += int(c.get("passed", 0))
+        counted = int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0)) + int(c.get("aborted", 0))
+        f += counted
+        # a test host that crashed ends the run early: its counters hold only the tests that ran, none failed, and the
+        # tests after the crash never ran, which is a failure of its own
+        outcome = re.search(r'<ResultSummary outcome="(\w+)"', s)
+        if outcome and outcome.group(1) != "Completed" and counted == 0:
+            f += 1
+            print("FAILED the test run of %s (%s after %s tests): the test host ended early" % (
+                t, outcome.group(1), c.get("executed", "?")), file=sys.stderr)
+            for text in re.findall(r'<RunInfo [^>]*outcome="Error"[^>]*>\s*<Text>(.*?)</Text>', s, re.S)[:5]:
+                print("    " + html.unescape(text).strip()[:3000].replace("\n", "\n    "), file=sys.stderr)
     # each failure's message and the test's own output, so that a CI log alone tells what went wrong
     for r in re.finditer(r'<UnitTestResult [^>]*testName="([^"]*)"[^>]*outcome="Failed"[^>]*>(.*?)</UnitTestResult>', s, re.S):
         def part(tag):

@@ -442,12 +442,24 @@ public sealed partial class SteepHost : IAsyncDisposable
         _lock.Dispose();
     }
 
-    private static int FreePort()
+    /// <summary>
+    /// A port free on the loopback now, and never one this process chose before. Hosts started side by side in one
+    /// process (tests start two silos at once) each probe before either binds, and the kernel may offer both the same
+    /// port: two silos advertising one address, of which Orleans declares the older dead, and a silo told it is dead
+    /// ends its process.
+    /// </summary>
+    internal static int FreePort()
     {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+        while (true)
+        {
+            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            int port = ((IPEndPoint)socket.LocalEndPoint!).Port;
+            if (ChosenPorts.TryAdd(port, 0)) return port;
+        }
     }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, byte> ChosenPorts = new();
 
     private static bool IsFree(int port)
     {
