@@ -22,9 +22,7 @@ public sealed class ChainOwnershipTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        // as cluster mode wires it: RUNNING is written as the chain starts
-        var services = new SteepServices(_store, _store, TestServices.All, new SteepPaths("/tmp/t", "/tmp/o", "/tmp/l"), new NoAgentRuns(), new EventHub(),
-            TimeProvider.System) { StartRecordDelay = TimeSpan.Zero, FreshChains = new FreshChains(capacity: 0) };
+        var services = ClusterWiring.WithoutAgents(_store);
         _silo = await TestSilo.StartAsync(services, "ownership", s =>
         {
             s.AddSingleton<SubmissionIntake>();

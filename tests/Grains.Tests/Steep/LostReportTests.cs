@@ -21,9 +21,7 @@ public sealed class LostReportTests : IAsyncDisposable
 
     private async Task<IGrainFactory> StartAsync(TimeSpan reconcileInterval)
     {
-        // as cluster mode wires it (RUNNING written as the chain starts); no agent: the test plays the chains' grains
-        var services = new SteepServices(_store, _store, TestServices.All, new SteepPaths("/tmp/t", "/tmp/o", "/tmp/l"), new NoAgentRuns(), new EventHub(),
-            TimeProvider.System) { StartRecordDelay = TimeSpan.Zero, FreshChains = new FreshChains(capacity: 0), ReconcileInterval = reconcileInterval };
+        var services = ClusterWiring.WithoutAgents(_store) with { ReconcileInterval = reconcileInterval };
         _silo = await TestSilo.StartAsync(services, "lost-report", s => s.AddSingleton<SubmissionIntake>());
         return _silo.Services.GetRequiredService<IGrainFactory>();
     }
