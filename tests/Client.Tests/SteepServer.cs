@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
+using Steep.Tests.Shared;
 
 namespace Steep.Client.Tests;
 
@@ -37,7 +37,7 @@ public class SteepServer : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(DataDirectory);
-        int port = FreePort();
+        int port = FreePorts.Next();
         BaseAddress = new Uri($"http://127.0.0.1:{port}/");
         var psi = new ProcessStartInfo(Path.Combine(RepositoryRoot, "steep"))
         {
@@ -126,12 +126,6 @@ public class SteepServer : IAsyncLifetime
         lock (_output) _output.AppendLine(line);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static string FindRoot()
     {

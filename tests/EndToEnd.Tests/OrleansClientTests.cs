@@ -1,8 +1,7 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Xunit.Abstractions;
+using Steep.Tests.Shared;
 
 namespace Steep.EndToEnd.Tests;
 
@@ -19,7 +18,7 @@ public sealed class OrleansClientTests(ITestOutputHelper output) : IAsyncLifetim
     public async Task InitializeAsync()
     {
         _dir = SteepCli.TempDirectory("orleans-client");
-        _gatewayPort = FreePort();
+        _gatewayPort = FreePorts.Next();
         var psi = SteepCli.StartInfo("serve", "--port", "0", "--data", Path.Combine(_dir, "data"), "--agents", "2", "--services",
             "examples/split-join/services.yaml", "conf/services/sleep.yaml");
         psi.Environment["STEEP_CLUSTER_GATEWAYPORT"] = _gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -136,11 +135,4 @@ public sealed class OrleansClientTests(ITestOutputHelper output) : IAsyncLifetim
     private static string? Event(JsonElement line) => line.GetProperty("event").GetString();
 
     private static JsonElement Single(List<JsonElement> lines, string name) => Assert.Single(lines, l => Event(l) == name);
-
-    private static int FreePort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
-    }
 }

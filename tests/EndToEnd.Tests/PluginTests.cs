@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
+using Steep.Tests.Shared;
 
 namespace Steep.EndToEnd.Tests;
 
@@ -140,7 +140,7 @@ public sealed class PluginTests
         var psi = SteepCli.StartInfo("serve", "--port", "0", "--data", Path.Combine(dir, "data"), "--agents", "2",
             "--services", $"{Example}/services.yaml");
         psi.Environment["STEEP_PLUGINS"] = $"{Example}/plugins.yaml";
-        psi.Environment["STEEP_CLUSTER_GATEWAYPORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        psi.Environment["STEEP_CLUSTER_GATEWAYPORT"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
         psi.Environment["PROGRESS_STEP_SECONDS"] = "1"; // services inherit it: progress.sh runs 4 s
         using var serve = Process.Start(psi)!;
         var stderr = serve.StandardError.ReadToEndAsync();
@@ -195,12 +195,5 @@ public sealed class PluginTests
                 await serve.WaitForExitAsync();
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
+using Steep.Tests.Shared;
 
 namespace Steep.Persistence.Tests;
 
@@ -113,7 +112,7 @@ internal sealed class PostgresServer
         // initdb and pg_ctl refuse to run as root: as root, they run as the user postgres, who must own the directory
         bool asRoot = Environment.UserName == "root";
         if (asRoot) await RunAsync("chown", ["postgres:postgres", directory], asPostgres: false);
-        int port = FreePort();
+        int port = FreePorts.Next();
         await RunAsync(Path.Combine(BinaryDirectory, "initdb"), ["-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"], asRoot);
         // synchronous_commit=off: a commit does not wait for its WAL flush, like SQLite's synchronous=NORMAL of the
         // embedded store; a throwaway server needs no more, and the tests run on a shared machine
@@ -199,12 +198,5 @@ internal sealed class PostgresServer
             throw new InvalidOperationException(
                 $"{program} {string.Join(' ', arguments)} failed with exit code {process.ExitCode}: {await output}{await error}");
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

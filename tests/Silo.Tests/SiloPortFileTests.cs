@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Steep.Silo.Hosting;
+using Steep.Tests.Shared;
 
 namespace Steep.Silo.Tests;
 
@@ -17,7 +18,7 @@ public sealed class SiloPortFileTests : IDisposable
     [Fact]
     public void A_restarted_silo_takes_its_earlier_port_again()
     {
-        int first = SiloPortFile.Choose(_data, FreePort, IsFree);
+        int first = SiloPortFile.Choose(_data, FreePorts.Next, IsFree);
         int again = SiloPortFile.Choose(_data, () => throw new InvalidOperationException("a new port was chosen"), IsFree);
         Assert.Equal(first, again);
         Assert.Equal(first.ToString(System.Globalization.CultureInfo.InvariantCulture), File.ReadAllText(Path.Combine(_data, SiloPortFile.FileName)).Trim());
@@ -26,13 +27,13 @@ public sealed class SiloPortFileTests : IDisposable
     [Fact]
     public void A_port_taken_meanwhile_is_replaced_and_the_new_one_remembered()
     {
-        int first = SiloPortFile.Choose(_data, FreePort, IsFree);
+        int first = SiloPortFile.Choose(_data, FreePorts.Next, IsFree);
         using var taken = new TcpListener(IPAddress.Loopback, first);
         taken.Start();
-        int second = SiloPortFile.Choose(_data, FreePort, IsFree);
+        int second = SiloPortFile.Choose(_data, FreePorts.Next, IsFree);
         Assert.NotEqual(first, second);
         taken.Stop();
-        Assert.Equal(second, SiloPortFile.Choose(_data, FreePort, _ => true));
+        Assert.Equal(second, SiloPortFile.Choose(_data, FreePorts.Next, _ => true));
     }
 
     [Fact]
@@ -45,12 +46,6 @@ public sealed class SiloPortFileTests : IDisposable
         Assert.Equal(40123, SiloPortFile.Choose(_data, () => 1, _ => true));
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static bool IsFree(int port)
     {

@@ -1,10 +1,9 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Serialization;
 using Steep.Grains;
 using Steep.Grains.Placement;
+using Steep.Tests.Shared;
 
 namespace Steep.Grains.Tests.Support;
 
@@ -22,19 +21,12 @@ public static class TestSilo
         configure?.Invoke(builder.Services);
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(FreePort(), 0, null, "steep-tests", $"{name}-{Guid.NewGuid():N}");
+            silo.UseLocalhostClustering(FreePorts.Next(), 0, null, "steep-tests", $"{name}-{Guid.NewGuid():N}");
             silo.Services.AddSerializer(b => b.AddSteepModels());
             silo.AddSteepPlacement();
         });
         var host = builder.Build();
         await host.StartAsync();
         return host;
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 }
