@@ -54,6 +54,13 @@ public interface IAgentGrain : IGrainWithStringKey
     [OneWay, Alias("Completed")]
     Task CompletedAsync(string chainId, ProcessChainOutcome outcome);
 
+    /// <summary>
+    /// Gives the chain reserved to run next back to the scheduler if it has not started (an agent that can run it is
+    /// idle, while this one still runs its current chain); otherwise nothing.
+    /// </summary>
+    [OneWay, Alias("Release")]
+    Task ReleaseAsync(string chainId);
+
     /// <summary>Kills the chain if this agent runs it.</summary>
     [OneWay, Alias("Cancel")]
     Task CancelAsync(string chainId);

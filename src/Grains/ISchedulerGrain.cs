@@ -48,7 +48,10 @@ public interface ISchedulerGrain : IGrainWithStringKey
     [Alias("UnregisterAgent")]
     Task UnregisterAgentAsync(string agentId);
 
-    /// <summary>An agent finished its chain and is idle again.</summary>
-    [OneWay, Alias("AgentIdle")]
-    Task AgentIdleAsync(string agentId);
+    /// <summary>
+    /// A slot of the agent is free again: the chain <paramref name="chainId"/> it ran, had reserved or was handed ended,
+    /// was declined or was given back (null when not known).
+    /// </summary>
+    [OneWay, Alias("SlotFree")]
+    Task AgentIdleAsync(string agentId, string? chainId);
 }

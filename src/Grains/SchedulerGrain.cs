@@ -7,7 +7,8 @@ namespace Steep.Grains;
 
 /// <summary>
 /// Assigns REGISTERED chains to agents whose capabilities are a superset of the chain's: higher priority first, then
-/// in registration order; an agent takes one chain to run and one to run next.
+/// in registration order; an agent takes one chain to run and one to run next. A chain reserved to run next is taken
+/// back for an agent that is idle with nothing queued for it, so that it does not wait behind a long chain.
 /// A chain nobody can run is skipped without stalling the rest and starts as soon as a fitting agent registers.
 /// </summary>
 [KeepAlive] // its queue and agents live only in memory: being collected when idle would forget them
@@ -23,6 +24,12 @@ public sealed class SchedulerGrain : Grain, ISchedulerGrain
     private const int Slots = 2;
     private readonly Dictionary<string, IAgentGrain> _agentGrains = new();
     private readonly Dictionary<string, string> _agentSilos = new(); // agent -> the silo it lives on
+    // per agent, the chains handed to it whose slots are not free yet, in the order handed over: with both slots taken,
+    // the last is the one it runs next. Per agent, because a chain enqueued twice (a recovery and a resumed submission)
+    // is handed to a second agent, which declines it
+    private readonly Dictionary<string, List<Held>> _held = new(StringComparer.Ordinal);
+    private const int HeldKept = 4; // a chain given back without a word (AgentGrain's surplus case) does not pile up
+    private readonly HashSet<string> _releasing = new(StringComparer.Ordinal); // reserved chains asked back for an idle agent
     private long _sequence;
     private long _requeued;
     // chains as their submission registered them, handed on with their assignment (see QueuedChain.Chain); bounded, as
@@ -77,6 +84,7 @@ public sealed class SchedulerGrain : Grain, ISchedulerGrain
         _agents[agentId] = new HashSet<string>(capabilities);
         _free[agentId] = Math.Clamp(Slots - busySlots, 0, Slots);
         _agentSilos[agentId] = silo;
+        _held[agentId] = []; // what a rejoining agent holds is not known here: nothing is taken back from it
         Dispatch();
         return Task.CompletedTask;
     }
@@ -88,6 +96,7 @@ public sealed class SchedulerGrain : Grain, ISchedulerGrain
         _free.Remove(agentId);
         _agentGrains.Remove(agentId);
         _agentSilos.Remove(agentId);
+        if (_held.Remove(agentId, out var held)) foreach (var h in held) _releasing.Remove(h.ChainId);
         return Task.CompletedTask;
     }
 
@@ -101,14 +110,25 @@ public sealed class SchedulerGrain : Grain, ISchedulerGrain
     }
 
     /// <inheritdoc />
-    public Task AgentIdleAsync(string agentId)
+    public Task AgentIdleAsync(string agentId, string? chainId)
     {
         if (_free.TryGetValue(agentId, out int free) && free < Slots) _free[agentId] = free + 1;
+        if (chainId is not null)
+        {
+            if (_held.TryGetValue(agentId, out var held)) held.RemoveAll(h => h.ChainId == chainId);
+            _releasing.Remove(chainId);
+        }
         Dispatch();
         return Task.CompletedTask;
     }
 
     private void Dispatch()
+    {
+        Assign();
+        TakeBackForIdleAgents();
+    }
+
+    private void Assign()
     {
         if (_queue.Count == 0) return;
         // idle agents first, then agents that run a chain and have no next one reserved; each in registration order
@@ -121,10 +141,56 @@ public sealed class SchedulerGrain : Grain, ISchedulerGrain
                 var chain = _queue.TryTake(capabilities);
                 if (chain is null) continue;
                 _free[agentId]--;
-                if (!_agentGrains.TryGetValue(agentId, out var agent)) _agentGrains[agentId] = agent = GrainRef<IAgentGrain>.Get(GrainFactory, agentId);
-                agent.AssignAsync(chain.Id, _fresh.Remove(chain.Id, out var fresh) ? fresh : null).Ignore();
+                if (_held.TryGetValue(agentId, out var held))
+                {
+                    if (held.Count == HeldKept) held.RemoveAt(0);
+                    held.Add(new Held(chain.Id, chain.RequiredCapabilities));
+                }
+                _releasing.Remove(chain.Id);
+                Agent(agentId).AssignAsync(chain.Id, _fresh.Remove(chain.Id, out var fresh) ? fresh : null).Ignore();
                 if (_queue.Count == 0) return;
             }
         }
     }
+
+    /// <summary>
+    /// An agent that is idle with nothing queued that it can run asks back a chain another agent has reserved to run
+    /// after its current one (which may run for hours): it goes back to the front of the queue and to the idle agent.
+    /// </summary>
+    private void TakeBackForIdleAgents()
+    {
+        List<(string AgentId, Held Chain)>? reserved = null;
+        foreach (var (agentId, capabilities) in _agents)
+        {
+            if (_free[agentId] < Slots) continue;
+            reserved ??= ReservedChains();
+            int i = reserved.FindIndex(r => ChainQueue.Satisfies(capabilities, r.Chain.RequiredCapabilities));
+            if (i < 0) continue;
+            var (holder, chain) = reserved[i];
+            reserved.RemoveAt(i);
+            _releasing.Add(chain.ChainId);
+            Agent(holder).ReleaseAsync(chain.ChainId).Ignore();
+        }
+    }
+
+    /// <summary>The chains that agents with both slots taken will run next (the last handed to each), in agent order.</summary>
+    private List<(string AgentId, Held Chain)> ReservedChains()
+    {
+        var reserved = new List<(string, Held)>();
+        foreach (var (agentId, held) in _held)
+        {
+            if (held.Count >= Slots && _free.TryGetValue(agentId, out int free) && free == 0 && !_releasing.Contains(held[^1].ChainId))
+                reserved.Add((agentId, held[^1]));
+        }
+        return reserved;
+    }
+
+    private IAgentGrain Agent(string agentId)
+    {
+        if (!_agentGrains.TryGetValue(agentId, out var agent)) _agentGrains[agentId] = agent = GrainRef<IAgentGrain>.Get(GrainFactory, agentId);
+        return agent;
+    }
+
+    /// <summary>A chain handed to an agent, and what it needs.</summary>
+    private sealed record Held(string ChainId, IReadOnlyList<string> RequiredCapabilities);
 }

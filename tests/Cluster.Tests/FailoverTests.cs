@@ -54,12 +54,16 @@ public sealed class FailoverTests(PostgresDatabase database, ITestOutputHelper o
             var chains = await _api.ChainsAsync(b, id);
             return chains.Count(c => c.Status == "SUCCESS") == 2 && chains.Count(c => c.Status == "RUNNING") == 2;
         }, TimeSpan.FromSeconds(60), "two short chains done and two long ones running on b (the last two reserved by b's agents)");
-        await using var a = await Start("a", agents: 2);
+        // a joins with four agents, idle with nothing queued: two of them take back the chains b's agents reserved (they
+        // would wait 15 s behind b's running ones), two stay idle for the chains b runs when it dies
+        await using var a = await Start("a", agents: 4);
         await WaitUntil(async () => await _api.ActiveSilosAsync() == 2, TimeSpan.FromSeconds(30), "both silos active");
+        await WaitUntil(async () => (await _api.ChainsAsync(a, id)).Count(c => c.Status == "RUNNING") == 4,
+            TimeSpan.FromSeconds(30), "b's reserved chains taken back and started by a's idle agents");
         var before = await _api.ChainsAsync(a, id);
         var succeededBefore = before.Where(c => c.Status == "SUCCESS").Select(c => c.Id).ToHashSet();
-        var runningOnB = before.Where(c => c.Status == "RUNNING").Select(c => c.Id).ToHashSet();
-        Assert.Equal(2, runningOnB.Count); // a's agents did not take b's reserved chains while b lived
+        var runningOnB = before.Where(c => c.Status == "RUNNING" && b.Owns(c.AgentId)).Select(c => c.Id).ToHashSet();
+        Assert.Equal(2, runningOnB.Count);
 
         var killedAt = DateTimeOffset.UtcNow;
         b.Kill();
@@ -100,9 +104,10 @@ public sealed class FailoverTests(PostgresDatabase database, ITestOutputHelper o
             }
             else
             {
-                // reserved by b's agents, never started there: run once, on a
+                // reserved by b's agents, never started there, taken back for a's idle agents: run once, on a
                 Assert.Single(runs);
                 Assert.True(a.Owns(runs[0].AgentId), $"{c.Id} ran on {runs[0].AgentId}");
+                Assert.True(runs[0].StartTime < killedAt, $"{c.Id} waited for b's death to start");
             }
         }
         Assert.InRange(failover, 0, 15); // target 10 s; room for a loaded CI machine
@@ -195,6 +200,8 @@ public sealed class FailoverTests(PostgresDatabase database, ITestOutputHelper o
         foreach (var x in chains)
         {
             var runs = await _api.RunsAsync(b2, x.Id);
+            foreach (var r in runs)
+                output.WriteLine($"{x.Id} run {r.RunNumber} on {r.AgentId}: {(r.StartTime - killedAt).TotalSeconds:0.0} s to {((r.EndTime ?? DateTimeOffset.UtcNow) - killedAt).TotalSeconds:0.0} s after the kill, {r.Status}");
             if (succeededBefore.Contains(x.Id)) Assert.Single(runs); // a SUCCESS chain is never run again
             if (runs.Count == 1) continue;
             Assert.Equal(2, runs.Count); // killed with its silo, run once more after the restart

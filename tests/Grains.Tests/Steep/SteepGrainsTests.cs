@@ -159,6 +159,36 @@ public sealed class SteepGrainsTests : IAsyncLifetime
         Assert.Equal(2, chains.Select(c => c.AgentId).Distinct().Count());
     }
 
+    [Fact]
+    public async Task A_chain_reserved_behind_a_long_one_runs_on_an_agent_that_falls_idle()
+    {
+        // a1 runs item 0 (held until the gate opens) and reserves item 2 to run next; a2 runs item 1, which ends at
+        // once: a2 is idle with nothing queued, and item 2 must not wait for item 0 to end
+        var gate = _executor.Gate = new TaskCompletionSource();
+        _executor.GateOnly = c => Item(c) == "0";
+        await Agent("a1");
+        await Agent("a2");
+        var id = await Submit(ForEach(3, null));
+        var until = DateTime.UtcNow.AddSeconds(10);
+        while (_executor.Ran.Count < 3)
+        {
+            Assert.True(DateTime.UtcNow < until, $"only items {string.Join(", ", _executor.Ran.Select(Item))} ran while item 0 runs");
+            await Task.Delay(10);
+        }
+        Assert.Equal(1, _executor.Running); // item 0, still held
+        gate.SetResult();
+
+        var s = await WaitFinal(id);
+        Assert.Equal(SubmissionStatus.Success, s.Status);
+        Assert.Equal(3, s.SucceededProcessChains);
+        Assert.Equal(3, _executor.Ran.Count); // none ran twice
+        var chains = await ((Persistence.IProcessChainStore)_store).ListBySubmissionAsync(id, null, default);
+        Assert.All(chains, c => Assert.Equal(1, c.RunNumber));
+        Assert.NotEqual(chains.Single(c => Item(c.Chain) == "0").AgentId, chains.Single(c => Item(c.Chain) == "2").AgentId);
+
+        static string? Item(ProcessChain c) => c.Executables[0].Arguments.FirstOrDefault(a => a.Type == "input")?.Variable.Value;
+    }
+
     private static string ForEach(int n, int? priority) => $$"""
         api: 4.0.0
         {{(priority is { } p ? $"priority: {p}" : "")}}
@@ -322,7 +352,8 @@ public sealed class SteepGrainsTests : IAsyncLifetime
     {
         public string? Fail { get; set; }
         public bool Block { get; set; }
-        public TaskCompletionSource? Gate { get; set; } // every chain waits for it
+        public TaskCompletionSource? Gate { get; set; } // every chain waits for it (or those GateOnly picks)
+        public Func<ProcessChain, bool>? GateOnly { get; set; }
         public int Running;
         public ConcurrentBag<ProcessChain> Ran { get; } = new();
         public ConcurrentQueue<string> Order { get; } = new(); // submission ids, in the order their chains started
@@ -335,7 +366,7 @@ public sealed class SteepGrainsTests : IAsyncLifetime
             try
             {
                 if (Block) await Task.Delay(Timeout.Infinite, ct);
-                if (Gate is { } gate) await gate.Task.WaitAsync(ct);
+                if (Gate is { } gate && (GateOnly?.Invoke(chain) ?? true)) await gate.Task.WaitAsync(ct);
                 await Task.Yield();
                 if (Fail is not null) return new ProcessChainOutcome(ProcessChainStatus.Error, null, Fail, []);
                 var results = chain.Executables.SelectMany(e => e.Arguments).Where(a => a.Type == "output")
