@@ -84,7 +84,10 @@ public sealed class SchedulerGrain : Grain, ISchedulerGrain
         _agents[agentId] = new HashSet<string>(capabilities);
         _free[agentId] = Math.Clamp(Slots - busySlots, 0, Slots);
         _agentSilos[agentId] = silo;
-        _held[agentId] = []; // what a rejoining agent holds is not known here: nothing is taken back from it
+        // an agent this scheduler handed chains to that registers again (a silo was lost somewhere) holds the last
+        // busySlots of them; one that starts afresh, or is new to this scheduler, holds nothing it knows of
+        if (busySlots == 0 || !_held.TryGetValue(agentId, out var held)) _held[agentId] = [];
+        else if (held.Count > busySlots) held.RemoveRange(0, held.Count - busySlots);
         Dispatch();
         return Task.CompletedTask;
     }

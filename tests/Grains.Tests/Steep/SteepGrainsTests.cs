@@ -164,20 +164,49 @@ public sealed class SteepGrainsTests : IAsyncLifetime
     {
         // a1 runs item 0 (held until the gate opens) and reserves item 2 to run next; a2 runs item 1, which ends at
         // once: a2 is idle with nothing queued, and item 2 must not wait for item 0 to end
-        var gate = _executor.Gate = new TaskCompletionSource();
-        _executor.GateOnly = c => Item(c) == "0";
+        var gate = new TaskCompletionSource();
+        _executor.HoldUntil = c => Item(c) == "0" ? gate.Task : null;
         await Agent("a1");
         await Agent("a2");
         var id = await Submit(ForEach(3, null));
-        var until = DateTime.UtcNow.AddSeconds(10);
-        while (_executor.Ran.Count < 3)
-        {
-            Assert.True(DateTime.UtcNow < until, $"only items {string.Join(", ", _executor.Ran.Select(Item))} ran while item 0 runs");
-            await Task.Delay(10);
-        }
+        await WaitUntilRan(3, "while item 0 runs");
         Assert.Equal(1, _executor.Running); // item 0, still held
         gate.SetResult();
+        await AssertEachRanOnceApartAsync(id);
+    }
 
+    [Fact]
+    public async Task A_reserved_chain_is_still_taken_back_after_the_agents_registered_again()
+    {
+        // as above, but the agents register again (as they do whenever a silo of the cluster is lost) while a1 runs
+        // item 0 with item 2 reserved and a2 runs item 1: the scheduler still knows what a1 holds
+        var (gate0, gate1) = (new TaskCompletionSource(), new TaskCompletionSource());
+        _executor.HoldUntil = c => Item(c) switch { "0" => gate0.Task, "1" => gate1.Task, _ => null };
+        await Agent("a1");
+        await Agent("a2");
+        var id = await Submit(ForEach(3, null));
+        await WaitUntilRan(2, "at first");
+        await Task.Delay(100); // item 2's reservation is on its way
+        await Task.WhenAll(_grains.GetGrain<IAgentGrain>("a1").RejoinAsync(), _grains.GetGrain<IAgentGrain>("a2").RejoinAsync());
+        gate1.SetResult();
+        await WaitUntilRan(3, "after item 1, while item 0 runs");
+        gate0.SetResult();
+        await AssertEachRanOnceApartAsync(id);
+    }
+
+    private async Task WaitUntilRan(int count, string when)
+    {
+        var until = DateTime.UtcNow.AddSeconds(10);
+        while (_executor.Ran.Count < count)
+        {
+            Assert.True(DateTime.UtcNow < until, $"only items {string.Join(", ", _executor.Ran.Select(Item))} ran {when}");
+            await Task.Delay(10);
+        }
+    }
+
+    /// <summary>The for-each of three ended SUCCESS, each chain ran once, and item 2 did not run on item 0's agent.</summary>
+    private async Task AssertEachRanOnceApartAsync(string id)
+    {
         var s = await WaitFinal(id);
         Assert.Equal(SubmissionStatus.Success, s.Status);
         Assert.Equal(3, s.SucceededProcessChains);
@@ -185,9 +214,9 @@ public sealed class SteepGrainsTests : IAsyncLifetime
         var chains = await ((Persistence.IProcessChainStore)_store).ListBySubmissionAsync(id, null, default);
         Assert.All(chains, c => Assert.Equal(1, c.RunNumber));
         Assert.NotEqual(chains.Single(c => Item(c.Chain) == "0").AgentId, chains.Single(c => Item(c.Chain) == "2").AgentId);
-
-        static string? Item(ProcessChain c) => c.Executables[0].Arguments.FirstOrDefault(a => a.Type == "input")?.Variable.Value;
     }
+
+    private static string? Item(ProcessChain c) => c.Executables[0].Arguments.FirstOrDefault(a => a.Type == "input")?.Variable.Value;
 
     private static string ForEach(int n, int? priority) => $$"""
         api: 4.0.0
@@ -352,8 +381,8 @@ public sealed class SteepGrainsTests : IAsyncLifetime
     {
         public string? Fail { get; set; }
         public bool Block { get; set; }
-        public TaskCompletionSource? Gate { get; set; } // every chain waits for it (or those GateOnly picks)
-        public Func<ProcessChain, bool>? GateOnly { get; set; }
+        public TaskCompletionSource? Gate { get; set; } // every chain waits for it
+        public Func<ProcessChain, Task?>? HoldUntil { get; set; } // what a chain waits for before it ends (null: nothing)
         public int Running;
         public ConcurrentBag<ProcessChain> Ran { get; } = new();
         public ConcurrentQueue<string> Order { get; } = new(); // submission ids, in the order their chains started
@@ -366,7 +395,8 @@ public sealed class SteepGrainsTests : IAsyncLifetime
             try
             {
                 if (Block) await Task.Delay(Timeout.Infinite, ct);
-                if (Gate is { } gate && (GateOnly?.Invoke(chain) ?? true)) await gate.Task.WaitAsync(ct);
+                if (Gate is { } gate) await gate.Task.WaitAsync(ct);
+                if (HoldUntil?.Invoke(chain) is { } hold) await hold.WaitAsync(ct);
                 await Task.Yield();
                 if (Fail is not null) return new ProcessChainOutcome(ProcessChainStatus.Error, null, Fail, []);
                 var results = chain.Executables.SelectMany(e => e.Arguments).Where(a => a.Type == "output")
