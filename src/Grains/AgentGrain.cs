@@ -340,11 +340,11 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
     }
 
     /// <inheritdoc />
-    public async Task ReleaseAsync(string chainId)
+    public async Task ReleaseAsync(IReadOnlyList<string> capabilities)
     {
-        if (_next is not { } next || next.Id != chainId) return; // it started meanwhile (or was never reserved here)
+        if (_next is not { } next || !ChainQueue.Satisfies(capabilities, next.Chain.RequiredCapabilities)) return;
         _next = null;
         await next.Grain.UnreserveAsync(AgentId); // back to the front of the queue, for the idle agent
-        await Scheduler.AgentIdleAsync(AgentId, chainId);
+        await Scheduler.AgentIdleAsync(AgentId, next.Id);
     }
 }

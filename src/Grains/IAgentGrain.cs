@@ -55,11 +55,11 @@ public interface IAgentGrain : IGrainWithStringKey
     Task CompletedAsync(string chainId, ProcessChainOutcome outcome);
 
     /// <summary>
-    /// Gives the chain reserved to run next back to the scheduler if it has not started (an agent that can run it is
-    /// idle, while this one still runs its current chain); otherwise nothing.
+    /// An agent with <paramref name="capabilities"/> is idle while this one runs a chain: the chain reserved to run next,
+    /// if it has not started and that agent can run it, goes back to the front of the queue; otherwise nothing happens.
     /// </summary>
     [OneWay, Alias("Release")]
-    Task ReleaseAsync(string chainId);
+    Task ReleaseAsync(IReadOnlyList<string> capabilities);
 
     /// <summary>Kills the chain if this agent runs it.</summary>
     [OneWay, Alias("Cancel")]

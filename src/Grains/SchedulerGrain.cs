@@ -24,12 +24,10 @@ public sealed class SchedulerGrain : Grain, ISchedulerGrain
     private const int Slots = 2;
     private readonly Dictionary<string, IAgentGrain> _agentGrains = new();
     private readonly Dictionary<string, string> _agentSilos = new(); // agent -> the silo it lives on
-    // per agent, the chains handed to it whose slots are not free yet, in the order handed over: with both slots taken,
-    // the last is the one it runs next. Per agent, because a chain enqueued twice (a recovery and a resumed submission)
-    // is handed to a second agent, which declines it
-    private readonly Dictionary<string, List<Held>> _held = new(StringComparer.Ordinal);
-    private const int HeldKept = 4; // a chain given back without a word (AgentGrain's surplus case) does not pile up
-    private readonly HashSet<string> _releasing = new(StringComparer.Ordinal); // reserved chains asked back for an idle agent
+    // busy agents asked to give back their reserved chain for an idle one, until a slot of theirs is free again. Which
+    // chain an agent has reserved is its own business: one-way hand-overs may arrive out of order, and a chain enqueued
+    // twice (by a recovery and by its resumed submission) is handed to a second agent, which declines it
+    private readonly HashSet<string> _asked = new(StringComparer.Ordinal);
     private long _sequence;
     private long _requeued;
     // chains as their submission registered them, handed on with their assignment (see QueuedChain.Chain); bounded, as
@@ -84,10 +82,7 @@ public sealed class SchedulerGrain : Grain, ISchedulerGrain
         _agents[agentId] = new HashSet<string>(capabilities);
         _free[agentId] = Math.Clamp(Slots - busySlots, 0, Slots);
         _agentSilos[agentId] = silo;
-        // an agent this scheduler handed chains to that registers again (a silo was lost somewhere) holds the last
-        // busySlots of them; one that starts afresh, or is new to this scheduler, holds nothing it knows of
-        if (busySlots == 0 || !_held.TryGetValue(agentId, out var held)) _held[agentId] = [];
-        else if (held.Count > busySlots) held.RemoveRange(0, held.Count - busySlots);
+        _asked.Remove(agentId);
         Dispatch();
         return Task.CompletedTask;
     }
@@ -99,7 +94,7 @@ public sealed class SchedulerGrain : Grain, ISchedulerGrain
         _free.Remove(agentId);
         _agentGrains.Remove(agentId);
         _agentSilos.Remove(agentId);
-        if (_held.Remove(agentId, out var held)) foreach (var h in held) _releasing.Remove(h.ChainId);
+        _asked.Remove(agentId);
         return Task.CompletedTask;
     }
 
@@ -116,11 +111,7 @@ public sealed class SchedulerGrain : Grain, ISchedulerGrain
     public Task AgentIdleAsync(string agentId, string? chainId)
     {
         if (_free.TryGetValue(agentId, out int free) && free < Slots) _free[agentId] = free + 1;
-        if (chainId is not null)
-        {
-            if (_held.TryGetValue(agentId, out var held)) held.RemoveAll(h => h.ChainId == chainId);
-            _releasing.Remove(chainId);
-        }
+        _asked.Remove(agentId);
         Dispatch();
         return Task.CompletedTask;
     }
@@ -144,12 +135,6 @@ public sealed class SchedulerGrain : Grain, ISchedulerGrain
                 var chain = _queue.TryTake(capabilities);
                 if (chain is null) continue;
                 _free[agentId]--;
-                if (_held.TryGetValue(agentId, out var held))
-                {
-                    if (held.Count == HeldKept) held.RemoveAt(0);
-                    held.Add(new Held(chain.Id, chain.RequiredCapabilities));
-                }
-                _releasing.Remove(chain.Id);
                 Agent(agentId).AssignAsync(chain.Id, _fresh.Remove(chain.Id, out var fresh) ? fresh : null).Ignore();
                 if (_queue.Count == 0) return;
             }
@@ -157,35 +142,28 @@ public sealed class SchedulerGrain : Grain, ISchedulerGrain
     }
 
     /// <summary>
-    /// An agent that is idle with nothing queued that it can run asks back a chain another agent has reserved to run
-    /// after its current one (which may run for hours): it goes back to the front of the queue and to the idle agent.
+    /// An agent that is idle with nothing queued that it can run asks a busy agent (one with both slots taken) to give
+    /// back the chain it reserved to run after its current one, which may run for hours: if the idle agent can run it, it
+    /// goes back to the front of the queue and from there to the idle agent.
     /// </summary>
     private void TakeBackForIdleAgents()
     {
-        List<(string AgentId, Held Chain)>? reserved = null;
         foreach (var (agentId, capabilities) in _agents)
         {
             if (_free[agentId] < Slots) continue;
-            reserved ??= ReservedChains();
-            int i = reserved.FindIndex(r => ChainQueue.Satisfies(capabilities, r.Chain.RequiredCapabilities));
-            if (i < 0) continue;
-            var (holder, chain) = reserved[i];
-            reserved.RemoveAt(i);
-            _releasing.Add(chain.ChainId);
-            Agent(holder).ReleaseAsync(chain.ChainId).Ignore();
+            string? busy = null;
+            foreach (var (other, free) in _free)
+            {
+                if (free == 0 && !_asked.Contains(other))
+                {
+                    busy = other;
+                    break;
+                }
+            }
+            if (busy is null) return;
+            _asked.Add(busy);
+            Agent(busy).ReleaseAsync([.. capabilities]).Ignore();
         }
-    }
-
-    /// <summary>The chains that agents with both slots taken will run next (the last handed to each), in agent order.</summary>
-    private List<(string AgentId, Held Chain)> ReservedChains()
-    {
-        var reserved = new List<(string, Held)>();
-        foreach (var (agentId, held) in _held)
-        {
-            if (held.Count >= Slots && _free.TryGetValue(agentId, out int free) && free == 0 && !_releasing.Contains(held[^1].ChainId))
-                reserved.Add((agentId, held[^1]));
-        }
-        return reserved;
     }
 
     private IAgentGrain Agent(string agentId)
@@ -193,7 +171,4 @@ public sealed class SchedulerGrain : Grain, ISchedulerGrain
         if (!_agentGrains.TryGetValue(agentId, out var agent)) _agentGrains[agentId] = agent = GrainRef<IAgentGrain>.Get(GrainFactory, agentId);
         return agent;
     }
-
-    /// <summary>A chain handed to an agent, and what it needs.</summary>
-    private sealed record Held(string ChainId, IReadOnlyList<string> RequiredCapabilities);
 }
