@@ -176,7 +176,7 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
         if (_current is null)
         {
             var stored = await TakingAsync(chainId, () => chainGrain.StartAsync(AgentId));
-            if (stored is null) await Scheduler.AgentIdleAsync(AgentId, chainId); // the slot is free again
+            if (stored is null) await Scheduler.AgentIdleAsync(AgentId); // the slot is free again
             else Run(chainId, chainGrain, stored.Chain, stored.RunNumber);
             return;
         }
@@ -184,7 +184,7 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
         {
             // the chain to run as soon as the current one ends, without a round through the scheduler
             var reserved = await TakingAsync(chainId, () => chainGrain.ReserveAsync(AgentId));
-            if (reserved is null) await Scheduler.AgentIdleAsync(AgentId, chainId);
+            if (reserved is null) await Scheduler.AgentIdleAsync(AgentId);
             else
             {
                 _next = (chainId, chainGrain, reserved.Chain, reserved.RunNumber + 1); // the run it will be marked as
@@ -253,7 +253,7 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
             // first, so that a reserved chain that is cancelled too never starts
             _next = null;
             if (await TakingAsync(afterCancel.Id, () => afterCancel.Grain.StartAsync(AgentId)) is { } stored) Run(afterCancel.Id, afterCancel.Grain, stored.Chain, stored.RunNumber);
-            else await Scheduler.AgentIdleAsync(AgentId, afterCancel.Id); // its slot is free as well
+            else await Scheduler.AgentIdleAsync(AgentId); // its slot is free as well
         }
         if (_current is null)
         {
@@ -265,7 +265,7 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
         // hold this agent up). If this process dies before it is stored, the chain is still RUNNING in the store and runs
         // again after the restart (at-least-once). The writes of many agents meanwhile share group commits.
         await finished.CompleteAsync(AgentId, outcome);
-        await Scheduler.AgentIdleAsync(AgentId, chainId); // the finished chain's slot is free
+        await Scheduler.AgentIdleAsync(AgentId); // the finished chain's slot is free
     }
 
     /// <summary>
@@ -335,7 +335,7 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
         else if (_next?.Id == chainId)
         {
             _next = null;
-            await Scheduler.AgentIdleAsync(AgentId, chainId);
+            await Scheduler.AgentIdleAsync(AgentId);
         }
     }
 
@@ -345,6 +345,6 @@ public sealed class AgentGrain(SteepServices services, ILocalSiloDetails silo) :
         if (_next is not { } next || !ChainQueue.Satisfies(capabilities, next.Chain.RequiredCapabilities)) return;
         _next = null;
         await next.Grain.UnreserveAsync(AgentId); // back to the front of the queue, for the idle agent
-        await Scheduler.AgentIdleAsync(AgentId, next.Id);
+        await Scheduler.AgentIdleAsync(AgentId);
     }
 }

@@ -48,10 +48,7 @@ public interface ISchedulerGrain : IGrainWithStringKey
     [Alias("UnregisterAgent")]
     Task UnregisterAgentAsync(string agentId);
 
-    /// <summary>
-    /// A slot of the agent is free again: the chain <paramref name="chainId"/> it ran, had reserved or was handed ended,
-    /// was declined or was given back (null when not known).
-    /// </summary>
-    [OneWay, Alias("SlotFree")]
-    Task AgentIdleAsync(string agentId, string? chainId);
+    /// <summary>A slot of the agent is free again: a chain it ran or had reserved ended, was declined or was given back.</summary>
+    [OneWay, Alias("AgentIdle")]
+    Task AgentIdleAsync(string agentId);
 }

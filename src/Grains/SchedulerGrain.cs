@@ -108,7 +108,7 @@ public sealed class SchedulerGrain : Grain, ISchedulerGrain
     }
 
     /// <inheritdoc />
-    public Task AgentIdleAsync(string agentId, string? chainId)
+    public Task AgentIdleAsync(string agentId)
     {
         if (_free.TryGetValue(agentId, out int free) && free < Slots) _free[agentId] = free + 1;
         _asked.Remove(agentId);
