@@ -151,16 +151,8 @@ public sealed class SchedulerGrain : Grain, ISchedulerGrain
         foreach (var (agentId, capabilities) in _agents)
         {
             if (_free[agentId] < Slots) continue;
-            string? busy = null;
-            foreach (var (other, free) in _free)
-            {
-                if (free == 0 && !_asked.Contains(other))
-                {
-                    busy = other;
-                    break;
-                }
-            }
-            if (busy is null) return;
+            var busy = _free.FirstOrDefault(a => a.Value == 0 && !_asked.Contains(a.Key)).Key;
+            if (busy is null) return; // no busy agent left to ask
             _asked.Add(busy);
             Agent(busy).ReleaseAsync([.. capabilities]).Ignore();
         }

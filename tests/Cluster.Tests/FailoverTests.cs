@@ -214,7 +214,7 @@ public sealed class FailoverTests(PostgresDatabase database, ITestOutputHelper o
         // every agent was busy for the 5 s before it started (four long chains were left for the four agents).
         var runsAfter = new List<(string Chain, ClusterApi.Run Run)>();
         foreach (var x in chains) runsAfter.AddRange((await _api.RunsAsync(b2, x.Id)).Where(r => r.StartTime >= killedAt).Select(r => (x.Id, r)));
-        string[] agents = ["a-1", "a-2", "b-1", "b-2"];
+        var agents = restarted.SelectMany(silo => new[] { $"{silo.Name}-1", $"{silo.Name}-2" }).ToList();
         foreach (var (chainId, late) in runsAfter.Where(r => r.Run.StartTime - activeAt > TimeSpan.FromSeconds(10)))
         {
             var (from, to) = (late.StartTime - TimeSpan.FromSeconds(6), late.StartTime - TimeSpan.FromSeconds(1));
